@@ -1,0 +1,144 @@
+#pragma once
+// The results model: what one `sisyphus run` measured, in the shape of results.json
+// (schema 1, DESIGN.md "Verdicts and metrics"). The runner fills it; every writer and the
+// merge are pure functions of it. Field names here are the JSON field names.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sisyphus::reports {
+
+inline constexpr int kSchemaVersion = 1;
+// results.json keeps at most this many bad ranges; bad_bytes still counts all of them.
+inline constexpr std::size_t kMaxBadRanges = 16;
+
+enum class Verdict {
+  ok,            // client said success, output identical
+  failed_clean,  // client said failure; output absent or a correct prefix
+  failed_dirty,  // client said failure; output holds wrong bytes
+  corrupt,       // client said success, output differs: the worst
+  error,         // the harness itself failed (client could not start, server failed, ...)
+};
+
+// "ok", "failed-clean", "failed-dirty", "corrupt", "error".
+std::string_view to_string(Verdict v);
+// Inverse of to_string; nullopt for anything else.
+std::optional<Verdict> verdict_from_string(std::string_view text);
+// Inverse of to_string; throws sisyphus::ParseError naming the text and the accepted names.
+Verdict parse_verdict(std::string_view text);
+
+enum class CorruptionKind {
+  mismatch,   // same length, some bytes differ
+  truncated,  // shorter than the resource (the common prefix may also differ)
+  extended,   // longer than the resource
+};
+std::string_view to_string(CorruptionKind k);
+std::optional<CorruptionKind> corruption_kind_from_string(std::string_view text);
+
+// Inclusive byte range [first, last] of the output, like an HTTP byte range.
+struct ByteRange {
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+  bool operator==(const ByteRange&) const = default;
+};
+
+struct Corruption {
+  CorruptionKind kind = CorruptionKind::mismatch;
+  std::uint64_t first_bad_offset = 0;
+  std::uint64_t bad_bytes = 0;        // all wrong bytes (missing/extra bytes count as bad)
+  std::vector<ByteRange> bad_ranges;  // the first kMaxBadRanges, ascending
+  bool operator==(const Corruption&) const = default;
+};
+
+// One checked expectation of the scenario's `expect:` block (or a runner-made one such as
+// "verdict"). Values are rendered as the user wrote them: "ok", "3", "1MiB", "10s".
+struct Expectation {
+  std::string name;  // "verdict", "max_attempts", "max_wasted_bytes", "max_duration"
+  std::string expected;
+  std::string actual;
+  bool passed = false;
+  bool operator==(const Expectation&) const = default;
+};
+
+// One request for the resource, as the server logged it.
+struct AttemptRecord {
+  std::uint32_t attempt = 0;            // k: the k-th request for the resource (1-based)
+  double t = 0;                         // start, seconds since the scenario started
+  std::optional<std::string> range;     // Range header as received, or null
+  std::optional<std::string> if_range;  // If-Range header as received, or null
+  int status = 0;                       // HTTP status the server chose
+  std::uint64_t bytes_sent = 0;         // body bytes written in this attempt
+  std::optional<std::string> fault;     // fault applied ("drop", "status", ...), or null
+  std::optional<double> gap_s;  // start minus the previous attempt's end; null for the first
+  bool operator==(const AttemptRecord&) const = default;
+};
+
+struct ClientInfo {
+  std::string kind;   // reference | reference-cli | naive | curl | wget | aria2c | command
+  std::string label;  // what tables show; distinguishes strategies, e.g.
+                      // "reference full-jitter if-range"
+  bool operator==(const ClientInfo&) const = default;
+};
+
+struct ScenarioResult {
+  std::string name;
+  std::string description;
+  ClientInfo client;
+  Verdict verdict = Verdict::error;
+  bool timed_out = false;                // the client was killed at the deadline
+  std::optional<int> client_exit_code;   // null: in-process client, or killed/not started
+  std::uint64_t attempts = 0;            // requests for the resource the server saw
+  std::uint64_t bytes_sent = 0;          // body bytes the server put on the wire
+  std::uint64_t bytes_wasted = 0;        // see compute_bytes_wasted
+  std::uint64_t size = 0;                // resource size in bytes
+  double duration_s = 0;                 // client start to client end, wall clock
+  std::uint64_t seed = 0;                // the scenario seed actually used
+  std::optional<Corruption> corruption;  // set for failed-dirty and corrupt
+  std::vector<Expectation> expectations;
+  bool passed = false;  // every expectation held
+  std::string replay;   // the one command that replays this run exactly
+  std::vector<AttemptRecord> attempt_log;
+  std::optional<std::string> client_output;  // tail of the client's stdout+stderr
+  std::optional<std::string> error;          // what went wrong when verdict is error
+  bool operator==(const ScenarioResult&) const = default;
+};
+
+struct RunResults {
+  int schema = kSchemaVersion;
+  std::optional<std::uint64_t> seed;  // the --seed override, or null
+  std::string started_at;             // ISO 8601 UTC, e.g. "2026-01-02T03:04:05Z"
+  std::string client;                 // the client label the run was asked for
+  std::string sisyphus_version;
+  std::vector<ScenarioResult> scenarios;
+  bool operator==(const RunResults&) const = default;
+};
+
+// DESIGN.md: bytes_sent - size when the verdict is ok, else bytes_sent. `reusable` is the
+// part of the current version the client already held when it started (an unchanged
+// prefill): those bytes need not be sent, so they are not charged as needed. Never below 0.
+std::uint64_t compute_bytes_wasted(Verdict verdict, std::uint64_t bytes_sent, std::uint64_t size,
+                                   std::uint64_t reusable = 0);
+
+// passed = every expectation held (an empty list holds).
+bool all_expectations_passed(const std::vector<Expectation>& expectations);
+
+// Counts for headlines: how many scenarios passed / failed their expectations.
+struct Tally {
+  std::size_t total = 0;
+  std::size_t passed = 0;
+  std::size_t failed = 0;  // includes errors
+  std::size_t errors = 0;  // verdict error
+};
+Tally tally(const RunResults& results);
+
+// Orders scenarios by (name, client label): the canonical order of merged results.
+void sort_scenarios(RunResults& results);
+
+// "2026-01-02T03:04:05Z" (UTC, whole seconds).
+std::string iso8601_utc(std::chrono::system_clock::time_point t);
+
+}  // namespace sisyphus::reports
