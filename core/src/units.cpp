@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace sisyphus {
 namespace {
@@ -18,13 +19,19 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// A non-negative decimal number, possibly with a fraction: "12", "1.5". The integer part
-// is kept exact (for byte counts); the fraction is returned separately.
+// A non-negative decimal number, possibly with a fraction: "12", "1.5". Both parts are kept
+// as integers (the fraction as numerator / 10^k) so "0.035KB" is exactly 35 bytes, which
+// summing binary fractions would round down to 34.
 struct Number {
   std::uint64_t integer = 0;
-  double fraction = 0;  // in [0, 1)
+  bool overflow = false;  // the integer part does not fit in 64 bits
+  std::uint64_t frac_num = 0;
+  std::uint64_t frac_den = 1;  // 10^(fraction digits kept), at most 10^18
   bool has_fraction = false;
-  double as_double() const { return static_cast<double>(integer) + fraction; }
+  double as_double() const {
+    return static_cast<double>(integer) +
+           static_cast<double>(frac_num) / static_cast<double>(frac_den);
+  }
 };
 
 bool split_number(std::string_view text, Number& num, std::string_view& suffix) {
@@ -33,16 +40,19 @@ bool split_number(std::string_view text, Number& num, std::string_view& suffix) 
   if (i == 0) return false;
   auto [p, ec] = std::from_chars(text.data(), text.data() + i, num.integer);
   if (ec == std::errc::result_out_of_range) {
-    num.integer = kMax;  // saturate; the caller reports overflow
+    num.overflow = true;  // the caller reports it
+    num.integer = kMax;
   } else if (ec != std::errc{} || p != text.data() + i) {
     return false;
   }
   if (i < text.size() && text[i] == '.') {
     std::size_t j = i + 1;
-    double scale = 0.1;
     while (j < text.size() && text[j] >= '0' && text[j] <= '9') {
-      num.fraction += (text[j] - '0') * scale;
-      scale /= 10;
+      // Digits past the 18th cannot change a 64-bit result by a whole unit: drop them.
+      if (num.frac_den < 1'000'000'000'000'000'000ULL) {
+        num.frac_num = num.frac_num * 10 + static_cast<std::uint64_t>(text[j] - '0');
+        num.frac_den *= 10;
+      }
       ++j;
     }
     if (j == i + 1) return false;
@@ -72,18 +82,17 @@ constexpr std::array<Unit, 9> kSizeUnits{{{"", 1},
   throw ParseError(fmt::format("invalid size '{}': {}", text, why));
 }
 
-std::uint64_t scale_checked(const Number& num, std::uint64_t factor, std::string_view text,
-                            std::string_view what) {
-  if (num.integer == kMax || (factor != 0 && num.integer > kMax / factor)) {
-    throw ParseError(fmt::format("invalid {} '{}': too large (at most {})", what, text, kMax));
-  }
+// num * factor, or nullopt when it exceeds `limit`.
+std::optional<std::uint64_t> scale_checked(const Number& num, std::uint64_t factor,
+                                           std::uint64_t limit) {
+  if (num.overflow || (factor != 0 && num.integer > limit / factor)) return std::nullopt;
   std::uint64_t whole = num.integer * factor;
   if (num.has_fraction) {
-    double extra = std::floor(num.fraction * static_cast<double>(factor));
-    if (static_cast<double>(kMax - whole) < extra) {
-      throw ParseError(fmt::format("invalid {} '{}': too large", what, text));
-    }
-    whole += static_cast<std::uint64_t>(extra);
+    // Rounds down; frac_num < frac_den <= 10^18 and factor < 2^64, so 128 bits suffice.
+    auto extra =
+        static_cast<std::uint64_t>(static_cast<__uint128_t>(num.frac_num) * factor / num.frac_den);
+    if (limit - whole < extra) return std::nullopt;
+    whole += extra;
   }
   return whole;
 }
@@ -95,15 +104,19 @@ std::uint64_t parse_size(std::string_view raw) {
   Number num;
   std::string_view suffix;
   if (!split_number(text, num, suffix)) {
-    size_error(raw, "expected a number followed by an optional unit (B, KiB, MiB, GiB, KB, MB, GB)");
+    size_error(raw,
+               "expected a number followed by an optional unit (B, KiB, MiB, GiB, KB, MB, GB)");
   }
   for (const auto& u : kSizeUnits) {
     if (suffix == u.name) {
       if (num.has_fraction && u.factor == 1) size_error(raw, "a byte count must be a whole number");
-      return scale_checked(num, u.factor, raw, "size");
+      auto bytes = scale_checked(num, u.factor, kMax);
+      if (!bytes) size_error(raw, fmt::format("too large (at most {} bytes)", kMax));
+      return *bytes;
     }
   }
-  size_error(raw, fmt::format("unknown unit '{}', expected one of B, KiB, MiB, GiB, KB, MB, GB", suffix));
+  size_error(
+      raw, fmt::format("unknown unit '{}', expected one of B, KiB, MiB, GiB, KB, MB, GB", suffix));
 }
 
 SizeSpec SizeSpec::bytes(std::uint64_t n) {
@@ -125,11 +138,13 @@ SizeSpec SizeSpec::parse(std::string_view raw) {
     Number num;
     std::string_view suffix;
     if (!split_number(text.substr(0, text.size() - 1), num, suffix) || !suffix.empty()) {
-      throw ParseError(fmt::format("invalid percentage '{}': expected a number from 0 to 100 followed by %", raw));
+      throw ParseError(fmt::format(
+          "invalid percentage '{}': expected a number from 0 to 100 followed by %", raw));
     }
     double p = num.as_double();
-    if (num.integer == kMax || p > 100.0) {
-      throw ParseError(fmt::format("invalid percentage '{}': expected a number from 0 to 100 followed by %", raw));
+    if (num.overflow || p > 100.0) {
+      throw ParseError(fmt::format(
+          "invalid percentage '{}': expected a number from 0 to 100 followed by %", raw));
     }
     return percent(p);
   }
@@ -138,7 +153,14 @@ SizeSpec SizeSpec::parse(std::string_view raw) {
 
 std::uint64_t SizeSpec::resolve(std::uint64_t total) const {
   if (!is_percent_) return bytes_;
-  // Exact for whole percentages on any size; long double keeps 64 bits of mantissa.
+  if (percent_ >= 100.0) return total;
+  if (percent_ <= 0.0) return 0;
+  // Whole percentages are exact on any size (128-bit integers); others go through long
+  // double, which holds 64 bits of mantissa on x86-64.
+  if (percent_ == std::floor(percent_)) {
+    return static_cast<std::uint64_t>(static_cast<__uint128_t>(total) *
+                                      static_cast<std::uint64_t>(percent_) / 100);
+  }
   long double v = static_cast<long double>(total) * static_cast<long double>(percent_) / 100.0L;
   if (v >= static_cast<long double>(total)) return total;
   return static_cast<std::uint64_t>(v);
@@ -156,33 +178,43 @@ Duration parse_duration(std::string_view raw) {
   auto fail = [&](std::string_view why) -> Duration {
     throw ParseError(fmt::format("invalid duration '{}': {}", raw, why));
   };
-  if (!split_number(text, num, suffix)) return fail("expected a number followed by a unit (us, ms, s, m)");
+  if (!split_number(text, num, suffix))
+    return fail("expected a number followed by a unit (us, ms, s, m)");
   std::uint64_t factor = 0;
-  if (suffix == "us") factor = 1;
-  else if (suffix == "ms") factor = 1000;
-  else if (suffix == "s") factor = 1000 * 1000;
-  else if (suffix == "m") factor = 60ULL * 1000 * 1000;
-  else if (suffix == "h") factor = 3600ULL * 1000 * 1000;
-  else if (suffix.empty() && num.integer == 0 && !num.has_fraction) return Duration{0};
-  else if (suffix.empty()) return fail("missing unit, expected one of us, ms, s, m");
-  else return fail(fmt::format("unknown unit '{}', expected one of us, ms, s, m", suffix));
-  std::uint64_t us = scale_checked(num, factor, raw, "duration");
-  if (us > static_cast<std::uint64_t>(std::numeric_limits<Duration::rep>::max())) {
-    return fail("too large");
-  }
-  return Duration{static_cast<Duration::rep>(us)};
+  if (suffix == "us")
+    factor = 1;
+  else if (suffix == "ms")
+    factor = 1000;
+  else if (suffix == "s")
+    factor = 1000 * 1000;
+  else if (suffix == "m")
+    factor = 60ULL * 1000 * 1000;
+  else if (suffix == "h")
+    factor = 3600ULL * 1000 * 1000;
+  else if (suffix.empty() && num.integer == 0 && !num.has_fraction)
+    return Duration{0};
+  else if (suffix.empty())
+    return fail("missing unit, expected one of us, ms, s, m");
+  else
+    return fail(fmt::format("unknown unit '{}', expected one of us, ms, s, m", suffix));
+  constexpr auto kMaxUs = static_cast<std::uint64_t>(std::numeric_limits<Duration::rep>::max());
+  auto us = scale_checked(num, factor, kMaxUs);
+  if (!us) return fail(fmt::format("too large (at most {}us)", kMaxUs));
+  return Duration{static_cast<Duration::rep>(*us)};
 }
 
 std::uint64_t parse_rate(std::string_view raw) {
   std::string_view text = trim(raw);
   if (text.size() < 2 || text.substr(text.size() - 2) != "/s") {
-    throw ParseError(fmt::format("invalid rate '{}': expected a size per second such as 1MiB/s", raw));
+    throw ParseError(
+        fmt::format("invalid rate '{}': expected a size per second such as 1MiB/s", raw));
   }
   std::uint64_t r = 0;
   try {
     r = parse_size(text.substr(0, text.size() - 2));
   } catch (const ParseError& e) {
-    throw ParseError(fmt::format("invalid rate '{}': expected a size per second such as 1MiB/s", raw));
+    throw ParseError(
+        fmt::format("invalid rate '{}': expected a size per second such as 1MiB/s", raw));
   }
   if (r == 0) throw ParseError(fmt::format("invalid rate '{}': must be greater than zero", raw));
   return r;
