@@ -1,0 +1,38 @@
+// chunked_cut: send the body with Transfer-Encoding: chunked and close the connection before
+// the terminating zero-length chunk: every byte arrives, but the message is incomplete.
+#include "fault_params.hpp"
+#include "sisyphus/proxy/fault.hpp"
+
+namespace sisyphus::proxy::faults {
+namespace {
+
+class ChunkedCut final : public Fault {
+ public:
+  std::string_view kind() const override { return "chunked_cut"; }
+
+  void apply(ResponsePlan& plan, const RequestContext&, Rng&) const override {
+    plan.chunked = true;
+    plan.chunked_cut = true;
+    plan.applied.emplace_back("chunked_cut");
+  }
+};
+
+std::unique_ptr<Fault> parse(const scenario::Params& params, const scenario::Scenario&) {
+  expect_no_parameters(params);
+  return std::make_unique<ChunkedCut>();
+}
+
+}  // namespace
+
+const FaultKind& chunked_cut_kind() {
+  static const FaultKind kind{
+      .name = "chunked_cut",
+      .summary = "chunked body that ends without its terminating zero-length chunk",
+      .relayable = true,
+      .parse = &parse,
+      .not_relayable_because = {},
+  };
+  return kind;
+}
+
+}  // namespace sisyphus::proxy::faults

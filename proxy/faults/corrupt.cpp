@@ -1,0 +1,63 @@
+// corrupt: flip bits in `bytes` consecutive bytes of the resource starting at `at`; whoever
+// sends those positions (a 200 or a 206 covering them) sends them flipped.
+#include <fmt/format.h>
+
+#include "sisyphus/proxy/fault.hpp"
+
+namespace sisyphus::proxy::faults {
+namespace {
+
+// A bound on the plan's size: corruption is a handful of bit flips, not a second content.
+constexpr std::uint64_t kMaxBytes = 65536;
+
+class Corrupt final : public Fault {
+ public:
+  Corrupt(SizeSpec at, std::uint64_t bytes) : at_(at), bytes_(bytes) {}
+
+  std::string_view kind() const override { return "corrupt"; }
+
+  // Masks come from the request's seeded rng, 1..255 so every listed byte really changes.
+  // Positions at or past the end of the resource are left out (they are never sent).
+  void apply(ResponsePlan& plan, const RequestContext& ctx, Rng& rng) const override {
+    const std::uint64_t first = at_.resolve(ctx.resource_size);
+    for (std::uint64_t i = 0; i < bytes_ && first < ctx.resource_size - i; ++i) {
+      plan.corruptions.push_back(
+          Corruption{first + i, static_cast<std::uint8_t>(rng.between(1, 255))});
+    }
+    plan.applied.emplace_back("corrupt");
+  }
+
+ private:
+  SizeSpec at_;
+  std::uint64_t bytes_;
+};
+
+std::unique_ptr<Fault> parse(const scenario::Params& params, const scenario::Scenario&) {
+  params.require_map();
+  params.allow_only({"at", "bytes"});
+  if (!params.has("at")) {
+    params.fail("expected 'at' (an offset in the resource: 1000, 10MiB, 50%)");
+  }
+  const SizeSpec at = params.size("at");
+  const std::uint64_t bytes = params.optional_unsigned("bytes").value_or(1);
+  if (bytes == 0 || bytes > kMaxBytes) {
+    params.fail("bytes",
+                fmt::format("expected a byte count from 1 to {}, got {}", kMaxBytes, bytes));
+  }
+  return std::make_unique<Corrupt>(at, bytes);
+}
+
+}  // namespace
+
+const FaultKind& corrupt_kind() {
+  static const FaultKind kind{
+      .name = "corrupt",
+      .summary = "flip bits in consecutive bytes of the body at an offset (seeded masks)",
+      .relayable = true,
+      .parse = &parse,
+      .not_relayable_because = {},
+  };
+  return kind;
+}
+
+}  // namespace sisyphus::proxy::faults

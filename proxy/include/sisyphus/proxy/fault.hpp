@@ -1,0 +1,73 @@
+#pragma once
+// The fault interface, one implementation per file in proxy/faults/ (like toxiproxy's
+// toxics/). A fault is parsed once from its scenario parameters and then edits the plan of
+// every response it applies to.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sisyphus/core/rng.hpp"
+#include "sisyphus/core/time_scale.hpp"
+#include "sisyphus/proxy/plan.hpp"
+#include "sisyphus/scenario/loader.hpp"
+
+namespace sisyphus::proxy {
+
+struct RequestContext {
+  std::string_view method;
+  std::string_view path;
+  std::uint32_t attempt = 0;         // k-th GET of this path, 1-based
+  std::uint64_t resource_size = 0;   // size of the representation being answered
+  bool proxied = false;              // relaying an upstream response (sisyphus proxy)
+  TimeScale time_scale{1.0};
+};
+
+class Fault {
+ public:
+  virtual ~Fault() = default;
+  virtual std::string_view kind() const = 0;
+  // Edit the plan of one response. `rng` is seeded from (scenario seed, path, attempt, rule),
+  // so the same request in a replay makes the same choices whatever the concurrency.
+  virtual void apply(ResponsePlan& plan, const RequestContext& ctx, Rng& rng) const = 0;
+};
+
+struct FaultKind {
+  std::string_view name;     // the scenario key: "drop", "status", ...
+  std::string_view summary;  // one line for `sisyphus list faults`
+  bool relayable = true;     // can apply to a relayed upstream response (sisyphus proxy)
+  // Validates the parameters (Params::allow_only + typed reads; errors via Params::fail,
+  // which carry file:line:column) and builds the fault.
+  std::unique_ptr<Fault> (*parse)(const scenario::Params& params,
+                                  const scenario::Scenario& scenario) = nullptr;
+  // Added by the fault engine: why a kind with relayable = false cannot be relayed (shown by
+  // check_relayable() and `sisyphus list faults`).
+  std::string_view not_relayable_because;
+};
+
+// Every fault kind of proxy/faults/, registered by file (the build generates the list).
+class FaultRegistry final : public scenario::FaultCatalog {
+ public:
+  static const FaultRegistry& instance();
+
+  const FaultKind* find(std::string_view name) const;
+  const std::vector<const FaultKind*>& all() const { return kinds_; }  // sorted by name
+  std::unique_ptr<Fault> build(const scenario::FaultSpec& spec,
+                               const scenario::Scenario& scenario) const;
+
+  // scenario::FaultCatalog
+  std::vector<std::string> kinds() const override;
+  bool knows(std::string_view kind) const override;
+  void validate(const scenario::FaultSpec& spec, const scenario::Scenario& scenario) const override;
+
+  // Added by the fault engine, for `sisyphus proxy`: throws scenario::ScenarioError
+  // (file:line:column of the fault) for the first fault whose kind is not relayable.
+  void check_relayable(const scenario::Scenario& scenario) const;
+
+ private:
+  FaultRegistry();
+  std::vector<const FaultKind*> kinds_;
+};
+
+}  // namespace sisyphus::proxy
