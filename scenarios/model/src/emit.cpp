@@ -44,10 +44,25 @@ std::string etag_name(EtagKind k) {
   return "strong";
 }
 
+// Fault parameters are read as text whatever their YAML type, so whether a scalar was
+// quoted carries no meaning; dropping the quoting tag makes the JSON of `code: "503"` and
+// `code: 503` the same (and survives a trip through YAML text, which loses quoting).
+void forget_quoting(YAML::Node node) {
+  if (node.IsScalar()) {
+    node.SetTag("?");
+  } else if (node.IsSequence()) {
+    for (auto item : node) forget_quoting(item);
+  } else if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) forget_quoting(it->second);
+  }
+}
+
 // A copy, so that callers editing the emitted tree cannot reach into the scenario.
 YAML::Node params_node(const Params& p) {
   if (!p.node().IsDefined() || p.node().IsNull()) return null_node();
-  return YAML::Clone(p.node());
+  YAML::Node copy = YAML::Clone(p.node());
+  forget_quoting(copy);
+  return copy;
 }
 
 YAML::Node rule_node(const FaultRule& rule) {

@@ -40,16 +40,18 @@ class Reader {
     root.allow_only({"name", "description", "seed", "resource", "server", "attempts", "changes",
                      "faults", "client", "expect"});
     s_.source_file = file_;
+    // Sections are named by their key alone in errors ("in resource", "in client.backoff").
+    Params sections(doc, file_);
     read_name(root);
     s_.description = root.optional_string("description").value_or("");
     s_.seed = root.optional_unsigned("seed").value_or(0);
-    read_resource(root.child("resource"));
-    read_server(root.child("server"));
-    read_attempts(root.child("attempts"));
-    read_changes(root.child("changes"));
-    read_faults(root.child("faults"));
-    read_client(root.child("client"));
-    read_expect(root.child("expect"));
+    read_resource(sections.child("resource"));
+    read_server(sections.child("server"));
+    read_attempts(sections.child("attempts"));
+    read_changes(sections.child("changes"));
+    read_faults(sections.child("faults"));
+    read_client(sections.child("client"));
+    read_expect(sections.child("expect"));
     for (const auto& entry : s_.attempts) {
       for (const auto& spec : entry.faults) catalog_.validate(spec, s_);
     }
