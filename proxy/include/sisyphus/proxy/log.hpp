@@ -1,0 +1,32 @@
+#pragma once
+// One request-log record (DESIGN.md "request log"): one JSON object per line.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sisyphus::proxy {
+
+struct LogRecord {
+  double t = 0;  // seconds since the server (or its last reset) started
+  std::string path;
+  std::uint32_t attempt = 0;  // k-th request for that path (GET and HEAD both count)
+  std::string method;
+  std::optional<std::string> range;     // as received
+  std::optional<std::string> if_range;  // as received
+  int status = 0;
+  std::uint64_t bytes_sent = 0;      // body bytes written to the socket
+  std::optional<std::string> fault;  // faults applied, comma-separated kinds, or null
+  std::uint64_t content_seed = 0;    // which version of the resource was served
+  std::uint64_t connection = 0;      // connection id (keep-alive reuse is visible)
+  double duration_s = 0;             // request start to last byte or close
+  // Why the server refused or broke off, for error responses and failed writes ("header
+  // timeout", "path escapes the file root", "connection reset by peer"), or null.
+  std::optional<std::string> error;
+};
+
+std::string to_json_line(const LogRecord& record);  // no trailing newline
+// Throws sisyphus::ParseError naming the problem when `line` is not such an object.
+LogRecord log_record_from_json(std::string_view line);
+
+}  // namespace sisyphus::proxy

@@ -1,0 +1,65 @@
+#pragma once
+// What one response will look like. The fault engine builds a plan per request (each
+// applicable fault edits it); the session executes it byte-exactly. Plain data: no Beast.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sisyphus/core/units.hpp"
+
+namespace sisyphus::proxy {
+
+enum class CutHow {
+  close,  // write the bytes before the cut, then FIN
+  reset,  // write them, wait until the kernel send queue is empty, then RST
+  stall,  // write them, then hold the connection open and silent for `stall_for`, then close
+};
+
+// Where a cut happens. `resource` offsets are positions in the representation (what
+// Content-Range counts; the same as body offsets for a 200); `response` offsets count
+// body bytes of this response ("after: 1MiB").
+struct BodyPoint {
+  enum class Base { resource, response };
+  Base base = Base::resource;
+  std::uint64_t offset = 0;
+};
+
+struct Cut {
+  BodyPoint at;
+  CutHow how = CutHow::close;
+  Duration stall_for{0};  // for CutHow::stall (already time-scaled)
+  std::string fault;      // kind that asked for it, for the log
+};
+
+// One corrupted byte: the byte at `resource_offset` is XORed with `mask` (never 0).
+struct Corruption {
+  std::uint64_t resource_offset = 0;
+  std::uint8_t mask = 0x01;
+};
+
+struct ResponsePlan {
+  // Replace the response with this status and a short text body (503, 429, 500, 404...).
+  std::optional<int> status;
+  // Extra response headers (e.g. Retry-After), added to whatever response is sent.
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool ignore_range = false;   // act as a server without range support (200, no Accept-Ranges)
+  bool chunked = false;        // Transfer-Encoding: chunked instead of Content-Length
+  bool chunked_cut = false;    // chunked: close before the terminating zero-length chunk
+  Duration first_byte_delay{0};  // before the status line (already time-scaled, jitter applied)
+  Duration per_chunk_delay{0};   // before each body write
+  std::uint64_t rate = 0;        // throttle, body bytes per second; 0 = unlimited
+  std::optional<Cut> cut;        // set_cut() keeps the earliest one
+  std::vector<Corruption> corruptions;
+  std::int64_t range_shift = 0;  // wrong_range: a 206 body starts at first + shift
+  std::vector<std::string> applied;  // fault kinds that edited this plan, in order
+
+  // Keeps whichever cut happens first (comparing like bases; a resource cut vs a response
+  // cut is resolved by the session when it knows where the body starts).
+  void set_cut(Cut c) {
+    if (!cut || cut->at.base != c.at.base || c.at.offset < cut->at.offset) cut = std::move(c);
+  }
+};
+
+}  // namespace sisyphus::proxy

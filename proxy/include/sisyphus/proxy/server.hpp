@@ -1,0 +1,67 @@
+#pragma once
+// The fault-injecting origin server (and, with `upstream`, the reverse proxy) as a library:
+// start one in-process on an ephemeral port, point a client at url(), read the log.
+// No Beast types in this header on purpose (compile times; usable from any test suite).
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sisyphus/core/time_scale.hpp"
+#include "sisyphus/proxy/log.hpp"
+#include "sisyphus/scenario/scenario.hpp"
+
+namespace sisyphus::proxy {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:0";                  // HOST:PORT; port 0 picks a free one
+  std::optional<std::string> admin;                    // admin API HOST:PORT, off when absent
+  std::optional<std::filesystem::path> log_file;       // request log as JSON lines
+  std::filesystem::path file_root = ".";               // `resource.file` is confined to this root
+  unsigned threads = 2;                                // io threads
+  TimeScale time_scale{1.0};                           // scales every scenario duration
+  Duration header_timeout = std::chrono::seconds(10);  // slow-loris defence
+  Duration idle_timeout = std::chrono::seconds(30);    // keep-alive idle close
+};
+
+struct Stats {
+  std::uint64_t requests = 0;
+  std::uint64_t bytes_sent = 0;        // body bytes over all requests
+  std::uint64_t connections_open = 0;  // right now
+  std::uint64_t connections_total = 0;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, scenario::Scenario scenario);
+  ~Server();  // stop()s
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void start();  // binds and listens (throws std::runtime_error on failure), serves on own threads
+  void stop();   // closes listeners and every connection; idempotent
+
+  std::uint16_t port() const;
+  std::uint16_t admin_port() const;  // 0 when no admin API
+  std::string base_url() const;      // "http://127.0.0.1:PORT"
+  std::string url() const;           // base_url() + resource path
+
+  scenario::Scenario scenario() const;
+  void set_scenario(scenario::Scenario scenario);  // also resets counters and the log
+  void reset();                                    // attempt counters, the log, the clock
+
+  std::vector<LogRecord> log() const;
+  Stats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Loads a scenario file and validates every fault against the registry in proxy/faults/.
+scenario::Scenario load_scenario_file(const std::filesystem::path& file);
+scenario::Scenario load_scenario_string(std::string_view text, std::string_view name);
+
+}  // namespace sisyphus::proxy

@@ -1,0 +1,23 @@
+#pragma once
+// One connection to the admin API (DESIGN.md "Admin API"): JSON over HTTP/1.1, keep-alive.
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include "connection.hpp"
+
+namespace sisyphus::proxy {
+
+class AdminSession final : public Connection {
+ public:
+  using Connection::Connection;
+
+ private:
+  asio::awaitable<void> run() override;
+  boost::beast::flat_buffer buffer_;
+};
+
+// GET /metrics: Prometheus text exposition format 0.0.4.
+std::string prometheus_metrics(const ServerCore& core);
+// GET /v1/stats.
+std::string stats_json(const ServerCore& core);
+
+}  // namespace sisyphus::proxy

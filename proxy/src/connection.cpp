@@ -1,0 +1,137 @@
+#include "connection.hpp"
+
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace sisyphus::proxy {
+namespace {
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+}
+
+Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<ServerCore> core, bool counted)
+    : socket_(std::move(socket)),
+      core_(std::move(core)),
+      deadline_(socket_.get_executor()),
+      sleeper_(socket_.get_executor()),
+      counted_(counted) {
+  deadline_.expires_at(Clock::time_point::max());
+}
+
+Connection::~Connection() {
+  if (id_ != 0) core_->connection_closed(id_, counted_);
+}
+
+void Connection::start() {
+  id_ = core_->connection_opened(weak_from_this(), counted_);
+  auto self = shared_from_this();
+  asio::co_spawn(
+      socket_.get_executor(),
+      [self]() -> asio::awaitable<void> {
+        try {
+          co_await self->run();
+        } catch (const std::exception&) {
+          // A session never takes the server down; whatever failed ends this connection.
+        }
+        self->finished_ = true;
+        boost::system::error_code ec;
+        self->socket_.close(ec);
+        self->deadline_.cancel();
+        self->sleeper_.cancel();
+      },
+      asio::detached);
+  asio::co_spawn(
+      socket_.get_executor(), [self]() { return self->watchdog(); }, asio::detached);
+}
+
+void Connection::abort() {
+  auto self = shared_from_this();
+  asio::post(socket_.get_executor(), [self] {
+    self->aborted_ = true;
+    boost::system::error_code ec;
+    self->socket_.close(ec);
+    self->deadline_.cancel();
+    self->sleeper_.cancel();
+  });
+}
+
+asio::awaitable<void> Connection::watchdog() {
+  auto self = shared_from_this();
+  while (!finished_ && !aborted_) {
+    co_await deadline_.async_wait(nothrow);
+    if (finished_ || aborted_) break;
+    // Re-armed or cancelled timers wake with the expiry still in the future.
+    if (deadline_.expiry() <= Clock::now()) {
+      timed_out_ = true;
+      boost::system::error_code ec;
+      socket_.cancel(ec);
+      deadline_.expires_at(Clock::time_point::max());
+    }
+  }
+}
+
+void Connection::set_deadline(Duration d) {
+  timed_out_ = false;
+  deadline_.expires_after(d);  // wakes the watchdog, which waits again for the new expiry
+}
+
+void Connection::clear_deadline() {
+  deadline_.expires_at(Clock::time_point::max());
+}
+
+asio::awaitable<bool> Connection::sleep_for(Duration d) {
+  co_return co_await sleep_until(Clock::now() + d);
+}
+
+asio::awaitable<bool> Connection::sleep_until(Clock::time_point t) {
+  if (aborted_) co_return false;
+  if (t <= Clock::now()) co_return true;
+  sleeper_.expires_at(t);
+  co_await sleeper_.async_wait(nothrow);
+  co_return !aborted_;
+}
+
+asio::awaitable<bool> Connection::drain_send_queue(Duration bound) {
+  const auto give_up = Clock::now() + bound;
+  while (socket_.is_open()) {
+    int queued = 0;
+    if (::ioctl(socket_.native_handle(), SIOCOUTQ, &queued) != 0 || queued == 0) co_return true;
+    if (Clock::now() >= give_up) co_return false;
+    if (!co_await sleep_for(std::chrono::milliseconds(1))) co_return false;
+  }
+  co_return false;
+}
+
+void Connection::discard_pending_input() {
+  if (!socket_.is_open()) return;
+  char sink[4096];
+  while (::recv(socket_.native_handle(), sink, sizeof sink, MSG_DONTWAIT) > 0) {
+  }
+}
+
+asio::awaitable<void> Connection::close_with_fin() {
+  boost::system::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  // close() with unread input would send an RST that can overtake (and discard) data still
+  // queued: wait for the queue to drain, drop any input, then close.
+  co_await drain_send_queue(std::chrono::seconds(5));
+  discard_pending_input();
+  socket_.close(ec);
+}
+
+asio::awaitable<void> Connection::close_with_rst() {
+  co_await drain_send_queue(std::chrono::seconds(5));
+  boost::system::error_code ec;
+  if (socket_.is_open()) {
+    socket_.set_option(asio::socket_base::linger(true, 0), ec);
+    socket_.close(ec);
+  }
+}
+
+}  // namespace sisyphus::proxy

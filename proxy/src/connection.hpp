@@ -1,0 +1,74 @@
+#pragma once
+// The base of every server connection (origin and admin): one socket on its own strand, a
+// watchdog deadline that cancels the socket's pending operations when it passes (header
+// timeout, idle keep-alive, a reader that stopped reading), cancellable sleeps, and the
+// ways a connection ends: graceful close, FIN after a cut, RST after draining the send
+// queue. Internal to the proxy library (Asio types).
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "server_core.hpp"
+
+namespace sisyphus::proxy {
+
+namespace asio = boost::asio;
+
+class Connection : public Abortable, public std::enable_shared_from_this<Connection> {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Connection(asio::ip::tcp::socket socket, std::shared_ptr<ServerCore> core, bool counted);
+  ~Connection() override;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Registers with the core and spawns run() and the watchdog on the socket's strand.
+  void start();
+  // Thread-safe: closes the socket and wakes every wait; run() then unwinds.
+  void abort() override;
+
+ protected:
+  virtual asio::awaitable<void> run() = 0;
+
+  // Pending and later socket operations fail with operation_aborted once `d` from now has
+  // passed; timed_out() then says why.
+  void set_deadline(Duration d);
+  void clear_deadline();
+  bool timed_out() const { return timed_out_; }
+  void clear_timed_out() { timed_out_ = false; }
+  bool aborted() const { return aborted_; }
+
+  // false when the connection was aborted meanwhile.
+  asio::awaitable<bool> sleep_for(Duration d);
+  asio::awaitable<bool> sleep_until(Clock::time_point t);
+
+  // Waits (polling SIOCOUTQ every millisecond, at most `bound`) until the kernel has no
+  // unacknowledged bytes for this socket: everything written has reached the peer's stack.
+  asio::awaitable<bool> drain_send_queue(Duration bound);
+  // Server-initiated end of the connection: FIN after every written byte, then close.
+  // Unread input is discarded first so that the close does not turn into an RST.
+  asio::awaitable<void> close_with_fin();
+  // RST after every written byte reached the peer (SO_LINGER {1, 0} then close).
+  asio::awaitable<void> close_with_rst();
+
+  asio::ip::tcp::socket socket_;
+  std::shared_ptr<ServerCore> core_;
+  std::uint64_t id_ = 0;
+
+ private:
+  asio::awaitable<void> watchdog();
+  void discard_pending_input();
+
+  asio::steady_timer deadline_;
+  asio::steady_timer sleeper_;
+  bool counted_;
+  bool timed_out_ = false;
+  bool aborted_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace sisyphus::proxy

@@ -1,0 +1,106 @@
+#include "sisyphus/proxy/log.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+#include <limits>
+
+#include "sisyphus/core/error.hpp"
+
+namespace sisyphus::proxy {
+namespace json = boost::json;
+
+namespace {
+
+json::value nullable(const std::optional<std::string>& s) {
+  return s ? json::value(*s) : json::value(nullptr);
+}
+
+const json::value& field(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) throw ParseError(fmt::format("log record: missing field '{}'", key));
+  return *v;
+}
+
+[[noreturn]] void wrong_type(std::string_view key, std::string_view expected) {
+  throw ParseError(fmt::format("log record: field '{}' must be {}", key, expected));
+}
+
+std::string read_string(const json::object& o, std::string_view key) {
+  const json::value& v = field(o, key);
+  if (!v.is_string()) wrong_type(key, "a string");
+  return std::string(v.get_string());
+}
+
+std::optional<std::string> read_nullable(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (!v->is_string()) wrong_type(key, "a string or null");
+  return std::string(v->get_string());
+}
+
+double read_number(const json::object& o, std::string_view key) {
+  const json::value& v = field(o, key);
+  if (!v.is_number()) wrong_type(key, "a number");
+  return v.to_number<double>();
+}
+
+std::uint64_t read_unsigned(const json::object& o, std::string_view key, bool required = true) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) {
+    if (required) field(o, key);
+    return 0;
+  }
+  if (v->is_uint64()) return v->get_uint64();
+  if (v->is_int64() && v->get_int64() >= 0) return static_cast<std::uint64_t>(v->get_int64());
+  wrong_type(key, "a non-negative integer");
+}
+
+}  // namespace
+
+std::string to_json_line(const LogRecord& r) {
+  json::object o;
+  o["t"] = r.t;
+  o["path"] = r.path;
+  o["attempt"] = r.attempt;
+  o["method"] = r.method;
+  o["range"] = nullable(r.range);
+  o["if_range"] = nullable(r.if_range);
+  o["status"] = r.status;
+  o["bytes_sent"] = r.bytes_sent;
+  o["fault"] = nullable(r.fault);
+  o["content_seed"] = r.content_seed;
+  o["connection"] = r.connection;
+  o["duration_s"] = r.duration_s;
+  o["error"] = nullable(r.error);
+  return json::serialize(o);
+}
+
+LogRecord log_record_from_json(std::string_view line) {
+  json::error_code ec;
+  json::value v = json::parse(line, ec);
+  if (ec) throw ParseError(fmt::format("log record: invalid JSON: {}", ec.message()));
+  if (!v.is_object()) throw ParseError("log record: expected a JSON object");
+  const json::object& o = v.get_object();
+  LogRecord r;
+  r.t = read_number(o, "t");
+  r.path = read_string(o, "path");
+  std::uint64_t attempt = read_unsigned(o, "attempt");
+  if (attempt > std::numeric_limits<std::uint32_t>::max()) wrong_type("attempt", "a 32-bit count");
+  r.attempt = static_cast<std::uint32_t>(attempt);
+  r.method = read_string(o, "method");
+  r.range = read_nullable(o, "range");
+  r.if_range = read_nullable(o, "if_range");
+  std::uint64_t status = read_unsigned(o, "status");
+  if (status > 999) wrong_type("status", "an HTTP status code");
+  r.status = static_cast<int>(status);
+  r.bytes_sent = read_unsigned(o, "bytes_sent");
+  r.fault = read_nullable(o, "fault");
+  r.content_seed = read_unsigned(o, "content_seed", false);
+  r.connection = read_unsigned(o, "connection", false);
+  if (o.contains("duration_s")) r.duration_s = read_number(o, "duration_s");
+  r.error = read_nullable(o, "error");
+  return r;
+}
+
+}  // namespace sisyphus::proxy

@@ -1,0 +1,51 @@
+#pragma once
+// One connection to the origin server: reads requests (keep-alive), answers GET/HEAD of
+// the scenario's resource per RFC 9110, executes the fault plan byte-exactly and logs every
+// request. Reading and dispatch live in origin_session.cpp, plan execution in
+// response_writer.cpp.
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <optional>
+#include <string>
+
+#include "connection.hpp"
+#include "response_spec.hpp"
+
+namespace sisyphus::proxy {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+// What writing a response did.
+struct WriteOutcome {
+  std::uint64_t body_bytes = 0;   // body bytes the socket accepted (chunk framing excluded)
+  bool complete = false;          // the whole response went out as framed
+  bool connection_ended = false;  // a cut, a chunked cut or an error closed the connection
+  std::optional<std::string> error;
+};
+
+class OriginSession final : public Connection {
+ public:
+  using Connection::Connection;
+
+ private:
+  asio::awaitable<void> run() override;
+
+  // Answers one parsed request; returns whether the connection can take another.
+  asio::awaitable<bool> handle(const http::request<http::string_body>& request, LogRecord& record,
+                               Clock::time_point started);
+  // Answers a request that could not be read (400/408/413/431) and logs it.
+  asio::awaitable<void> reject(boost::system::error_code ec, const std::string& method,
+                               const std::string& target, Clock::time_point started);
+
+  // Writes the head with Beast's serializer, then the body as raw bytes with every edit of
+  // the plan: delays, pacing, cut, corruptions, chunk framing (response_writer.cpp).
+  asio::awaitable<WriteOutcome> write(const ResponseSpec& spec, const ResponsePlan& plan,
+                                      const ContentSource* source, bool keep_alive);
+  asio::awaitable<bool> write_head(const ResponseSpec& spec, bool keep_alive);
+
+  beast::flat_buffer buffer_;
+};
+
+}  // namespace sisyphus::proxy
