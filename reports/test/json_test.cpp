@@ -77,8 +77,8 @@ TEST(ResultsJson, ScenarioShape) {
                           "attempt_log", "client_output", "error"}));
   EXPECT_EQ(ok.at("verdict"), json::value("ok"));
   EXPECT_EQ(ok.at("attempts"), json::value(3));
-  EXPECT_EQ(ok.at("bytes_sent"), json::value(1069548));
-  EXPECT_EQ(ok.at("bytes_wasted"), json::value(20972));
+  EXPECT_EQ(ok.at("bytes_sent"), json::value(1048576));
+  EXPECT_EQ(ok.at("bytes_wasted"), json::value(0));
   EXPECT_EQ(ok.at("duration_s"), json::value(0.25));
   EXPECT_TRUE(ok.at("corruption").is_null());
   EXPECT_TRUE(ok.at("client_exit_code").is_null());

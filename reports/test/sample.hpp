@@ -12,7 +12,7 @@ inline ScenarioResult ok_scenario() {
   s.verdict = Verdict::ok;
   s.attempts = 3;
   s.size = 1048576;
-  s.bytes_sent = 1048576 + 20972;
+  s.bytes_sent = 1048576;
   s.bytes_wasted = compute_bytes_wasted(s.verdict, s.bytes_sent, s.size);
   s.duration_s = 0.25;
   s.seed = 42;
@@ -23,7 +23,7 @@ inline ScenarioResult ok_scenario() {
   s.attempt_log = {
       {1, 0.0, std::nullopt, std::nullopt, 200, 996147, "drop", std::nullopt},
       {2, 0.1, "bytes=996147-", "\"v1\"", 206, 31457, "drop", 0.05},
-      {3, 0.2, "bytes=1027604-", "\"v1\"", 206, 41944, std::nullopt, 0.0625},
+      {3, 0.2, "bytes=1027604-", "\"v1\"", 206, 20972, std::nullopt, 0.0625},
   };
   return s;
 }

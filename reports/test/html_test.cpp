@@ -1,0 +1,186 @@
+#include "sisyphus/reports/html.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "run_command.hpp"
+#include "sample.hpp"
+#include "temp_dir.hpp"
+
+namespace sisyphus::reports {
+namespace {
+
+// python3's html.parser walks the page: it checks every non-void element is closed in
+// order, and prints the number of <svg> elements, every href/src, and every id.
+constexpr const char* kInspect = R"py(
+import sys
+from html.parser import HTMLParser
+VOID = {"meta", "br", "hr", "img", "input", "link", "rect", "line", "path", "circle"}
+class P(HTMLParser):
+    def __init__(s):
+        super().__init__(); s.stack = []; s.svg = 0; s.refs = []; s.ids = []; s.bad = []
+    def handle_starttag(s, tag, attrs):
+        if tag == "svg": s.svg += 1
+        for k, v in attrs:
+            if k in ("href", "src", "xlink:href", "action"): s.refs.append(v)
+            if k == "id": s.ids.append(v)
+        if tag not in VOID: s.stack.append(tag)
+    def handle_startendtag(s, tag, attrs):
+        for k, v in attrs:
+            if k == "id": s.ids.append(v)
+        if tag == "svg": s.svg += 1
+    def handle_endtag(s, tag):
+        if tag in VOID: return
+        if not s.stack or s.stack[-1] != tag: s.bad.append(f"</{tag}> closes {s.stack[-1:]}")
+        else: s.stack.pop()
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read()); p.close()
+print("unclosed", p.stack, "bad", p.bad)
+print("svg", p.svg)
+print("refs", sorted(set(p.refs)))
+print("ids", p.ids)
+)py";
+
+std::string inspect(const std::string& html, const std::string& name) {
+  const testing::TempDir tmp(name);
+  std::ofstream(tmp.path() / "report.html", std::ios::binary) << html;
+  std::ofstream(tmp.path() / "inspect.py", std::ios::binary) << kInspect;
+  const auto r = testing::run_command("python3 " + (tmp.path() / "inspect.py").string() + " " +
+                                      (tmp.path() / "report.html").string() + " 2>&1");
+  EXPECT_EQ(r.status, 0) << r.out;
+  return r.out;
+}
+
+std::size_t count(const std::string& haystack, std::string_view needle) {
+  std::size_t n = 0;
+  for (auto pos = haystack.find(needle); pos != std::string::npos;
+       pos = haystack.find(needle, pos + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+void expect_self_contained(const std::string& html) {
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("src="), std::string::npos);
+  EXPECT_EQ(html.find("url("), std::string::npos);
+  EXPECT_EQ(html.find("@import"), std::string::npos);
+}
+
+TEST(Html, OneSvgPerChartAndInternalLinksOnly) {
+  const std::string html = to_html(testing::sample_results());
+  expect_self_contained(html);
+  // The wasted-bytes chart and one waterfall per scenario that reached the server; three
+  // different clients on three different scenarios is not a comparison.
+  EXPECT_EQ(count(html, "<svg"), 3u);
+  EXPECT_EQ(count(html, "</svg>"), 3u);
+  EXPECT_EQ(count(html, "Strategy comparison"), 0u);
+  EXPECT_EQ(inspect(html, "html-sample"),
+            "unclosed [] bad []\n"
+            "svg 3\n"
+            "refs ['#s-1', '#s-2', '#s-3']\n"
+            "ids ['s-1', 's-2', 's-3']\n");
+  EXPECT_NE(html.find("<title>sisyphus: 1 passed, 2 failed</title>"), std::string::npos);
+  EXPECT_NE(html.find("No request reached the server."), std::string::npos);
+}
+
+TEST(Html, WaterfallHasOneBarPairPerAttempt) {
+  RunResults r;
+  r.scenarios = {testing::ok_scenario()};
+  const std::string html = to_html(r);
+  const auto start = html.find("<svg", html.find("id=\"s-1\""));
+  const auto end = html.find("</svg>", start);
+  ASSERT_NE(start, std::string::npos);
+  const std::string waterfall = html.substr(start, end - start);
+  // Three attempts: a time bar and a byte bar each, plus the byte-axis track.
+  EXPECT_EQ(count(waterfall, "<rect class=\"a-"), 6u);
+  EXPECT_EQ(count(waterfall, "<rect class=\"a-fault\""), 4u);
+  EXPECT_EQ(count(waterfall, "<rect class=\"a-ok\""), 2u);
+  EXPECT_EQ(count(waterfall, "<rect class=\"track\""), 1u);
+  // Attempt 1 starts at 0 and ends where attempt 2's gap began (0.1 - 0.05 s) of 0.25 s:
+  // x = 96, width = 420 * 0.05 / 0.25 = 84. It sent bytes 0..996146 of 1 MiB.
+  EXPECT_NE(waterfall.find("<rect class=\"a-fault\" x=\"96.0\" y=\"24.0\" width=\"84.0\" "
+                           "height=\"14.0\"><title>attempt 1: t=0.000 s, first, range none, "
+                           "if-range none, status 200, 996147 bytes sent, fault drop</title>"),
+            std::string::npos)
+      << waterfall;
+  // Attempt 3 resumes at byte 1027604 (x = 552 + 258 * 1027604 / 1048576).
+  EXPECT_NE(waterfall.find("<rect class=\"a-ok\" x=\"804.8\" y=\"68.0\" width=\"5.2\""),
+            std::string::npos)
+      << waterfall;
+}
+
+TEST(Html, ComparisonWhenAScenarioRanWithSeveralClients) {
+  RunResults r;
+  for (const char* label : {"reference if-range", "reference restart"}) {
+    for (ScenarioResult s : {testing::ok_scenario(), testing::corrupt_scenario()}) {
+      s.client.label = label;
+      r.scenarios.push_back(s);
+    }
+  }
+  r.scenarios[2].bytes_sent = 2 * r.scenarios[2].size;
+  r.scenarios[2].bytes_wasted = r.scenarios[2].size;
+  const std::string html = to_html(r);
+  expect_self_contained(html);
+  // Wasted chart, two comparison charts (wasted, attempts), four waterfalls.
+  EXPECT_EQ(count(html, "<svg"), 7u);
+  EXPECT_EQ(count(html, "Strategy comparison"), 1u);
+  EXPECT_NE(html.find("<tr><th>Scenario</th><th>reference if-range</th><th>reference "
+                      "restart</th></tr>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<th>1/2 passed · 4.0 KiB wasted · 5 attempts</th>"), std::string::npos);
+  EXPECT_NE(html.find("<th>1/2 passed · 1.0 MiB wasted · 5 attempts</th>"), std::string::npos)
+      << html;
+  EXPECT_EQ(inspect(html, "html-compare"),
+            "unclosed [] bad []\n"
+            "svg 7\n"
+            "refs ['#s-1', '#s-2', '#s-3', '#s-4']\n"
+            "ids ['comparison', 's-1', 's-2', 's-3', 's-4']\n");
+}
+
+TEST(Html, EscapesEveryText) {
+  RunResults r;
+  r.client = "<b>client</b>";
+  r.sisyphus_version = "0.1.0\"><script>";
+  ScenarioResult s = testing::corrupt_scenario();
+  s.name = "<script>alert('x')</script>";
+  s.description = "a & b <img src=x onerror=alert(1)>";
+  s.client.label = "\"><svg onload=alert(1)>";
+  s.replay = "sisyphus run 'x<y>.yaml' && echo \"&\"";
+  s.client_output = "</pre><script>evil()</script>\x01\xff";
+  s.attempt_log[0].fault = "<fault>";
+  s.attempt_log[1].range = "bytes=\"<1>\"";
+  s.expectations[0].actual = "<corrupt>";
+  r.scenarios = {s};
+  const std::string html = to_html(r);
+  // The description's "src=" is text here; the parser below proves no attribute holds one.
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(count(html, "<svg"), 2u);  // wasted chart + waterfall; the label's <svg is text
+  EXPECT_EQ(count(html, "<img"), 0u);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("a &amp; b &lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+  EXPECT_NE(html.find("&quot;&gt;&lt;svg onload=alert(1)&gt;"), std::string::npos);
+  EXPECT_NE(html.find("<pre>sisyphus run &#39;x&lt;y&gt;.yaml&#39; &amp;&amp; echo "
+                      "&quot;&amp;&quot;</pre>"),
+            std::string::npos);
+  EXPECT_NE(html.find("&lt;/pre&gt;&lt;script&gt;evil()&lt;/script&gt;\\x01\xEF\xBF\xBD</pre>"),
+            std::string::npos);
+  EXPECT_EQ(inspect(html, "html-escape"),
+            "unclosed [] bad []\n"
+            "svg 2\n"
+            "refs ['#s-1']\n"
+            "ids ['s-1']\n");
+}
+
+TEST(Html, EmptyRun) {
+  const std::string html = to_html(RunResults{});
+  expect_self_contained(html);
+  EXPECT_EQ(count(html, "<svg"), 0u);
+  EXPECT_NE(html.find("<h1>sisyphus: 0 passed, 0 failed of 0 scenarios</h1>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sisyphus::reports
