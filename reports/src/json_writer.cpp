@@ -4,13 +4,20 @@
 #include <string>
 
 #include "sisyphus/reports/json.hpp"
+#include "text.hpp"
 
 namespace sisyphus::reports {
 namespace json = boost::json;
 namespace {
 
+// Client output and labels are arbitrary bytes; JSON text must be UTF-8 or readers (ours
+// included) reject the whole file.
+json::string str(std::string_view s) {
+  return json::string(text::sanitize_utf8(s));
+}
+
 json::value optional_string(const std::optional<std::string>& s) {
-  return s ? json::value(*s) : json::value(nullptr);
+  return s ? json::value(str(*s)) : json::value(nullptr);
 }
 
 json::value corruption_value(const std::optional<Corruption>& c) {
@@ -26,8 +33,10 @@ json::value corruption_value(const std::optional<Corruption>& c) {
 json::value expectations_value(const std::vector<Expectation>& expectations) {
   json::array out;
   for (const auto& e : expectations) {
-    out.push_back(json::object{
-        {"name", e.name}, {"expected", e.expected}, {"actual", e.actual}, {"passed", e.passed}});
+    out.push_back(json::object{{"name", str(e.name)},
+                               {"expected", str(e.expected)},
+                               {"actual", str(e.actual)},
+                               {"passed", e.passed}});
   }
   return out;
 }
@@ -49,9 +58,9 @@ json::value attempt_log_value(const std::vector<AttemptRecord>& log) {
 
 json::value scenario_value(const ScenarioResult& s) {
   return json::object{
-      {"name", s.name},
-      {"description", s.description},
-      {"client", json::object{{"kind", s.client.kind}, {"label", s.client.label}}},
+      {"name", str(s.name)},
+      {"description", str(s.description)},
+      {"client", json::object{{"kind", str(s.client.kind)}, {"label", str(s.client.label)}}},
       {"verdict", to_string(s.verdict)},
       {"timed_out", s.timed_out},
       {"client_exit_code",
@@ -65,7 +74,7 @@ json::value scenario_value(const ScenarioResult& s) {
       {"corruption", corruption_value(s.corruption)},
       {"expectations", expectations_value(s.expectations)},
       {"passed", s.passed},
-      {"replay", s.replay},
+      {"replay", str(s.replay)},
       {"attempt_log", attempt_log_value(s.attempt_log)},
       {"client_output", optional_string(s.client_output)},
       {"error", optional_string(s.error)},
@@ -128,9 +137,9 @@ json::value to_json_value(const RunResults& results) {
   return json::object{
       {"schema", results.schema},
       {"seed", results.seed ? json::value(*results.seed) : json::value(nullptr)},
-      {"started_at", results.started_at},
-      {"client", results.client},
-      {"sisyphus_version", results.sisyphus_version},
+      {"started_at", str(results.started_at)},
+      {"client", str(results.client)},
+      {"sisyphus_version", str(results.sisyphus_version)},
       {"scenarios", std::move(scenarios)},
   };
 }

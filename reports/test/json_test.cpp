@@ -52,6 +52,15 @@ TEST(ResultsJson, RoundTripKeepsAwkwardValues) {
   EXPECT_EQ(back.scenarios[1].client_output->size(), 18u);
 }
 
+TEST(ResultsJson, InvalidUtf8BecomesReplacementCharacters) {
+  auto r = testing::sample_results();
+  r.scenarios[1].client_output = "curl: \xff\xfe progress\x1b[K";
+  r.scenarios[1].client.label = "label \xc3";
+  const auto back = from_json(to_json(r));
+  EXPECT_EQ(back.scenarios[1].client_output, "curl: \xEF\xBF\xBD\xEF\xBF\xBD progress\x1b[K");
+  EXPECT_EQ(back.scenarios[1].client.label, "label \xEF\xBF\xBD");
+}
+
 TEST(ResultsJson, TopLevelShape) {
   const auto v = to_json_value(testing::sample_results());
   const auto& o = v.as_object();
