@@ -1,6 +1,7 @@
 #include "sisyphus/scenario/loader.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -21,6 +22,26 @@ using detail::join;
 using detail::location_of;
 
 constexpr std::uint64_t kMaxU32 = std::numeric_limits<std::uint32_t>::max();
+
+// Fault parameters are small; aliases can make a few lines stand for billions of nodes
+// ("billion laughs"), which every later walk (to_json, validators) would pay for.
+constexpr std::size_t kMaxParamNodes = 10'000;
+
+bool within_node_budget(const YAML::Node& node, std::size_t& budget) {
+  if (budget == 0) return false;
+  --budget;
+  if (node.IsSequence()) {
+    for (const auto& item : node) {
+      if (!within_node_budget(item, budget)) return false;
+    }
+  } else if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!within_node_budget(it->first, budget) || !within_node_budget(it->second, budget))
+        return false;
+    }
+  }
+  return true;
+}
 
 const std::vector<std::string> kPlaceholders{"url", "output", "max_attempts", "workdir"};
 const std::vector<std::string> kStrategies{"none",        "constant",     "exponential",
@@ -153,6 +174,17 @@ class Reader {
     return out;
   }
 
+  FaultSpec fault_spec(const Params& owner, const std::string& kind) const {
+    Params params = owner.child(kind);
+    std::size_t budget = kMaxParamNodes;
+    if (!within_node_budget(params.node(), budget)) {
+      params.fail(fmt::format(
+          "parameters of '{}' are too large: more than {} YAML nodes (aliases expanded)", kind,
+          kMaxParamNodes));
+    }
+    return FaultSpec{kind, params};
+  }
+
   void check_kind(const YAML::Node& key) const {
     SourceLocation at = location_of(key, file_);
     if (!key.IsScalar())
@@ -189,7 +221,7 @@ class Reader {
             throw ScenarioError(location_of(it->first, file_),
                                 fmt::format("duplicate fault kind '{}' in this attempt", kind));
           }
-          entry.faults.push_back(FaultSpec{kind, item.child(kind)});
+          entry.faults.push_back(fault_spec(item, kind));
         }
       }
       s_.attempts.push_back(std::move(entry));
@@ -244,7 +276,7 @@ class Reader {
       const std::string kind = kv->first.Scalar();
       FaultRule rule;
       rule.where = item.location();
-      Params params = item.child(kind);
+      Params params = fault_spec(item, kind).params;
       if (params.is_map()) {
         if (params.has("attempts")) rule.attempts = rule_attempts(params);
         if (params.has("probability")) {
@@ -255,16 +287,24 @@ class Reader {
           }
           rule.probability = p;
         }
-        // The narrowing keys belong to the rule, not to the fault. Removing them from the
-        // parsed tree in place keeps every remaining node's file position (YAML::Clone
-        // would reset the marks); the tree belongs to this load alone.
-        YAML::Node mapping = params.node();
-        mapping.remove("attempts");
-        mapping.remove("probability");
+        params = without_narrowing_keys(params);
       }
       rule.fault = FaultSpec{kind, params};
       s_.faults.push_back(std::move(rule));
     }
+  }
+
+  // The narrowing keys belong to the rule, not to the fault. A new mapping holding the same
+  // key and value nodes keeps their file positions (YAML::Clone would reset them) and leaves
+  // the parsed tree alone: an alias (`- drop: *d`) may share this mapping with another rule.
+  static Params without_narrowing_keys(const Params& params) {
+    YAML::Node rest(YAML::NodeType::Map);
+    for (auto it = params.node().begin(); it != params.node().end(); ++it) {
+      bool narrowing = it->first.IsScalar() &&
+                       (it->first.Scalar() == "attempts" || it->first.Scalar() == "probability");
+      if (!narrowing) rest.force_insert(it->first, it->second);
+    }
+    return Params(rest, params.file(), params.section(), params.location());
   }
 
   std::vector<std::uint32_t> rule_attempts(const Params& params) const {
@@ -437,6 +477,8 @@ Scenario load_string(std::string_view text, std::string_view file_name,
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    throw ScenarioError(mark_location(e.mark, file), "invalid YAML: nested too deeply");
   } catch (const YAML::Exception& e) {
     throw ScenarioError(mark_location(e.mark, file), fmt::format("invalid YAML: {}", e.msg));
   }

@@ -92,6 +92,21 @@ Params::Params(YAML::Node node, std::string file)
 Params::Params(YAML::Node node, std::string file, std::string section)
     : node_(std::move(node)), file_(std::move(file)), section_(std::move(section)) {}
 
+Params::Params(YAML::Node node, std::string file, std::string section, SourceLocation where)
+    : node_(std::move(node)),
+      file_(std::move(file)),
+      section_(std::move(section)),
+      fallback_(std::move(where)) {}
+
+Params& Params::operator=(const Params& other) {
+  if (this == &other) return *this;
+  node_.reset(other.node_);
+  file_ = other.file_;
+  section_ = other.section_;
+  fallback_ = other.fallback_;
+  return *this;
+}
+
 SourceLocation Params::location() const {
   // A null value's mark is wherever the parser went next (often the following line), so
   // an absent or empty value is reported at its key.
@@ -341,7 +356,7 @@ Params Params::child(std::string_view key) const {
   if (is_map()) {
     for (auto it = node_.begin(); it != node_.end(); ++it) {
       if (it->first.IsScalar() && it->first.Scalar() == key) {
-        v = it->second;
+        v.reset(it->second);
         break;
       }
     }

@@ -221,6 +221,49 @@ const Case kCases[] = {
 
 #undef HEAD
 
+TEST(ScenarioErrors, DeepNestingIsAnErrorNotACrash) {
+  std::string deep =
+      "name: x\nresource: {size: 1}\nattempts:\n  - drop: " + std::string(100000, '[');
+  try {
+    load_string(deep, "bad.yaml", kCatalog);
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.where().line, 4);
+    EXPECT_EQ(e.message(), "invalid YAML: nested too deeply");
+  }
+}
+
+TEST(ScenarioErrors, AliasBombIsRefused) {
+  // Nine levels of ten aliases each: 10^9 nodes once expanded, from a dozen lines.
+  std::string yaml =
+      "name: x\nresource: {size: 1}\nattempts:\n  - latency:\n      a: &a [1, 1, 1, 1, 1, 1, 1, 1, "
+      "1, 1]\n";
+  char prev = 'a';
+  for (char level = 'b'; level <= 'i'; ++level) {
+    yaml += fmt::format("      {0}: &{0} [", level);
+    for (int i = 0; i < 10; ++i) yaml += fmt::format("{}*{}", i ? ", " : "", prev);
+    yaml += "]\n";
+    prev = level;
+  }
+  try {
+    load_string(yaml, "bad.yaml", kCatalog);
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_STREQ(e.what(),
+                 "bad.yaml:5:7: parameters of 'latency' are too large: more than 10000 YAML nodes "
+                 "(aliases expanded)");
+  }
+}
+
+TEST(ScenarioErrors, AliasesWithinBudgetWork) {
+  Scenario s = load_string(
+      "name: x\nresource: {size: 1MiB}\nattempts:\n  - drop: &d {at: 50%, how: reset}\n  - drop: "
+      "*d\n",
+      "ok.yaml", kCatalog);
+  ASSERT_EQ(s.attempts.size(), 2u);
+  EXPECT_EQ(s.attempts[1].faults[0].params.string("how"), "reset");
+}
+
 class ErrorTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ErrorTest, ExactMessage) {

@@ -306,6 +306,46 @@ faults:
   EXPECT_EQ(s.faults[2].probability, 0.0);
 }
 
+TEST(Loader, NarrowingKeysOfASharedMappingStayWithEachRule) {
+  // Both rules are the same YAML node (an alias); taking the narrowing keys out for the
+  // first rule must not take them from the second.
+  Scenario s = load(R"(name: alias
+resource: {size: 1MiB}
+faults:
+  - drop: &d {at: 10%, attempts: [2], probability: 0.5}
+  - drop: *d
+)");
+  ASSERT_EQ(s.faults.size(), 2u);
+  for (const auto& rule : s.faults) {
+    EXPECT_EQ(rule.attempts, (std::vector<std::uint32_t>{2}));
+    EXPECT_EQ(rule.probability, 0.5);
+    EXPECT_EQ(rule.fault.params.keys(), (std::vector<std::string>{"at"}));
+  }
+}
+
+TEST(Loader, FaultWithOnlyNarrowingKeysReportsAtItsMapping) {
+  try {
+    load("name: n\nresource: {size: 1MiB}\nfaults:\n  - stall: {attempts: 1, for: 1s}\n");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_STREQ(e.what(), "t.yaml:4:12: missing required key 'at' in stall");
+  }
+}
+
+TEST(Loader, AssigningAScenarioLeavesItsCopiesAlone) {
+  // Copies of a Scenario share the parsed YAML tree; replacing one must not edit the other.
+  Scenario first = load("name: a\nresource: {size: 1MiB}\nattempts:\n  - drop: {at: 10%}\n");
+  Scenario copy = first;
+  Scenario second =
+      load("name: b\nresource: {size: 1MiB}\nattempts:\n  - drop: {after: 5, how: reset}\n");
+  first.attempts[0] = second.attempts[0];  // element-wise: assigns the Params themselves
+  EXPECT_EQ(copy.attempts[0].faults[0].params.keys(), (std::vector<std::string>{"at"}));
+  EXPECT_EQ(first.attempts[0].faults[0].params.keys(), (std::vector<std::string>{"after", "how"}));
+  first = second;
+  EXPECT_EQ(copy.attempts[0].faults[0].params.keys(), (std::vector<std::string>{"at"}));
+  EXPECT_EQ(first.name, "b");
+}
+
 TEST(Loader, PrefillForms) {
   Scenario pct = load("name: p\nresource: {size: 1MiB}\nclient: {prefill: 50%}\n");
   EXPECT_EQ(pct.client.prefill, SizeSpec::percent(50));

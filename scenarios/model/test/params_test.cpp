@@ -233,6 +233,22 @@ TEST(Params, AllowOnly) {
                "p.yaml:1:1: unknown key 'zzz', expected one of aaa");
 }
 
+TEST(Params, AssignmentRebindsAndNeverWritesThrough) {
+  YAML::Node tree = YAML::Load("a: {x: 1}\nb: {y: 2}\n");
+  Params a(tree["a"], "t.yaml", "a");
+  Params b(tree["b"], "t.yaml", "b");
+  Params alias = a;  // shares tree["a"]
+  a = b;
+  EXPECT_EQ(a.keys(), (std::vector<std::string>{"y"}));
+  EXPECT_EQ(a.section(), "b");
+  EXPECT_EQ(alias.keys(), (std::vector<std::string>{"x"}));
+  EXPECT_EQ(tree["a"]["x"].Scalar(), "1");
+  Params moved = Params(tree["b"], "t.yaml");
+  alias = std::move(moved);
+  EXPECT_EQ(tree["a"]["x"].Scalar(), "1");
+  EXPECT_EQ(alias.keys(), (std::vector<std::string>{"y"}));
+}
+
 TEST(Params, SignedSizeBounds) {
   Params p = parse("a: -9223372036854775807\nb: 9223372036854775808\nc: -0\n");
   EXPECT_EQ(p.signed_size("a"), -9223372036854775807LL);

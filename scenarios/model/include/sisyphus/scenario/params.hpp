@@ -39,6 +39,18 @@ class Params {
   Params(YAML::Node node, std::string file);
   // `section` names the mapping in errors: "unknown key 'sied' in resource, ...".
   Params(YAML::Node node, std::string file, std::string section);
+  // For a node built in code (no position of its own): errors about the node itself are
+  // reported at `where`; its children keep their own positions.
+  Params(YAML::Node node, std::string file, std::string section, SourceLocation where);
+
+  // YAML::Node's assignment writes through to the node it referred to (it is a reference
+  // into a shared tree); Params assignment rebinds instead, so assigning one Params (or a
+  // Scenario holding them) never edits another scenario's parameters.
+  Params(const Params&) = default;
+  Params(Params&&) = default;
+  Params& operator=(const Params& other);
+  Params& operator=(Params&& other) { return *this = static_cast<const Params&>(other); }
+  ~Params() = default;
 
   const std::string& section() const { return section_; }
 
