@@ -18,7 +18,7 @@ class ChunkedCut final : public Fault {
 };
 
 std::unique_ptr<Fault> parse(const scenario::Params& params, const scenario::Scenario&) {
-  expect_no_parameters(params);
+  expect_no_parameters(params, "chunked_cut");
   return std::make_unique<ChunkedCut>();
 }
 

@@ -1,7 +1,11 @@
 #pragma once
 // Parameter shapes shared by several fault kinds (a header, not a .cpp: every .cpp in this
 // directory is a fault kind).
+#include <fmt/format.h>
+
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "sisyphus/core/units.hpp"
 #include "sisyphus/proxy/plan.hpp"
@@ -39,10 +43,11 @@ struct PointSpec {
 };
 
 // A kind that takes no parameters: `no_range: {}` or `no_range:` alone.
-inline void expect_no_parameters(const scenario::Params& params) {
+inline void expect_no_parameters(const scenario::Params& params, std::string_view kind) {
   if (params.is_null()) return;
   params.require_map();
-  params.allow_only({});
+  const std::string key = params.node().begin()->first.Scalar();
+  params.fail(key, fmt::format("'{}' takes no parameters, got '{}'", kind, key));
 }
 
 }  // namespace sisyphus::proxy::faults

@@ -17,7 +17,7 @@ class NoRange final : public Fault {
 };
 
 std::unique_ptr<Fault> parse(const scenario::Params& params, const scenario::Scenario&) {
-  expect_no_parameters(params);
+  expect_no_parameters(params, "no_range");
   return std::make_unique<NoRange>();
 }
 

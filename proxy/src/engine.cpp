@@ -53,6 +53,14 @@ std::uint32_t FaultEngine::generation_now(std::string_view path) const {
 
 Decision FaultEngine::decide(std::string_view method, std::string_view path,
                              std::uint64_t resource_size, bool proxied) {
+  Decision decision = count(method, path);
+  if (decision.attempt > 0) {
+    decision.plan = plan_for(path, decision.attempt, resource_size, proxied);
+  }
+  return decision;
+}
+
+Decision FaultEngine::count(std::string_view method, std::string_view path) {
   Decision decision;
   if (method != "GET") {
     decision.generation = generation_now(path);
@@ -67,31 +75,36 @@ Decision FaultEngine::decide(std::string_view method, std::string_view path,
   }
   decision.generation = generation_at(decision.attempt, Clock::now() - start);
   decision.content_seed = content_seed_for(scenario_.resource, decision.generation);
+  return decision;
+}
 
-  const RequestContext ctx{method, path, decision.attempt, resource_size, proxied, time_scale_};
+ResponsePlan FaultEngine::plan_for(std::string_view path, std::uint32_t attempt,
+                                   std::uint64_t resource_size, bool proxied) const {
+  ResponsePlan plan;
+  const RequestContext ctx{"GET", path, attempt, resource_size, proxied, time_scale_};
   // Each fault draws from its own stream, named by what identifies the request in a replay
   // (path, attempt, rule), never by arrival order, so concurrency cannot change a choice.
   auto apply = [&](const BuiltFault& built, std::string_view label, double probability) {
     if (proxied && !built.relayable) return;
     Rng rng(derive_seed(scenario_.seed, label));
     if (!rng.chance(probability)) return;
-    built.fault->apply(decision.plan, ctx, rng);
+    built.fault->apply(plan, ctx, rng);
   };
-  if (decision.attempt <= attempt_faults_.size()) {
-    const auto& entry = attempt_faults_[decision.attempt - 1];
+  if (attempt >= 1 && attempt <= attempt_faults_.size()) {
+    const auto& entry = attempt_faults_[attempt - 1];
     for (std::size_t j = 0; j < entry.size(); ++j) {
-      apply(entry[j], fmt::format("{}:{}:attempt:{}", path, decision.attempt, j), 1.0);
+      apply(entry[j], fmt::format("{}:{}:attempt:{}", path, attempt, j), 1.0);
     }
   }
   for (std::size_t r = 0; r < rules_.size(); ++r) {
     const BuiltRule& rule = rules_[r];
-    if (!rule.attempts.empty() && std::find(rule.attempts.begin(), rule.attempts.end(),
-                                            decision.attempt) == rule.attempts.end()) {
+    if (!rule.attempts.empty() &&
+        std::find(rule.attempts.begin(), rule.attempts.end(), attempt) == rule.attempts.end()) {
       continue;
     }
-    apply(rule.fault, fmt::format("{}:{}:{}", path, decision.attempt, r), rule.probability);
+    apply(rule.fault, fmt::format("{}:{}:{}", path, attempt, r), rule.probability);
   }
-  return decision;
+  return plan;
 }
 
 void FaultEngine::reset() {

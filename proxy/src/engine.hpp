@@ -42,6 +42,14 @@ class FaultEngine {
   Decision decide(std::string_view method, std::string_view path, std::uint64_t resource_size,
                   bool proxied = false);
 
+  // decide() in two steps, for the proxy: it counts a request before forwarding it (a status
+  // fault answers without asking the upstream) and builds the plan once the upstream has said
+  // how large the resource is. count() returns an empty plan; plan_for() draws from the same
+  // seeded streams as decide(), so calling it twice for one attempt gives the same plan.
+  Decision count(std::string_view method, std::string_view path);
+  ResponsePlan plan_for(std::string_view path, std::uint32_t attempt, std::uint64_t resource_size,
+                        bool proxied) const;
+
   // The generation right now, without counting a request (for HEAD): changes keyed to an
   // attempt count the GETs seen so far.
   std::uint32_t generation_now(std::string_view path) const;

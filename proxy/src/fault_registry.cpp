@@ -57,10 +57,12 @@ std::unique_ptr<Fault> FaultRegistry::build(const scenario::FaultSpec& spec,
                                             const scenario::Scenario& scenario) const {
   const FaultKind* kind = find(spec.kind);
   if (kind == nullptr) {
-    std::string hint = scenario::closest_match(spec.kind, kinds());
-    spec.params.fail(fmt::format("unknown fault kind '{}'{}; expected one of: {}", spec.kind,
-                                 hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
-                                 fmt::join(kinds(), ", ")));
+    // The loader says the same, at the kind's key; this is for specs built in code.
+    const std::string hint = scenario::closest_match(spec.kind, kinds());
+    spec.params.fail(
+        hint.empty() ? fmt::format("unknown fault kind '{}', expected one of {}", spec.kind,
+                                   fmt::join(kinds(), ", "))
+                     : fmt::format("unknown fault kind '{}', did you mean '{}'?", spec.kind, hint));
   }
   return kind->parse(spec.params, scenario);
 }

@@ -1,0 +1,38 @@
+#pragma once
+// Helpers for the fault tests: scenarios from YAML text, loaded against the real registry.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+
+#include "sisyphus/proxy/fault.hpp"
+#include "sisyphus/scenario/loader.hpp"
+
+namespace sisyphus::proxy::test {
+
+inline scenario::Scenario load(std::string_view yaml) {
+  return scenario::load_string(yaml, "t.yaml", FaultRegistry::instance());
+}
+
+// The error a scenario fails to load with ("t.yaml:LINE:COLUMN: message"), or "" if it loads.
+inline std::string load_error(std::string_view yaml) {
+  try {
+    load(yaml);
+  } catch (const scenario::ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// A scenario whose only `attempts:` entry is `entry`, written on line 6 from column 5:
+//   1 name: t / 2 seed: 42 / 3 resource: / 4   size: 1000 / 5 attempts: / 6   - <entry>
+inline std::string with_attempt(std::string_view entry) {
+  return "name: t\nseed: 42\nresource:\n  size: 1000\nattempts:\n  - " + std::string(entry) + "\n";
+}
+
+// The same with a `faults:` rule on line 6 from column 5.
+inline std::string with_rule(std::string_view rule) {
+  return "name: t\nseed: 42\nresource:\n  size: 1000\nfaults:\n  - " + std::string(rule) + "\n";
+}
+
+}  // namespace sisyphus::proxy::test

@@ -1,0 +1,92 @@
+// The registry of proxy/faults/: every kind present once, sorted, found by name, and the
+// relayable flags `sisyphus proxy` relies on.
+#include <gtest/gtest.h>
+
+#include "fault_test_util.hpp"
+
+namespace sisyphus::proxy::test {
+namespace {
+
+TEST(FaultRegistry, ListsEveryKindSortedByName) {
+  const std::vector<std::string> expected{"chunked_cut", "corrupt",  "drop",
+                                          "latency",     "no_range", "stall",
+                                          "status",      "throttle", "wrong_range"};
+  EXPECT_EQ(FaultRegistry::instance().kinds(), expected);
+  ASSERT_EQ(FaultRegistry::instance().all().size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const FaultKind* kind = FaultRegistry::instance().all()[i];
+    EXPECT_EQ(kind->name, expected[i]);
+    EXPECT_FALSE(kind->summary.empty()) << kind->name;
+    EXPECT_NE(kind->parse, nullptr) << kind->name;
+    // A kind that cannot be relayed says why; one that can says nothing.
+    EXPECT_EQ(kind->relayable, kind->not_relayable_because.empty()) << kind->name;
+  }
+}
+
+TEST(FaultRegistry, FindsAndKnowsByExactName) {
+  const auto& registry = FaultRegistry::instance();
+  ASSERT_NE(registry.find("drop"), nullptr);
+  EXPECT_EQ(registry.find("drop")->name, "drop");
+  EXPECT_EQ(registry.find("wrong_range")->name, "wrong_range");
+  EXPECT_EQ(registry.find("Drop"), nullptr);
+  EXPECT_EQ(registry.find("dro"), nullptr);
+  EXPECT_EQ(registry.find(""), nullptr);
+  EXPECT_TRUE(registry.knows("chunked_cut"));
+  EXPECT_FALSE(registry.knows("change"));  // a resource change is `changes:`, not a fault rule
+}
+
+TEST(FaultRegistry, OnlyWrongRangeAndNoRangeCannotBeRelayed) {
+  for (const FaultKind* kind : FaultRegistry::instance().all()) {
+    const bool expected = kind->name != "wrong_range" && kind->name != "no_range";
+    EXPECT_EQ(kind->relayable, expected) << kind->name;
+  }
+}
+
+TEST(FaultRegistry, BuildGivesAFaultOfThatKind) {
+  const scenario::Scenario s = load(with_attempt("{drop: {at: 1}, chunked_cut: {}}"));
+  EXPECT_EQ(FaultRegistry::instance().build(s.attempts[0].faults[0], s)->kind(), "drop");
+  EXPECT_EQ(FaultRegistry::instance().build(s.attempts[0].faults[1], s)->kind(), "chunked_cut");
+}
+
+TEST(FaultRegistry, BuildRefusesAnUnknownKindWithItsLocation) {
+  const scenario::Scenario s = load(with_attempt("drop: {at: 1}"));
+  scenario::FaultSpec spec = s.attempts[0].faults[0];
+  spec.kind = "dorp";
+  try {
+    FaultRegistry::instance().build(spec, s);
+    FAIL() << "built an unknown kind";
+  } catch (const scenario::ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "t.yaml:6:11: unknown fault kind 'dorp', did you mean 'drop'?");
+  }
+}
+
+TEST(FaultRegistry, CheckRelayableNamesTheFaultAndWhy) {
+  const auto& registry = FaultRegistry::instance();
+  EXPECT_NO_THROW(registry.check_relayable(
+      load("name: t\nresource: {size: 10}\nattempts:\n  - {drop: {at: 5}, corrupt: {at: 1}}\n"
+           "faults:\n  - latency: {first_byte: 1ms}\n  - chunked_cut: {}\n")));
+  try {
+    registry.check_relayable(
+        load("name: t\nresource: {size: 10}\nfaults:\n  - latency: {first_byte: 1ms}\n"
+             "  - wrong_range: {shift: 1}\n"));
+    FAIL() << "wrong_range accepted for a relay";
+  } catch (const scenario::ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "t.yaml:5:18: fault 'wrong_range' cannot apply to a relayed response: the body "
+              "would have to come from another range than the one forwarded upstream, and the "
+              "proxy decides only once the upstream has answered; use corrupt or drop on a "
+              "relayed stream");
+  }
+  try {
+    registry.check_relayable(
+        load("name: t\nresource: {size: 10}\nattempts:\n  - {}\n  - no_range: {}\n"));
+    FAIL() << "no_range accepted for a relay";
+  } catch (const scenario::ScenarioError& e) {
+    EXPECT_EQ(e.where().line, 5);
+    EXPECT_NE(e.message().find("use `server.ranges: false`"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace sisyphus::proxy::test
