@@ -1,6 +1,9 @@
 // results.json writer. Field order follows DESIGN.md so the file reads top to bottom.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
 #include <string>
 
 #include "sisyphus/reports/json.hpp"
@@ -124,6 +127,12 @@ void pretty(const json::value& v, std::string& out, int indent) {
     }
     if (!flat) newline(indent);
     out += ']';
+  } else if (v.is_double()) {
+    // Boost.JSON spells 0.25 as "2.5E-1"; fmt gives the shortest form that reads back
+    // exactly ("0.25", "1e-09"). Non-finite numbers are not JSON: null, which the reader
+    // then rejects by name.
+    const double d = v.get_double();
+    out += std::isfinite(d) ? fmt::format("{}", d) : "null";
   } else {
     out += json::serialize(v);
   }

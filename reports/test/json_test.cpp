@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "sample.hpp"
 #include "sisyphus/core/error.hpp"
@@ -125,6 +126,9 @@ TEST(ResultsJson, PrettyPrintedWithTwoSpaces) {
             "  \"scenarios\": []\n"
             "}\n");
   const std::string full = to_json(testing::sample_results());
+  EXPECT_NE(full.find("\"duration_s\": 0.25,\n"), std::string::npos) << full;
+  EXPECT_NE(full.find("\"t\": 0.1,\n"), std::string::npos) << full;
+  EXPECT_NE(full.find("\"gap_s\": 0.0625\n"), std::string::npos) << full;
   EXPECT_NE(full.find("\n        \"bad_ranges\": [\n          [2048, 4000],\n"), std::string::npos)
       << full;
 }
@@ -166,6 +170,10 @@ TEST(ResultsJson, ReaderNamesTheBadField) {
   v.as_object()["schema"] = 2;
   EXPECT_EQ(parse_error(json::serialize(v)),
             "results.json: schema: this sisyphus reads schema 1, the file has 2");
+
+  auto nan = testing::sample_results();
+  nan.scenarios[0].duration_s = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(parse_error(to_json(nan)), "results.json: scenarios[0].duration_s: expected a number");
 
   EXPECT_EQ(parse_error("[]"), "results.json: (top level): expected an object");
   EXPECT_EQ(parse_error("{\"schema\": 1,").rfind("results.json: not valid JSON: ", 0), 0u);
