@@ -1,0 +1,54 @@
+// throttle over loopback: the body arrives at the configured rate, within 5 % over one
+// second (the server paces on an absolute schedule, so a late wake-up does not accumulate).
+#include <gtest/gtest.h>
+
+#include "server/server_fixture.hpp"
+#include "wire_util.hpp"
+
+namespace sisyphus::test {
+namespace {
+
+using Seconds = std::chrono::duration<double>;
+
+constexpr std::uint64_t kRate = 1024 * 1024;
+constexpr std::uint64_t kSlice = kRate / 100;       // the server writes rate/100 at a time
+constexpr std::uint64_t kSize = kRate + kSlice;     // the last write leaves at ~1.0 s
+constexpr std::uint64_t kLastWrite = 100 * kSlice;  // its position in the body
+
+// Bytes per second measured by the client: the last write's position over the time from
+// the head to the last byte.
+double measured_rate(const HttpResponse& r) {
+  return static_cast<double>(kLastWrite) / Seconds(r.done_at - r.head_at).count();
+}
+
+TEST_F(ServerTest, ThrottleHoldsItsRateWithinFivePercentOverOneSecond) {
+  start("name: throttle\nseed: 1\nresource: {size: " + std::to_string(kSize) +
+        ", seed: 6}\nfaults:\n  - throttle: {rate: 1MiB/s}\n");
+  HttpResponse r = get("/file");
+  ASSERT_EQ(r.end, End::complete);
+  EXPECT_EQ(r.body, content_bytes(6, 0, kSize));
+  const double rate = measured_rate(r);
+  EXPECT_GT(rate, 0.95 * kRate) << rate << " B/s";
+  EXPECT_LT(rate, 1.05 * kRate) << rate << " B/s";
+  const auto log = by_attempt(log_with(1));
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].bytes_sent, kSize);
+  EXPECT_EQ(log[0].fault, "throttle");
+  RecordProperty("measured_rate_bytes_per_s", std::to_string(static_cast<long>(rate)));
+}
+
+TEST_F(ServerTest, ThrottleRateScalesWithTheTimeScale) {
+  proxy::ServerOptions options;
+  options.time_scale = TimeScale(0.5);  // half the time: twice the rate
+  start("name: throttle\nseed: 1\nresource: {size: " + std::to_string(kSize) +
+            ", seed: 6}\nfaults:\n  - throttle: {rate: 512KiB/s}\n",
+        options);
+  HttpResponse r = get("/file");
+  ASSERT_EQ(r.end, End::complete);
+  const double rate = measured_rate(r);
+  EXPECT_GT(rate, 0.95 * kRate) << rate << " B/s";
+  EXPECT_LT(rate, 1.05 * kRate) << rate << " B/s";
+}
+
+}  // namespace
+}  // namespace sisyphus::test
