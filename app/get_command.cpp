@@ -1,0 +1,218 @@
+// `sisyphus get URL -o FILE`: the reference resumable client on the command line.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "sisyphus/client/download.hpp"
+#include "sisyphus/core/error.hpp"
+#include "sisyphus/core/units.hpp"
+
+namespace sisyphus::app {
+namespace {
+
+using client::AttemptRecord;
+using client::Progress;
+
+struct GetFlags {
+  std::string url;
+  std::string output;
+  std::optional<std::string> sha256;
+  std::uint32_t max_attempts = 10;
+  std::string backoff = "full-jitter";
+  std::string base = "100ms";
+  std::string cap = "2s";
+  std::uint64_t seed = 0;
+  std::string resume = "if-range";
+  std::string connect_timeout = "10s";
+  std::string read_timeout = "30s";
+  std::optional<std::string> timeout;
+  bool naive = false;
+  bool insecure = false;
+  std::optional<std::string> ca_file;
+  std::vector<std::string> headers;
+  bool json = false;
+  bool progress = false;
+  bool no_progress = false;
+  bool no_fsync = false;
+};
+
+std::string seconds_text(Duration d) {
+  return fmt::format("{:.2f}s", static_cast<double>(d.count()) / 1e6);
+}
+
+// "  45% [#########           ] 450.0 MiB / 1.0 GiB  120.3 MiB/s  ETA 4s  attempt 2"
+class ProgressBar {
+ public:
+  void update(const Progress& p) {
+    const double t = static_cast<double>(p.elapsed.count()) / 1e6;
+    if (t - last_t_ >= 0.25 || last_t_ == 0) {
+      // A rate over the last quarter second or more, not since the start: it shows stalls.
+      if (t > last_t_) {
+        rate_ = static_cast<double>(p.bytes_received - last_bytes_) / (t - last_t_);
+      }
+      last_t_ = t;
+      last_bytes_ = p.bytes_received;
+    }
+    std::string line;
+    if (p.total && *p.total > 0) {
+      const double frac = static_cast<double>(p.bytes_held) / static_cast<double>(*p.total);
+      constexpr int kWidth = 24;
+      const int fill = std::min(kWidth, static_cast<int>(frac * kWidth));
+      std::string eta = "--";
+      if (rate_ > 0 && *p.total >= p.bytes_held) {
+        eta = fmt::format("{:.0f}s", static_cast<double>(*p.total - p.bytes_held) / rate_);
+      }
+      line = fmt::format("{:>4.0f}% [{}{}] {} / {}  {}/s  ETA {}  attempt {}", frac * 100,
+                         std::string(static_cast<std::size_t>(fill), '#'),
+                         std::string(static_cast<std::size_t>(kWidth - fill), ' '),
+                         format_size_human(p.bytes_held), format_size_human(*p.total),
+                         format_size_human(static_cast<std::uint64_t>(rate_)), eta, p.attempt);
+    } else {
+      line = fmt::format("{}  {}/s  attempt {}", format_size_human(p.bytes_held),
+                         format_size_human(static_cast<std::uint64_t>(rate_)), p.attempt);
+    }
+    fmt::print(stderr, "\r\033[K{}", line);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void clear() {
+    if (shown_) fmt::print(stderr, "\r\033[K");
+    shown_ = false;
+  }
+
+ private:
+  double last_t_ = 0;
+  std::uint64_t last_bytes_ = 0;
+  double rate_ = 0;
+  bool shown_ = false;
+};
+
+std::string attempt_line(const AttemptRecord& a) {
+  std::string req = a.range ? fmt::format("Range {}", *a.range) : std::string("no Range");
+  if (a.if_range) req += fmt::format(", If-Range {}", *a.if_range);
+  std::string status = a.status ? fmt::format("{}", a.status) : std::string("no response");
+  return fmt::format("attempt {}: {} -> {}, {} bytes at offset {}, {}: {} ({}{})", a.number, req,
+                     status, a.bytes, a.offset, client::to_string(a.outcome), a.detail,
+                     seconds_text(a.duration),
+                     a.waited.count() ? ", after waiting " + seconds_text(a.waited) : "");
+}
+
+std::pair<std::string, std::string> split_header(const std::string& h) {
+  auto colon = h.find(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw ParseError(fmt::format("invalid header '{}': expected 'Name: value'", h));
+  }
+  std::string value = h.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
+  return {h.substr(0, colon), value};
+}
+
+client::Options build_options(const GetFlags& f) {
+  client::Options o;
+  o.url = f.url;
+  o.output = f.output;
+  o.sha256 = f.sha256;
+  o.max_attempts = f.max_attempts;
+  o.backoff.strategy = client::parse_backoff_strategy(f.backoff);
+  o.backoff.base = parse_duration(f.base);
+  o.backoff.cap = parse_duration(f.cap);
+  o.backoff.seed = f.seed;
+  o.resume = client::parse_resume_policy(f.resume);
+  o.connect_timeout = parse_duration(f.connect_timeout);
+  o.read_timeout = parse_duration(f.read_timeout);
+  if (f.timeout) o.timeout = parse_duration(*f.timeout);
+  o.naive = f.naive;
+  o.insecure = f.insecure;
+  if (f.ca_file) o.ca_file = *f.ca_file;
+  for (const auto& h : f.headers) o.headers.push_back(split_header(h));
+  o.fsync = !f.no_fsync;
+  if (auto problem = client::validate(o)) throw ParseError(*problem);
+  return o;
+}
+
+int run_get(const GetFlags& f) {
+  client::Options options;
+  try {
+    options = build_options(f);
+  } catch (const ParseError& e) {
+    fmt::print(stderr, "sisyphus get: {}\n", e.what());
+    return kExitUsage;
+  }
+  const bool tty = ::isatty(STDERR_FILENO) == 1;
+  const bool bar = f.progress || (tty && !f.no_progress);
+  const bool color = tty && std::getenv("NO_COLOR") == nullptr;
+  ProgressBar progress;
+  if (bar) options.on_progress = [&](const Progress& p) { progress.update(p); };
+  options.on_attempt = [&](const AttemptRecord& a) {
+    progress.clear();
+    fmt::print(stderr, "{}\n", attempt_line(a));
+  };
+
+  const client::Result r = client::download(std::move(options));
+  progress.clear();
+
+  if (f.json) fmt::print("{}\n", client::to_json(r));
+  auto paint = [&](std::string_view text, int code) {
+    return color ? fmt::format("\033[{}m{}\033[0m", code, text) : std::string(text);
+  };
+  if (r.ok) {
+    fmt::print(stderr, "{} {} ({} bytes{}) in {}, {} attempt{}, {} bytes received{}\n",
+               paint("saved", 32), r.output.string(), r.size.value_or(0),
+               r.verified_by.empty() ? std::string(", not verified")
+                                     : fmt::format(", verified by {}", r.verified_by),
+               seconds_text(r.duration), r.attempts, r.attempts == 1 ? "" : "s", r.bytes_received,
+               r.bytes_discarded ? fmt::format(", {} discarded", r.bytes_discarded) : "");
+  } else {
+    fmt::print(stderr, "{} {}\n", paint("failed:", 31), r.error);
+  }
+  return r.exit_code;
+}
+
+}  // namespace
+
+void add_get_command(CLI::App& root, int& exit_code) {
+  auto flags = std::make_shared<GetFlags>();
+  auto* cmd = root.add_subcommand(
+      "get",
+      "Download URL to FILE with the reference resumable client (safe resume, verification, "
+      "backoff). Exit codes: 0 ok, 1 gave up, 2 usage, 3 verification failed.");
+  cmd->add_option("url", flags->url, "http:// or https:// URL")->required();
+  cmd->add_option("-o,--output", flags->output,
+                  "output FILE (FILE.part and FILE.part.json "
+                  "hold an unfinished download)")
+      ->required();
+  cmd->add_option("--sha256", flags->sha256, "expected SHA-256 (64 hex digits)");
+  cmd->add_option("--max-attempts", flags->max_attempts, "requests for the resource (default 10)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--backoff", flags->backoff,
+                  "none | constant | exponential | full-jitter | equal-jitter | "
+                  "decorrelated-jitter (default full-jitter)");
+  cmd->add_option("--base", flags->base, "backoff base delay (default 100ms)");
+  cmd->add_option("--cap", flags->cap, "backoff cap, also caps Retry-After (default 2s)");
+  cmd->add_option("--seed", flags->seed, "seed of the backoff jitter (default 0)");
+  cmd->add_option("--resume", flags->resume, "if-range | range | restart (default if-range)");
+  cmd->add_option("--connect-timeout", flags->connect_timeout, "default 10s");
+  cmd->add_option("--read-timeout", flags->read_timeout,
+                  "silence that counts as a stall (default 30s)");
+  cmd->add_option("--timeout", flags->timeout, "overall limit for the whole download");
+  cmd->add_flag("--naive", flags->naive,
+                "the careless client: Range without If-Range, no checks, writes FILE in place");
+  cmd->add_flag("--insecure", flags->insecure, "HTTPS without certificate verification");
+  cmd->add_option("--ca-file", flags->ca_file, "PEM file of trusted CAs (default: system store)");
+  cmd->add_option("-H,--header", flags->headers, "extra request header 'Name: value' (repeatable)");
+  cmd->add_flag("--json", flags->json, "print a JSON summary on stdout");
+  auto* p = cmd->add_flag("--progress", flags->progress, "progress bar even when not a terminal");
+  auto* np = cmd->add_flag("--no-progress", flags->no_progress, "one line per attempt only");
+  p->excludes(np);
+  cmd->add_flag("--no-fsync", flags->no_fsync,
+                "skip fdatasync (a killed process still resumes safely; a power cut may not)");
+  cmd->callback([flags, &exit_code] { exit_code = run_get(*flags); });
+}
+
+}  // namespace sisyphus::app

@@ -1,0 +1,392 @@
+// The reference resumable download: it never leaves a wrong file at FILE and never throws
+// away a byte it could have kept.
+//
+//  - data goes to FILE.part, the state (validators, size, bytes known good) to
+//    FILE.part.json; the data is fdatasync'ed before the state that counts it, so a rerun
+//    after kill -9 resumes from what is safe;
+//  - every attempt after the first asks for the rest with Range + If-Range (strong
+//    validator) or, without one, only when the result can be verified;
+//  - every answer is checked (resume_policy.cpp) before a byte of it is kept;
+//  - SHA-256 is computed while the bytes arrive (a resumed prefix is hashed once), and the
+//    final file appears by an atomic rename only after verification.
+#include <fmt/format.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <exception>
+#include <system_error>
+
+#include "download_common.hpp"
+#include "downloads.hpp"
+#include "exchange.hpp"
+#include "file.hpp"
+#include "resume_policy.hpp"
+#include "sisyphus/client/state.hpp"
+#include "sisyphus/core/sha256.hpp"
+#include "worker_pool.hpp"
+
+namespace sisyphus::client::detail {
+namespace {
+
+using asio::use_awaitable;
+
+class ReferenceDownload {
+ public:
+  ReferenceDownload(asio::any_io_executor ex, Options options)
+      : o_(std::move(options)),
+        start_(Clock::now()),
+        ctx_(ex, o_, make_timeouts(o_, start_)),
+        backoff_(o_.backoff),
+        progress_(o_),
+        part_path_(part_path(o_.output)),
+        state_path_(state_path(o_.output)) {
+    result_.output = o_.output;
+    if (o_.sha256) {
+      Sha256::Digest d;
+      parse_sha256_hex(*o_.sha256, d);  // validated by the caller
+      expected_ = d;
+    }
+  }
+
+  asio::awaitable<Result> run() {
+    try {
+      std::string why;
+      auto target = parse_target(o_.url, why);
+      if (!target) co_return finish_failed(kExitUsage, why);
+      target_ = std::move(*target);
+      co_await prepare();
+    } catch (const std::exception& e) {
+      co_return finish_failed(kExitGaveUp, e.what());
+    }
+
+    std::optional<Duration> wait;  // before the next attempt, unscaled
+    std::string last_failure;
+    bool verify_restarted = false;
+    for (std::uint32_t n = 1; n <= o_.max_attempts; ++n) {
+      AttemptRecord rec;
+      rec.number = n;
+      if (wait) {
+        const Duration scaled = o_.time_scale(*wait);
+        if (ctx_.timeouts().deadline != Clock::time_point::max() &&
+            Clock::now() + scaled >= ctx_.timeouts().deadline) {
+          co_return finish_failed(
+              kExitGaveUp, fmt::format("overall timeout: no time left for attempt {} after: {}", n,
+                                       last_failure));
+        }
+        co_await sleep_for(scaled);
+        rec.waited = scaled;
+      }
+      rec.start = since(start_);
+      result_.attempts = n;
+      retry_after_.reset();
+
+      try {
+        co_await attempt(rec);
+        co_await persist();  // whatever arrived is safe before the next decision
+      } catch (const std::system_error& e) {
+        rec.outcome = AttemptOutcome::local_error;
+        rec.detail = e.what();
+      }
+      rec.duration = since(start_) - rec.start;
+      result_.attempt_log.push_back(rec);
+      if (o_.on_attempt) o_.on_attempt(rec);
+
+      if (rec.outcome == AttemptOutcome::complete) {
+        auto verdict = co_await verify_and_commit(n, verify_restarted);
+        if (verdict == Verdict::done) co_return finish();
+        if (verdict == Verdict::failed) co_return finish_failed(kExitVerification, last_failure_);
+        verify_restarted = true;
+        last_failure = result_.restarts.back().reason;
+        wait = Duration{0};
+        continue;
+      }
+      last_failure = fmt::format("attempt {}: {}", n, rec.detail);
+      if (rec.outcome == AttemptOutcome::fatal_status ||
+          rec.outcome == AttemptOutcome::local_error) {
+        co_return finish_failed(kExitGaveUp, last_failure);
+      }
+      if (Clock::now() >= ctx_.timeouts().deadline) {
+        co_return finish_failed(kExitGaveUp, last_failure);
+      }
+      wait = wait_before_next(rec, retry_after_, backoff_);
+    }
+    co_return finish_failed(kExitGaveUp, fmt::format("gave up after {} attempts; last: {}",
+                                                     o_.max_attempts, last_failure));
+  }
+
+ private:
+  enum class Verdict { done, restart, failed };
+
+  // Opens FILE.part and decides how much of it a previous run left that can be trusted.
+  asio::awaitable<void> prepare() {
+    part_ = File(part_path_, /*lock=*/true);
+    const std::uint64_t on_disk = part_.size();
+    std::optional<PartState> saved;
+    std::string distrust;
+    try {
+      saved = load_part_state(state_path_);
+    } catch (const ParseError& e) {
+      distrust = fmt::format("unusable state file: {}", e.what());
+    }
+    if (saved && saved->url != o_.url) {
+      distrust = fmt::format("the state file is for another URL ({})", saved->url);
+      saved.reset();
+    } else if (saved && on_disk < saved->bytes) {
+      distrust = fmt::format("{} holds {} bytes, fewer than the {} its state counts",
+                             part_path_.filename().string(), on_disk, saved->bytes);
+      saved.reset();
+    } else if (!saved && distrust.empty() && on_disk > 0) {
+      distrust = fmt::format("{} has no state file", part_path_.filename().string());
+    }
+    state_ = PartState{};
+    state_.url = o_.url;
+    if (saved) {
+      state_ = *saved;
+      held_ = saved->bytes;
+      result_.bytes_resumed = held_;
+      if (on_disk > held_) part_.truncate(held_);  // bytes past the count may be torn
+      co_await on_pool([this] { part_.hash_prefix(held_, sha_); });
+    } else {
+      if (on_disk > 0 || !distrust.empty()) {
+        result_.restarts.push_back(Restart{0, distrust, on_disk});
+        result_.bytes_discarded += on_disk;
+      }
+      co_await save_state();
+      part_.truncate(0);
+    }
+    last_persist_ = Clock::now();
+  }
+
+  asio::awaitable<void> attempt(AttemptRecord& rec) {
+    auto plan = plan_request(o_.resume, state_, expected_.has_value());
+    if (plan.restart_reason) {
+      co_await discard(rec.number, *plan.restart_reason);
+      plan = RequestPlan{};
+    }
+    rec.range = plan.range;
+    rec.if_range = plan.if_range;
+    rec.offset = plan.offset;
+    report_progress(rec.number, true);
+
+    auto ex = co_await open_exchange(ctx_, target_, request_headers(o_, plan.range, plan.if_range));
+    rec.redirects = ex.redirects;
+    if (ex.error) {
+      rec.outcome = ex.error->outcome;
+      rec.detail = ex.error->detail;
+      co_return;
+    }
+    rec.status = ex.head.status;
+    auto j =
+        judge_response(ex.head, plan, state_,
+                       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    switch (j.action) {
+      case Action::redirect:  // open_exchange follows redirects; a leftover one has no target
+      case Action::fatal:
+        rec.outcome = AttemptOutcome::fatal_status;
+        rec.detail = j.reason;
+        co_return;
+      case Action::retry:
+        rec.outcome = AttemptOutcome::retry_status;
+        rec.detail = j.reason;
+        retry_after_ = j.retry_after;
+        co_return;
+      case Action::reject:
+        co_await discard(rec.number, j.reason);
+        rec.outcome = AttemptOutcome::rejected;
+        rec.detail = j.reason;
+        co_return;
+      case Action::complete:
+        if (!state_.size) state_.size = j.total;
+        rec.outcome = AttemptOutcome::complete;
+        rec.detail = fmt::format("416: all {} bytes were already held", held_);
+        co_return;
+      case Action::stream_from_zero:
+        if (held_ > 0) {
+          result_.restarts.push_back(Restart{rec.number, j.reason, held_});
+          result_.bytes_discarded += held_;
+        }
+        // The new validators, with a count of zero, go to disk before the old bytes go.
+        state_ = state_from_full_response(ex.head, o_.url);
+        co_await save_state();
+        part_.truncate(0);
+        held_ = 0;
+        sha_.reset();
+        rec.offset = 0;
+        break;
+      case Action::append:
+        learn_from_partial_response(ex.head, *j.total, state_);
+        break;
+    }
+    co_await stream_body(*ex.connection, rec);
+    ex.connection->close();
+  }
+
+  // Writes each chunk at its offset, hashing it on the pool while the next one is read.
+  asio::awaitable<void> stream_body(Connection& conn, AttemptRecord& rec) {
+    namespace exp = asio::experimental;
+    for (auto& b : buffers_) {
+      if (b.size() != o_.buffer_size) b.resize(o_.buffer_size);
+    }
+    std::span<std::byte> cur(buffers_[0]), next(buffers_[1]);
+    auto [n, err] = co_await conn.read_body(cur);
+    while (n > 0) {
+      part_.write_at(held_, cur.first(n));
+      held_ += n;
+      rec.bytes += n;
+      result_.bytes_received += n;
+      auto hash = asio::co_spawn(
+          worker_pool().get_executor(),
+          [this, chunk = cur.first(n)]() -> asio::awaitable<void> {
+            sha_.update(chunk);
+            co_return;
+          },
+          asio::deferred);
+      if (conn.body_done()) {
+        co_await std::move(hash)(use_awaitable);
+        break;
+      }
+      auto read =
+          asio::co_spawn(co_await asio::this_coro::executor, conn.read_body(next), asio::deferred);
+      auto [order, hash_error, read_error, got] =
+          co_await exp::make_parallel_group(std::move(hash), std::move(read))
+              .async_wait(exp::wait_for_all(), use_awaitable);
+      if (hash_error) std::rethrow_exception(hash_error);
+      if (read_error) std::rethrow_exception(read_error);
+      std::tie(n, err) = got;
+      std::swap(cur, next);
+      report_progress(rec.number, false);
+      if (Clock::now() - last_persist_ >= o_.persist_interval) co_await persist();
+    }
+    if (err) {
+      rec.outcome = err->outcome;
+      rec.detail = fmt::format("{} ({} body bytes received)", err->detail, rec.bytes);
+    } else if (state_.size && held_ < *state_.size) {
+      rec.outcome = AttemptOutcome::interrupted;
+      rec.detail = fmt::format("the response ended at byte {} of {}", held_, *state_.size);
+    } else {
+      if (!state_.size) state_.size = held_;  // chunked or close-delimited: the end tells
+      rec.outcome = AttemptOutcome::complete;
+      rec.detail = fmt::format("{} body bytes", rec.bytes);
+    }
+    report_progress(rec.number, true);
+  }
+
+  asio::awaitable<Verdict> verify_and_commit(std::uint32_t attempt, bool verify_restarted) {
+    const Sha256::Digest digest = sha_.finish();
+    std::optional<Sha256::Digest> expected = expected_;
+    std::string by = "sha256";
+    if (!expected && state_.repr_digest) {
+      Sha256::Digest d;
+      if (parse_sha256_base64(*state_.repr_digest, d)) {
+        expected = d;
+        by = "repr-digest";
+      }
+    }
+    if (expected && *expected != digest) {
+      const auto reason =
+          fmt::format("SHA-256 of the download is {}, expected {} ({})", to_hex(digest),
+                      to_hex(*expected), by == "sha256" ? "--sha256" : "Repr-Digest");
+      if (!verify_restarted && attempt < o_.max_attempts) {
+        co_await discard(attempt, reason);
+        co_return Verdict::restart;
+      }
+      // A wrong file never sits anywhere a later run could mistake for good data.
+      result_.bytes_discarded += held_;
+      part_.close();
+      remove_if_exists(part_path_);
+      remove_if_exists(state_path_);
+      last_failure_ = reason;
+      co_return Verdict::failed;
+    }
+    co_await on_pool([this] {
+      if (o_.fsync) part_.datasync();
+      part_.close();
+      atomic_rename(part_path_, o_.output, o_.fsync);
+      remove_if_exists(state_path_);
+    });
+    result_.sha256 = to_hex(digest);
+    result_.verified_by = expected ? by : "";
+    co_return Verdict::done;
+  }
+
+  // Throws away every held byte: the state says zero first, then the part is emptied.
+  asio::awaitable<void> discard(std::uint32_t attempt, const std::string& reason) {
+    result_.restarts.push_back(Restart{attempt, reason, held_});
+    result_.bytes_discarded += held_;
+    state_ = PartState{};
+    state_.url = o_.url;
+    co_await save_state();
+    part_.truncate(0);
+    held_ = 0;
+    sha_.reset();
+  }
+
+  // Makes the bytes written so far durable, then lets the state count them.
+  asio::awaitable<void> persist() {
+    last_persist_ = Clock::now();
+    if (held_ == state_.bytes) co_return;
+    PartState snapshot = state_;
+    snapshot.bytes = held_;
+    co_await on_pool([&] {
+      if (o_.fsync) part_.datasync();
+      save_part_state(state_path_, snapshot, o_.fsync);
+    });
+    state_.bytes = held_;
+  }
+
+  // The state as it is (its count never exceeds what is durable).
+  asio::awaitable<void> save_state() {
+    PartState snapshot = state_;
+    co_await on_pool([&] { save_part_state(state_path_, snapshot, o_.fsync); });
+  }
+
+  void report_progress(std::uint32_t attempt, bool force) {
+    progress_.report(Progress{attempt, held_, state_.size, result_.bytes_received, since(start_)},
+                     force);
+  }
+
+  Result finish() {
+    result_.ok = true;
+    result_.exit_code = kExitOk;
+    result_.size = state_.size;
+    result_.duration = since(start_);
+    return std::move(result_);
+  }
+
+  Result finish_failed(int exit_code, std::string error) {
+    result_.ok = false;
+    result_.exit_code = exit_code;
+    result_.error = std::move(error);
+    result_.size = state_.size;
+    result_.duration = since(start_);
+    return std::move(result_);
+  }
+
+  Options o_;
+  Clock::time_point start_;
+  ExchangeContext ctx_;
+  Backoff backoff_;
+  ProgressReporter progress_;
+  std::filesystem::path part_path_, state_path_;
+  Target target_;
+  File part_;
+  PartState state_;         // state_.bytes: what the state file counts (durable)
+  std::uint64_t held_ = 0;  // bytes written to the part (>= state_.bytes)
+  Sha256 sha_;              // of part bytes [0, held_)
+  std::optional<Sha256::Digest> expected_;
+  std::optional<Duration> retry_after_;
+  Clock::time_point last_persist_;
+  std::string last_failure_;
+  std::vector<std::byte> buffers_[2];
+  Result result_;
+};
+
+}  // namespace
+
+asio::awaitable<Result> reference_download(Options options) {
+  ReferenceDownload d(co_await asio::this_coro::executor, std::move(options));
+  co_return co_await d.run();
+}
+
+}  // namespace sisyphus::client::detail
