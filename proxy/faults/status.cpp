@@ -25,7 +25,9 @@ class Status final : public Fault {
   std::string_view kind() const override { return "status"; }
 
   void apply(ResponsePlan& plan, const RequestContext& ctx, Rng&) const override {
+    // The last status fault to apply wins, with its own Retry-After (never two of them).
     plan.status = code_;
+    std::erase_if(plan.headers, [](const auto& h) { return h.first == "Retry-After"; });
     if (retry_after_) {
       if (const auto* d = std::get_if<Duration>(&*retry_after_)) {
         const auto us = ctx.time_scale(*d).count();

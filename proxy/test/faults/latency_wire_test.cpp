@@ -14,7 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 using std::chrono::microseconds;
 
-constexpr int kTries = 6;
+constexpr int kTries = 15;  // the best of them shows the server's precision on a busy machine
 
 std::chrono::microseconds first_byte(const HttpResponse& r) {
   return std::chrono::duration_cast<microseconds>(r.first_byte_at - r.sent_at);
@@ -23,28 +23,28 @@ std::chrono::microseconds first_byte(const HttpResponse& r) {
 TEST_F(ServerTest, FirstByteLatencyIsExact) {
   start(
       "name: latency\nseed: 9\nresource: {size: 1000, seed: 4}\nfaults:\n"
-      "  - latency: {first_byte: 80ms}\n");
+      "  - latency: {first_byte: 30ms}\n");
   microseconds best = microseconds::max();
   for (int i = 0; i < kTries; ++i) {
     HttpResponse r = get("/file");
     EXPECT_EQ(r.body, content_bytes(4, 0, 1000));
-    EXPECT_GE(first_byte(r), 80ms);
-    EXPECT_LE(first_byte(r), 80ms + 150ms);  // a loaded machine may be late, never early
-    best = std::min(best, first_byte(r) - microseconds(80ms));
+    EXPECT_GE(first_byte(r), 30ms);
+    EXPECT_LE(first_byte(r), 30ms + 150ms);  // a loaded machine may be late, never early
+    best = std::min(best, first_byte(r) - microseconds(30ms));
   }
   EXPECT_LT(best, 2ms) << "best of " << kTries << " was " << best.count() << " us late";
 }
 
 TEST_F(ServerTest, JitterAddsTheSeededAmountToTheFirstByte) {
   std::string yaml = "name: jitter\nseed: 9\nresource: {size: 1000, seed: 4}\nattempts:\n";
-  for (int i = 0; i < kTries; ++i) yaml += "  - latency: {first_byte: 40ms, jitter: 30ms}\n";
+  for (int i = 0; i < kTries; ++i) yaml += "  - latency: {first_byte: 20ms, jitter: 30ms}\n";
   start(yaml);
   microseconds best = microseconds::max();
   std::set<long> distinct;
   for (int k = 1; k <= kTries; ++k) {
     // docs/faults.md: an attempts entry's fault j draws from derive_seed(seed, "PATH:K:attempt:J").
     Rng rng(derive_seed(9, fmt::format("/file:{}:attempt:0", k)));
-    const microseconds expected = 40ms + microseconds(rng.between(0, 30000));
+    const microseconds expected = 20ms + microseconds(rng.between(0, 30000));
     distinct.insert(static_cast<long>(expected.count()));
     HttpResponse r = get("/file");
     EXPECT_GE(first_byte(r), expected) << "attempt " << k;

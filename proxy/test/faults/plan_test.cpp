@@ -1,6 +1,7 @@
 // Each fault kind parsed from YAML and applied to an empty plan: what it asks the server to do.
 #include <gtest/gtest.h>
 
+#include "engine.hpp"
 #include "fault_test_util.hpp"
 
 namespace sisyphus::proxy::test {
@@ -101,6 +102,23 @@ TEST(FaultPlan, StatusWithoutRetryAfterAddsNoHeader) {
   const ResponsePlan p = plan_for("status: {code: 500}");
   EXPECT_EQ(p.status, 500);
   EXPECT_TRUE(p.headers.empty());
+}
+
+TEST(FaultPlan, TheLastStatusWinsWithItsOwnRetryAfter) {
+  const scenario::Scenario s = load(
+      "name: t\nresource: {size: 10}\nattempts:\n  - status: {code: 503, retry_after: 5s}\n"
+      "faults:\n  - status: {code: 429, retry_after: 2}\n  - status: {code: 500}\n");
+  FaultEngine engine(s, TimeScale(1.0));
+  const ResponsePlan p = engine.decide("GET", "/file", 10).plan;
+  EXPECT_EQ(p.status, 500);
+  EXPECT_TRUE(p.headers.empty());
+  EXPECT_EQ(p.applied, (std::vector<std::string>{"status", "status", "status"}));
+  FaultEngine two(load("name: t\nresource: {size: 10}\nattempts:\n  - status: {code: 503, "
+                       "retry_after: 5s}\nfaults:\n  - status: {code: 429, retry_after: 2}\n"),
+                  TimeScale(1.0));
+  const ResponsePlan q = two.decide("GET", "/file", 10).plan;
+  EXPECT_EQ(q.status, 429);
+  EXPECT_EQ(q.headers, (decltype(q.headers){{"Retry-After", "2"}}));
 }
 
 TEST(FaultPlan, LatencyJitterStaysInItsBoundsAndFollowsTheSeed) {
