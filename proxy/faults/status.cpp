@@ -2,8 +2,10 @@
 // optionally with Retry-After (503 storms, 429 rate limits, 500s, 404s).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <variant>
@@ -30,8 +32,12 @@ class Status final : public Fault {
     std::erase_if(plan.headers, [](const auto& h) { return h.first == "Retry-After"; });
     if (retry_after_) {
       if (const auto* d = std::get_if<Duration>(&*retry_after_)) {
-        const auto us = ctx.time_scale(*d).count();
-        plan.headers.emplace_back("Retry-After", std::to_string((us + 999'999) / 1'000'000));
+        // In long double, not through TimeScale: 12 digits of seconds times a large scale
+        // would overflow microseconds.
+        const long double seconds = std::ceil(static_cast<long double>(d->count()) *
+                                              ctx.time_scale.factor() / 1'000'000.0L);
+        plan.headers.emplace_back(
+            "Retry-After", std::to_string(static_cast<std::uint64_t>(std::min(seconds, 1e15L))));
       } else {
         plan.headers.emplace_back("Retry-After", std::get<std::string>(*retry_after_));
       }

@@ -2,6 +2,8 @@
 // expected (the fault sits on line 6 from column 5, see with_attempt()).
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "fault_test_util.hpp"
 
 namespace sisyphus::proxy::test {
@@ -11,6 +13,11 @@ struct BadCase {
   const char* entry;
   const char* error;
 };
+
+// Readable, stable test names in CTest (the default would print the pointers).
+void PrintTo(const BadCase& c, std::ostream* os) {
+  *os << c.entry;
+}
 
 class FaultErrors : public ::testing::TestWithParam<BadCase> {};
 

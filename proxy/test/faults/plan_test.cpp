@@ -90,6 +90,10 @@ TEST(FaultPlan, RetryAfterRoundsUpToWholeSeconds) {
   // Time-scaled first: 10 s at 0.25 is 2.5 s, sent as 3.
   EXPECT_EQ(plan_for("status: {code: 503, retry_after: 10s}", 1000, 0.25).headers.at(0).second,
             "3");
+  // No overflow for the largest delay at a large scale (12 digits of seconds, times 1000).
+  EXPECT_EQ(
+      plan_for("status: {code: 503, retry_after: 999999999999}", 1000, 1000.0).headers.at(0).second,
+      "999999999999000");
 }
 
 TEST(FaultPlan, RetryAfterHttpDateIsSentVerbatim) {
