@@ -11,9 +11,9 @@ namespace {
 using Seconds = std::chrono::duration<double>;
 
 constexpr std::uint64_t kRate = 1024 * 1024;
-constexpr std::uint64_t kSlice = kRate / 100;       // the server writes rate/100 at a time
-constexpr std::uint64_t kSize = kRate + kSlice;     // the last write leaves at ~1.0 s
-constexpr std::uint64_t kLastWrite = 100 * kSlice;  // its position in the body
+constexpr std::uint64_t kSlice = kRate / 100;    // the server writes rate/100 at a time
+constexpr std::uint64_t kSize = kRate + kSlice;  // the last write leaves at ~1.01 s
+constexpr std::uint64_t kLastWrite = (kSize - 1) / kSlice * kSlice;  // its body position
 
 // Bytes per second measured by the client: the last write's position over the time from
 // the head to the last byte.
