@@ -182,6 +182,8 @@ void add_get_command(CLI::App& root, int& exit_code) {
       "get",
       "Download URL to FILE with the reference resumable client (safe resume, verification, "
       "backoff). Exit codes: 0 ok, 1 gave up, 2 usage, 3 verification failed.");
+  // A repeated option takes its last value (a wrapper script can append overrides).
+  cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("url", flags->url, "http:// or https:// URL")->required();
   cmd->add_option("-o,--output", flags->output,
                   "output FILE (FILE.part and FILE.part.json "
@@ -205,7 +207,8 @@ void add_get_command(CLI::App& root, int& exit_code) {
                 "the careless client: Range without If-Range, no checks, writes FILE in place");
   cmd->add_flag("--insecure", flags->insecure, "HTTPS without certificate verification");
   cmd->add_option("--ca-file", flags->ca_file, "PEM file of trusted CAs (default: system store)");
-  cmd->add_option("-H,--header", flags->headers, "extra request header 'Name: value' (repeatable)");
+  cmd->add_option("-H,--header", flags->headers, "extra request header 'Name: value' (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_flag("--json", flags->json, "print a JSON summary on stdout");
   auto* p = cmd->add_flag("--progress", flags->progress, "progress bar even when not a terminal");
   auto* np = cmd->add_flag("--no-progress", flags->no_progress, "one line per attempt only");
