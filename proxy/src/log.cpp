@@ -12,10 +12,6 @@ namespace json = boost::json;
 
 namespace {
 
-json::value nullable(const std::optional<std::string>& s) {
-  return s ? json::value(*s) : json::value(nullptr);
-}
-
 const json::value& field(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
   if (v == nullptr) throw ParseError(fmt::format("log record: missing field '{}'", key));
@@ -59,21 +55,16 @@ std::uint64_t read_unsigned(const json::object& o, std::string_view key, bool re
 }  // namespace
 
 std::string to_json_line(const LogRecord& r) {
-  json::object o;
-  o["t"] = r.t;
-  o["path"] = r.path;
-  o["attempt"] = r.attempt;
-  o["method"] = r.method;
-  o["range"] = nullable(r.range);
-  o["if_range"] = nullable(r.if_range);
-  o["status"] = r.status;
-  o["bytes_sent"] = r.bytes_sent;
-  o["fault"] = nullable(r.fault);
-  o["content_seed"] = r.content_seed;
-  o["connection"] = r.connection;
-  o["duration_s"] = r.duration_s;
-  o["error"] = nullable(r.error);
-  return json::serialize(o);
+  // Written by hand rather than through json::serialize so that times read as plain
+  // decimals (0.504561, not 5.04561E-1); strings still go through Boost.JSON's escaping.
+  auto str = [](std::string_view s) { return json::serialize(json::string(s)); };
+  auto opt = [&](const std::optional<std::string>& s) { return s ? str(*s) : "null"; };
+  return fmt::format(
+      "{{\"t\":{:.6f},\"path\":{},\"attempt\":{},\"method\":{},\"range\":{},"
+      "\"if_range\":{},\"status\":{},\"bytes_sent\":{},\"fault\":{},\"content_seed\":{},"
+      "\"connection\":{},\"duration_s\":{:.6f},\"error\":{}}}",
+      r.t, str(r.path), r.attempt, str(r.method), opt(r.range), opt(r.if_range), r.status,
+      r.bytes_sent, opt(r.fault), r.content_seed, r.connection, r.duration_s, opt(r.error));
 }
 
 LogRecord log_record_from_json(std::string_view line) {

@@ -65,15 +65,31 @@ asio::awaitable<void> OriginSession::run() {
 
     const auto started = Clock::now();
     http::request_parser<http::string_body> parser;
-    parser.header_limit(kHeaderLimit);
     parser.body_limit(kBodyLimit);
     // The whole request must arrive within the header timeout (slow-loris defence).
     set_deadline(options.header_timeout);
-    auto [ec, n] = co_await http::async_read(socket_, buffer_, parser, nothrow);
+    boost::system::error_code ec;
+    // Beast applies header_limit to each window of unparsed bytes, not to the whole head
+    // (fields it has parsed are consumed), so the total is counted here.
+    parser.header_limit(kHeaderLimit);
+    std::size_t consumed = 0;
+    while (!ec && !parser.is_header_done()) {
+      auto [e, n] = co_await http::async_read_some(socket_, buffer_, parser, nothrow);
+      ec = e;
+      consumed += n;
+      if (!ec && consumed > kHeaderLimit) ec = http::error::header_limit;
+    }
+    if (!ec && !parser.is_done()) {
+      auto [e, n] = co_await http::async_read(socket_, buffer_, parser, nothrow);
+      ec = e;
+    }
     clear_deadline();
     if (ec) {
-      co_await reject(ec, std::string(parser.get().method_string()),
-                      std::string(parser.get().target()), started);
+      // (Named locals, not temporaries, in co_await expressions: g++ 12 can destroy such
+      // temporaries twice.)
+      const std::string method(parser.get().method_string());
+      const std::string target(parser.get().target());
+      co_await reject(ec, method, target, started);
       co_return;
     }
     LogRecord record;
@@ -111,12 +127,16 @@ asio::awaitable<void> OriginSession::reject(boost::system::error_code ec, const 
   record.error = why;
   if (status != 0) {
     ResponseSpec spec = text_response(status, false, unix_now());
-    WriteOutcome out = co_await write(spec, ResponsePlan{}, nullptr, false);
+    const ResponsePlan no_faults;
+    WriteOutcome out = co_await write(spec, no_faults, nullptr, false);
     record.bytes_sent = out.body_bytes;
-    if (!out.connection_ended) co_await close_with_fin();
+    record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
+    core_->record(std::move(record), {}, out.finishing_marked);
+    co_await end_connection(out, no_faults);
+    co_return;
   }
   record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
-  core_->record(std::move(record), {});
+  core_->record(std::move(record), {}, false);
 }
 
 asio::awaitable<bool> OriginSession::handle(const http::request<http::string_body>& req,
@@ -129,8 +149,9 @@ asio::awaitable<bool> OriginSession::handle(const http::request<http::string_bod
   record.if_range = header(req, http::field::if_range);
   const bool head = req.method() == http::verb::head;
   const std::int64_t now = unix_now();
-  // HTTP/1.0 connections are not kept alive (no Connection: keep-alive negotiation).
-  bool keep_alive = req.version() == 11 && req.keep_alive();
+  // HTTP/1.0 connections are not kept alive (no Connection: keep-alive negotiation); a
+  // later 1.x minor version is served as 1.1.
+  bool keep_alive = req.version() >= 11 && req.keep_alive();
 
   ResponseSpec spec;
   ResponsePlan plan;
@@ -143,13 +164,13 @@ asio::awaitable<bool> OriginSession::handle(const http::request<http::string_bod
   };
 
   const std::optional<std::string> path = target_path(req.target());
-  if (req.version() != 10 && req.version() != 11) {
-    refuse(505,
-           fmt::format("HTTP version {}.{} not supported", req.version() / 10, req.version() % 10));
-    keep_alive = false;
-  } else if (req.version() == 11 && req.count(http::field::host) != 1) {
+  if (req.version() >= 11 && req.count(http::field::host) != 1) {
     // RFC 9112 §3.2: exactly one Host in an HTTP/1.1 request, else 400.
     refuse(400, "an HTTP/1.1 request needs exactly one Host header");
+    keep_alive = false;
+  } else if (req.count(http::field::transfer_encoding) > 0 && !req.chunked()) {
+    // RFC 9112 §6.3: a request body whose length cannot be determined.
+    refuse(400, "Transfer-Encoding without a final chunked coding");
     keep_alive = false;
   } else if (req.method() != http::verb::get && !head) {
     refuse(405, fmt::format("method {} not allowed", req.method_string()));
@@ -199,22 +220,21 @@ asio::awaitable<bool> OriginSession::handle(const http::request<http::string_bod
                                            ? "file:" + resource.resolved_file + ":" + *resource.file
                                            : fmt::format("seed:{}", decision.content_seed);
           DigestCache& cache = core_->digests();
-          std::string digest = co_await asio::co_spawn(
-              core_->blocking_pool(),
-              [&cache, &rep, identity]() -> asio::awaitable<std::string> {
-                co_return cache.get(rep, identity);
-              },
-              asio::use_awaitable);
+          auto compute = [&cache, &rep, &identity]() -> asio::awaitable<std::string> {
+            co_return cache.get(rep, identity);
+          };
+          std::string digest =
+              co_await asio::co_spawn(core_->blocking_pool(), compute, asio::use_awaitable);
           spec.headers.emplace_back("Repr-Digest", std::move(digest));
         }
       }
     }
   }
 
+  WriteOutcome out = co_await write(spec, plan, source.get(), keep_alive);
   // A cut that falls outside this body had no effect: the log does not claim it.
   std::vector<std::string> applied = plan.applied;
-  WriteOutcome out = co_await write(spec, plan, source.get(), keep_alive);
-  if (plan.cut && !out.connection_ended && out.complete) {
+  if (plan.cut && !out.cut && out.complete) {
     auto it = std::find(applied.begin(), applied.end(), plan.cut->fault);
     if (it != applied.end()) applied.erase(it);
   }
@@ -222,15 +242,12 @@ asio::awaitable<bool> OriginSession::handle(const http::request<http::string_bod
   record.bytes_sent = out.body_bytes;
   record.fault = join(applied);
   if (out.error && !record.error) record.error = out.error;
+  // duration_s ends at the last byte written (a stall's silence is not part of it).
   record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
-  core_->record(record, applied);
+  core_->record(record, applied, out.finishing_marked);
 
-  if (out.connection_ended) co_return false;
-  if (!keep_alive || !out.complete) {
-    co_await close_with_fin();
-    co_return false;
-  }
-  co_return true;
+  co_await end_connection(out, plan);
+  co_return out.ending == Ending::keep_open;
 }
 
 }  // namespace sisyphus::proxy

@@ -17,11 +17,23 @@ namespace sisyphus::proxy {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
+// How the connection ends after a response (performed after the request is logged, so a
+// client that sees the FIN or RST can rely on the log already holding the request).
+enum class Ending {
+  keep_open,       // the response was complete; the connection may serve another request
+  fin,             // close with FIN (a drop with how: close, a chunked cut, Connection: close)
+  rst,             // drain the send queue, then RST (a drop with how: reset)
+  stall_then_fin,  // stay silent for the plan's stall_for, then FIN
+  gone,            // the socket failed or the server is stopping: nothing left to do
+};
+
 // What writing a response did.
 struct WriteOutcome {
-  std::uint64_t body_bytes = 0;   // body bytes the socket accepted (chunk framing excluded)
-  bool complete = false;          // the whole response went out as framed
-  bool connection_ended = false;  // a cut, a chunked cut or an error closed the connection
+  std::uint64_t body_bytes = 0;  // body bytes the socket accepted (chunk framing excluded)
+  bool complete = false;         // the whole response went out as framed
+  bool cut = false;              // the plan's cut fell inside this body and was executed
+  Ending ending = Ending::keep_open;
+  bool finishing_marked = false;  // ServerCore::finishing_started() was called for it
   std::optional<std::string> error;
 };
 
@@ -44,6 +56,8 @@ class OriginSession final : public Connection {
   asio::awaitable<WriteOutcome> write(const ResponseSpec& spec, const ResponsePlan& plan,
                                       const ContentSource* source, bool keep_alive);
   asio::awaitable<bool> write_head(const ResponseSpec& spec, bool keep_alive);
+  // Ends the connection as the outcome says (after logging).
+  asio::awaitable<void> end_connection(const WriteOutcome& outcome, const ResponsePlan& plan);
 
   beast::flat_buffer buffer_;
 };

@@ -39,6 +39,7 @@ void ServerCore::reset() {
   std::lock_guard lock(log_mutex_);
   start_ = Clock::now();
   log_.clear();
+  finishing_ = 0;
   requests_ = 0;
   bytes_sent_ = 0;
   faults_.clear();
@@ -49,28 +50,44 @@ double ServerCore::seconds_since_start(Clock::time_point at) const {
   return std::chrono::duration<double>(at - start_).count();
 }
 
-void ServerCore::record(LogRecord record, const std::vector<std::string>& faults_applied) {
-  std::string line = to_json_line(record);
+void ServerCore::finishing_started() {
   std::lock_guard lock(log_mutex_);
-  ++requests_;
-  bytes_sent_ += record.bytes_sent;
-  for (const auto& f : faults_applied) ++faults_[f];
-  log_.push_back(std::move(record));
-  if (log_file_.is_open()) {
-    log_file_ << line << '\n';
-    log_file_.flush();
+  ++finishing_;
+}
+
+void ServerCore::settle(std::unique_lock<std::mutex>& lock) const {
+  log_settled_.wait_for(lock, std::chrono::seconds(1), [this] { return finishing_ == 0; });
+}
+
+void ServerCore::record(LogRecord record, const std::vector<std::string>& faults_applied,
+                        bool finishing) {
+  std::string line = to_json_line(record);
+  {
+    std::lock_guard lock(log_mutex_);
+    if (finishing && finishing_ > 0) --finishing_;
+    ++requests_;
+    bytes_sent_ += record.bytes_sent;
+    for (const auto& f : faults_applied) ++faults_[f];
+    log_.push_back(std::move(record));
+    if (log_file_.is_open()) {
+      log_file_ << line << '\n';
+      log_file_.flush();
+    }
   }
+  log_settled_.notify_all();
 }
 
 std::vector<LogRecord> ServerCore::log() const {
-  std::lock_guard lock(log_mutex_);
+  std::unique_lock lock(log_mutex_);
+  settle(lock);
   return log_;
 }
 
 Stats ServerCore::stats() const {
   Stats s;
   {
-    std::lock_guard lock(log_mutex_);
+    std::unique_lock lock(log_mutex_);
+    settle(lock);
     s.requests = requests_;
     s.bytes_sent = bytes_sent_;
   }

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <fstream>
 #include <functional>
@@ -51,8 +52,13 @@ class ServerCore {
   // Seconds since start or the last reset (the log's `t`).
   double seconds_since_start(Clock::time_point at) const;
 
+  // A session is about to write the last byte of a response; until it record()s that
+  // request (with finishing = true), log() and stats() wait for it (at most a second), so
+  // that a client that has read a whole response finds it in the log.
+  void finishing_started();
   // Appends to the log (memory and file) and counts the request, its bytes and its faults.
-  void record(LogRecord record, const std::vector<std::string>& faults_applied);
+  void record(LogRecord record, const std::vector<std::string>& faults_applied,
+              bool finishing = false);
   std::vector<LogRecord> log() const;
   Stats stats() const;
   std::map<std::string, std::uint64_t> faults_fired() const;
@@ -69,11 +75,15 @@ class ServerCore {
   std::size_t tracked_connections() const;
 
  private:
+  // Waits (with log_mutex_ held by `lock`) until no request is finishing, at most a second.
+  void settle(std::unique_lock<std::mutex>& lock) const;
   ServerOptions options_;
   mutable std::mutex scenario_mutex_;
   std::shared_ptr<ScenarioState> state_;
 
   mutable std::mutex log_mutex_;
+  mutable std::condition_variable log_settled_;
+  std::uint64_t finishing_ = 0;  // requests between their last write and their record
   Clock::time_point start_;
   std::vector<LogRecord> log_;
   std::ofstream log_file_;

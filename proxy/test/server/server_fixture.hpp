@@ -1,11 +1,13 @@
 #pragma once
 // A real server on an ephemeral loopback port, built from scenario YAML, for the server
 // tests; plus the expected bytes of synthetic content.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sisyphus/core/content.hpp"
@@ -23,6 +25,17 @@ inline std::string content_bytes(std::uint64_t seed, std::uint64_t offset, std::
   std::string out(length, '\0');
   content::fill(seed, offset, std::span(reinterpret_cast<std::byte*>(out.data()), out.size()));
   return out;
+}
+
+// Byte-exact comparison that reports sizes and the first differing offset instead of
+// printing megabytes of binary.
+inline ::testing::AssertionResult same_bytes(const std::string& actual,
+                                             const std::string& expected) {
+  if (actual == expected) return ::testing::AssertionSuccess();
+  std::size_t i = 0;
+  while (i < actual.size() && i < expected.size() && actual[i] == expected[i]) ++i;
+  return ::testing::AssertionFailure() << "got " << actual.size() << " bytes, expected "
+                                       << expected.size() << "; first difference at offset " << i;
 }
 
 class ServerTest : public ::testing::Test {
