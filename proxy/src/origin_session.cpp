@@ -232,6 +232,13 @@ asio::awaitable<bool> OriginSession::handle(const http::request<http::string_bod
   }
 
   WriteOutcome out = co_await write(spec, plan, source.get(), keep_alive);
+  if (out.ending == Ending::stall_then_fin) {
+    // The stall is part of the request's duration; the record goes in before the FIN.
+    if (out.finishing_marked) core_->finishing_abandoned();
+    out.finishing_marked = false;
+    co_await sleep_for(plan.cut->stall_for);
+    out.ending = Ending::fin;
+  }
   // A cut that falls outside this body had no effect: the log does not claim it.
   std::vector<std::string> applied = plan.applied;
   if (plan.cut && !out.cut && out.complete) {
@@ -242,7 +249,6 @@ asio::awaitable<bool> OriginSession::handle(const http::request<http::string_bod
   record.bytes_sent = out.body_bytes;
   record.fault = join(applied);
   if (out.error && !record.error) record.error = out.error;
-  // duration_s ends at the last byte written (a stall's silence is not part of it).
   record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
   core_->record(record, applied, out.finishing_marked);
 

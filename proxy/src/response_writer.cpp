@@ -206,7 +206,7 @@ asio::awaitable<void> OriginSession::end_connection(const WriteOutcome& outcome,
     case Ending::rst:
       co_await close_with_rst();
       break;
-    case Ending::stall_then_fin:
+    case Ending::stall_then_fin:  // (the session normally turns this into fin after the stall)
       co_await sleep_for(plan.cut->stall_for);
       co_await close_with_fin();
       break;

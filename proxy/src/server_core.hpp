@@ -56,6 +56,7 @@ class ServerCore {
   // request (with finishing = true), log() and stats() wait for it (at most a second), so
   // that a client that has read a whole response finds it in the log.
   void finishing_started();
+  void finishing_abandoned();  // it will not record soon after all (a stall comes first)
   // Appends to the log (memory and file) and counts the request, its bytes and its faults.
   void record(LogRecord record, const std::vector<std::string>& faults_applied,
               bool finishing = false);
