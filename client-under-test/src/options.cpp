@@ -4,6 +4,7 @@
 
 #include <array>
 #include <boost/url/parse.hpp>
+#include <cctype>
 
 #include "sisyphus/core/error.hpp"
 #include "sisyphus/core/sha256.hpp"
@@ -95,6 +96,11 @@ std::optional<std::string> validate(const Options& o) {
     if (name.empty() || name.find_first_of(":\r\n \t") != std::string::npos ||
         value.find_first_of("\r\n") != std::string::npos) {
       return fmt::format("invalid header '{}: {}'", name, value);
+    }
+    std::string lower(name);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "range" || lower == "if-range") {
+      return fmt::format("header '{}' cannot be set: the client sends it when it resumes", name);
     }
   }
   return std::nullopt;

@@ -549,6 +549,9 @@ TEST_F(ClientServerTest, InvalidOptionsAreAUsageError) {
   o.sha256.reset();
   o.max_attempts = 0;
   EXPECT_EQ(download(o).error, "max attempts must be at least 1");
+  o.max_attempts = 1;
+  o.headers = {{"range", "bytes=0-"}};
+  EXPECT_EQ(download(o).error, "header 'range' cannot be set: the client sends it when it resumes");
 }
 
 TEST_F(ClientServerTest, HundredsOfDownloadsShareOneIoContext) {
