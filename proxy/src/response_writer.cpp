@@ -128,7 +128,11 @@ asio::awaitable<WriteOutcome> OriginSession::write(const ResponseSpec& spec,
         }
         const std::uint64_t in_part = pos - part_start;
         if (part.from_resource) {
-          source->read(part.source_first + in_part, std::span(data.data(), n));
+          try {
+            source->read(part.source_first + in_part, std::span(data.data(), n));
+          } catch (const std::exception& e) {
+            co_return fail(e.what());  // a file that vanished or shrank mid-response
+          }
           const std::uint64_t first = part.first + in_part;
           for (const auto& c : plan.corruptions) {
             if (c.resource_offset >= first && c.resource_offset - first < n) {

@@ -64,7 +64,8 @@ void ServerCore::finishing_abandoned() {
 }
 
 void ServerCore::settle(std::unique_lock<std::mutex>& lock) const {
-  log_settled_.wait_for(lock, std::chrono::seconds(1), [this] { return finishing_ == 0; });
+  log_settled_.wait_for(lock, std::chrono::seconds(1),
+                        [this] { return finishing_ == 0 || stopping_; });
 }
 
 void ServerCore::record(LogRecord record, const std::vector<std::string>& faults_applied,
@@ -127,6 +128,12 @@ void ServerCore::connection_closed(std::uint64_t id, bool counted) {
 }
 
 void ServerCore::abort_all() {
+  {
+    // Sessions cut short now may never record what they were finishing.
+    std::lock_guard lock(log_mutex_);
+    stopping_ = true;
+  }
+  log_settled_.notify_all();
   std::vector<std::shared_ptr<Abortable>> live;
   {
     std::lock_guard lock(connections_mutex_);

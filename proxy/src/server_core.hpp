@@ -85,6 +85,7 @@ class ServerCore {
   mutable std::mutex log_mutex_;
   mutable std::condition_variable log_settled_;
   std::uint64_t finishing_ = 0;  // requests between their last write and their record
+  bool stopping_ = false;        // abort_all() was called: nothing is worth waiting for
   Clock::time_point start_;
   std::vector<LogRecord> log_;
   std::ofstream log_file_;
