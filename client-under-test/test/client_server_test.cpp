@@ -508,6 +508,26 @@ TEST_F(ClientServerTest, ChunkedBodyCutIsResumedWithRange) {
   EXPECT_EQ(total_sent(log), kSize);
 }
 
+TEST_F(ClientServerTest, AChunkedBodyWithoutItsLastChunkIsNotTakenAsComplete) {
+  // Every byte arrives but the terminating chunk does not: the message is incomplete. The
+  // next attempt asks for the rest, and the 416 confirms that nothing is missing.
+  start(scenario("attempts:\n  - chunked_cut: {}\n"));
+  const Result r = download(options());
+  ASSERT_TRUE(r.ok) << r.error;
+  expect_output_is(1, kSize);
+  ASSERT_EQ(r.attempt_log.size(), 2u);
+  EXPECT_EQ(r.attempt_log[0].outcome, AttemptOutcome::interrupted);
+  EXPECT_EQ(r.attempt_log[0].bytes, kSize);
+  EXPECT_EQ(r.attempt_log[1].status, 416);
+  EXPECT_EQ(r.attempt_log[1].outcome, AttemptOutcome::complete);
+  auto log = gets(log_with(2));
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].fault, "chunked_cut");
+  EXPECT_EQ(log[1].range, fmt::format("bytes={}-", kSize));
+  EXPECT_EQ(log[1].status, 416);
+  EXPECT_EQ(log[0].bytes_sent, kSize);  // not one resource byte sent twice
+}
+
 TEST_F(ClientServerTest, NotFoundFailsAtOnce) {
   start(scenario(""));
   Options o = options();
