@@ -10,7 +10,7 @@ namespace sisyphus::proxy {
 struct LogRecord {
   double t = 0;  // seconds since the server (or its last reset) started
   std::string path;
-  std::uint32_t attempt = 0;  // k-th request for that path (GET and HEAD both count)
+  std::uint32_t attempt = 0;  // k-th GET of that path (1-based); 0 for HEAD and refused requests
   std::string method;
   std::optional<std::string> range;     // as received
   std::optional<std::string> if_range;  // as received
