@@ -119,11 +119,11 @@ class NaiveDownload {
       co_return;
     }
 
-    buffer_.resize(o_.buffer_size);
+    std::vector<std::byte> buffer(o_.buffer_size);
     for (;;) {
-      auto [n, err] = co_await ex.connection->read_body(buffer_);
+      auto [n, err] = co_await ex.connection->read_body(buffer);
       if (n > 0) {
-        file_.write_at(offset, std::span<const std::byte>(buffer_).first(n));
+        file_.write_at(offset, std::span<const std::byte>(buffer).first(n));
         offset += n;
         rec.bytes += n;
         result_.bytes_received += n;
@@ -159,7 +159,6 @@ class NaiveDownload {
   Backoff backoff_;
   ProgressReporter progress_;
   File file_;
-  std::vector<std::byte> buffer_;
   Result result_;
 };
 

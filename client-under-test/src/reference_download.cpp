@@ -11,6 +11,7 @@
 //    final file appears by an atomic rename only after verification.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
@@ -225,10 +226,16 @@ class ReferenceDownload {
   // Writes each chunk at its offset, hashing it on the pool while the next one is read.
   asio::awaitable<void> stream_body(Connection& conn, AttemptRecord& rec) {
     namespace exp = asio::experimental;
-    for (auto& b : buffers_) {
-      if (b.size() != o_.buffer_size) b.resize(o_.buffer_size);
+    // Two buffers (one being hashed, one being filled), no larger than what is left to
+    // come, and released when the attempt ends: a herd of small downloads waiting in
+    // backoff holds no buffer memory.
+    std::size_t size = o_.buffer_size;
+    if (state_.size && *state_.size > held_ && *state_.size - held_ < size) {
+      size = std::max<std::size_t>(static_cast<std::size_t>(*state_.size - held_), 16 * 1024);
     }
-    std::span<std::byte> cur(buffers_[0]), next(buffers_[1]);
+    std::vector<std::byte> buffers[2] = {std::vector<std::byte>(size),
+                                         std::vector<std::byte>(size)};
+    std::span<std::byte> cur(buffers[0]), next(buffers[1]);
     auto [n, err] = co_await conn.read_body(cur);
     while (n > 0) {
       part_.write_at(held_, cur.first(n));
@@ -378,7 +385,6 @@ class ReferenceDownload {
   std::optional<Duration> retry_after_;
   Clock::time_point last_persist_;
   std::string last_failure_;
-  std::vector<std::byte> buffers_[2];
   Result result_;
 };
 

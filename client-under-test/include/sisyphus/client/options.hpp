@@ -76,7 +76,9 @@ struct Options {
   // rename. Off: a killed process still resumes safely, a power cut may not.
   bool fsync = true;
   Duration persist_interval = std::chrono::seconds(1);  // state file refresh while streaming
-  std::size_t buffer_size = 256 * 1024;                 // bytes per socket read
+  // Bytes per socket read. A download holds two such buffers while its body streams
+  // (fewer bytes when less is left to come); a herd of thousands may want 64 KiB.
+  std::size_t buffer_size = 256 * 1024;
 
   std::function<void(const Progress&)> on_progress;
   std::function<void(const AttemptRecord&)> on_attempt;  // after each attempt ends
