@@ -1,0 +1,292 @@
+// `sisyphus run` and `sisyphus list` as a user runs them: the built binary as a subprocess,
+// exit codes, reports on disk, and the real curl, wget and aria2c binaries.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "temp_dir.hpp"
+
+namespace {
+
+namespace json = boost::json;
+
+struct Output {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string quote(const std::string& s) {
+  std::string q(1, '\'');
+  for (char c : s) {
+    if (c == '\'') {
+      q.append("'\\''");
+    } else {
+      q.push_back(c);
+    }
+  }
+  q.push_back('\'');
+  return q;
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  // Runs `sisyphus ARGS` with stdout and stderr captured; `env` is prepended (VAR=value).
+  Output sisyphus(const std::vector<std::string>& args, const std::string& env = "") {
+    const auto out = dir_.path() / "stdout";
+    const auto err = dir_.path() / "stderr";
+    std::vector<std::string> words{env, quote(SISYPHUS_TEST_BINARY)};
+    for (const auto& a : args) words.push_back(quote(a));
+    // (append, not "x" + string: g++ 12 -O3 warns falsely about that one, -Wrestrict)
+    words.push_back(std::string(">").append(quote(out.string())));
+    words.push_back(std::string("2>").append(quote(err.string())));
+    words.push_back("</dev/null");
+    std::string cmd;
+    for (const auto& w : words) cmd.append(w).append(" ");
+    const int status = std::system(cmd.c_str());
+    Output o;
+    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    o.out = slurp(out);
+    o.err = slurp(err);
+    return o;
+  }
+
+  std::string path(const std::string& name) const { return (dir_.path() / name).string(); }
+
+  static json::object results(const std::string& dir) {
+    return json::parse(slurp(std::filesystem::path(dir) / "results.json")).as_object();
+  }
+
+  static std::map<std::string, std::string> verdicts(const json::object& r) {
+    std::map<std::string, std::string> out;
+    for (const auto& s : r.at("scenarios").as_array()) {
+      out[json::value_to<std::string>(s.at("name"))] = json::value_to<std::string>(s.at("verdict"));
+    }
+    return out;
+  }
+
+  sisyphus::test::TempDir dir_;
+};
+
+// Everything but wall-clock readings: what must be equal between two runs of the same thing.
+void strip_times(json::value& v) {
+  if (v.is_object()) {
+    auto& o = v.as_object();
+    for (const char* key : {"started_at", "duration_s", "t", "gap_s"}) o.erase(key);
+    const auto* name = o.if_contains("name");
+    if (name != nullptr && *name == "max_duration") o.erase("actual");
+    for (auto& [k, child] : o) strip_times(child);
+  } else if (v.is_array()) {
+    for (auto& child : v.as_array()) strip_times(child);
+  }
+}
+
+TEST_F(CliTest, MalformedScenarioExitsTwoNamingFileLineColumnAndRunsNothing) {
+  std::ofstream(path("good.yaml")) << "name: good\nresource: {size: 1KiB}\n";
+  std::ofstream(path("bad.yaml")) << "name: bad\nresource:\n  size: 12 parsecs\n";
+  const Output o = sisyphus({"run", path("good.yaml"), path("bad.yaml"), "--out", path("out")});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_TRUE(std::regex_search(o.err, std::regex(path("bad.yaml") + ":3:9: .*parsecs"))) << o.err;
+  EXPECT_NE(o.err.find("nothing was run"), std::string::npos) << o.err;
+  EXPECT_EQ(o.out, "");
+  EXPECT_FALSE(std::filesystem::exists(path("out")));
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+  const std::string data = SISYPHUS_TEST_DATA;
+  Output o = sisyphus({"run", data, "--client", "lynx", "--out", path("out")});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("unknown client 'lynx': expected one of aria2c, 'command: TEMPLATE', curl, "
+                       "naive, reference, reference-cli, wget"),
+            std::string::npos)
+      << o.err;
+  o = sisyphus({"run", data, "--shard", "3/2", "--out", path("out")});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("bad shard '3/2'"), std::string::npos) << o.err;
+  o = sisyphus({"run", data, "--filter", "nope*", "--out", path("out")});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("no scenario matches --filter nope*"), std::string::npos) << o.err;
+  o = sisyphus({"run", path("missing.yaml")});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find(path("missing.yaml") + ": no such file or directory"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(path("out")));
+}
+
+TEST_F(CliTest, ShardsMergedEqualTheUnshardedRun) {
+  const std::string data = SISYPHUS_TEST_DATA;
+  const Output all = sisyphus({"run", data, "--out", path("all")});
+  EXPECT_EQ(all.exit_code, 1) << all.out << all.err;  // `gone` fails on purpose
+  const Output s1 = sisyphus({"run", data, "--shard", "1/2", "--out", path("s1")});
+  const Output s2 = sisyphus({"run", data, "--shard", "2/2", "--out", path("s2")});
+  EXPECT_EQ(results(path("s1")).at("scenarios").as_array().size(), 3u);
+  EXPECT_EQ(results(path("s2")).at("scenarios").as_array().size(), 2u);
+  EXPECT_EQ(s1.exit_code + s2.exit_code, 1);  // exactly one shard holds `gone`
+  const Output merged = sisyphus({"report", "merge", path("s1"), path("s2"), "--out", path("m")});
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+
+  json::value a = results(path("all"));
+  json::value m = results(path("m"));
+  strip_times(a);
+  strip_times(m);
+  EXPECT_TRUE(a == m) << json::serialize(a) << "\n" << json::serialize(m);
+  EXPECT_EQ(verdicts(a.as_object()), (std::map<std::string, std::string>{{"clean", "ok"},
+                                                                         {"drop-close", "ok"},
+                                                                         {"etag-change", "ok"},
+                                                                         {"gone", "failed-clean"},
+                                                                         {"status-503", "ok"}}));
+}
+
+TEST_F(CliTest, TableReplayAndJunitOfARunWithAFailure) {
+  const std::string data = SISYPHUS_TEST_DATA;
+  const Output o = sisyphus({"run", data, "--out", path("r"), "--seed", "77"}, "NO_COLOR=1");
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_EQ(o.out.find("\x1b["), std::string::npos);  // not a terminal: no colour
+  EXPECT_NE(o.out.find("4 passed, 1 failed"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("FAIL gone (reference): failed-clean"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("verdict: expected ok, got failed-clean"), std::string::npos) << o.out;
+  const std::string replay = "sisyphus run " + std::string(SISYPHUS_TEST_DATA) +
+                             "/gone.yaml --client reference --seed 77 --time-scale 1";
+  EXPECT_NE(o.out.find("replay: " + replay), std::string::npos) << o.out;
+  const auto r = results(path("r"));
+  EXPECT_EQ(r.at("seed").as_int64(), 77);
+  EXPECT_EQ(r.at("client").as_string(), "reference");
+
+  // The replay command reproduces the failure on its own.
+  std::vector<std::string> args{"run",          std::string(SISYPHUS_TEST_DATA) + "/gone.yaml",
+                                "--client",     "reference",
+                                "--seed",       "77",
+                                "--time-scale", "1",
+                                "--out",        path("replay")};
+  EXPECT_EQ(sisyphus(args).exit_code, 1);
+  EXPECT_EQ(verdicts(results(path("replay"))),
+            (std::map<std::string, std::string>{{"gone", "failed-clean"}}));
+
+  // junit.xml parses as XML, one testcase per scenario, the failed expectation as message.
+  const std::string script =
+      "import sys, xml.etree.ElementTree as ET\n"
+      "root = ET.parse(sys.argv[1]).getroot()\n"
+      "cases = root.findall('.//testcase')\n"
+      "print(root.tag, len(cases), root.get('tests'), root.get('failures'))\n"
+      "for c in cases:\n"
+      "    f = c.find('failure')\n"
+      "    print(c.get('name'), 'FAIL ' + f.get('message') if f is not None else 'pass')\n";
+  std::ofstream(path("junit.py")) << script;
+  const std::string cmd = "python3 " + quote(path("junit.py")) + " " +
+                          quote(path("r") + "/junit.xml") + " > " + quote(path("junit.txt"));
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_EQ(slurp(path("junit.txt")),
+            "testsuites 5 5 1\n"
+            "clean pass\n"
+            "drop-close pass\n"
+            "etag-change pass\n"
+            "gone FAIL verdict: expected ok, got failed-clean\n"
+            "status-503 pass\n");
+}
+
+TEST_F(CliTest, NaiveClientIsCorruptWhereVersionsSplice) {
+  const Output o = sisyphus({"run", "--client", "naive", "--out", path("naive"), "--filter",
+                             "*change*", "--filter", "prefill-*", "--filter", "weak-etag-only",
+                             "--filter", "drop-at-95-then-98-percent"});
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  const auto r = results(path("naive"));
+  EXPECT_EQ(r.at("client").as_string(), "naive");
+  EXPECT_EQ(verdicts(r), (std::map<std::string, std::string>{
+                             {"drop-at-95-then-98-percent", "ok"},
+                             {"etag-change-between-attempts", "corrupt"},
+                             {"last-modified-only-change", "corrupt"},
+                             {"prefill-half-changed", "corrupt"},
+                             {"prefill-half-unchanged", "ok"},
+                             {"resume-range-policy-etag-change", "corrupt"},
+                             {"timed-change-mid-download", "corrupt"},
+                             {"weak-etag-only", "corrupt"},
+                         }));
+  for (const auto& s : r.at("scenarios").as_array()) {
+    if (s.at("verdict").as_string() != "corrupt") continue;
+    const auto& c = s.at("corruption").as_object();
+    EXPECT_EQ(c.at("kind").as_string(), "mismatch") << s.at("name");
+  }
+}
+
+// The verdicts measured for the real tools (docs/runner.md has the whole catalogue).
+TEST_F(CliTest, RealToolPresetsReachTheirMeasuredVerdicts) {
+  const std::vector<std::string> filter{"--filter", "etag-change-between-attempts",
+                                        "--filter", "drop-reset-mid-body",
+                                        "--filter", "no-range-server",
+                                        "--filter", "status-500-once",
+                                        "--filter", "already-complete-416"};
+  const std::map<std::string, std::map<std::string, std::string>> want{
+      {"curl",
+       {{"already-complete-416", "failed-clean"},  // 416 is an error for curl -f -C -
+        {"drop-reset-mid-body", "ok"},
+        {"etag-change-between-attempts", "corrupt"},  // -C - sends no If-Range
+        {"no-range-server", "failed-clean"},          // "server doesn't support byte ranges"
+        {"status-500-once", "ok"}}},
+      {"wget",
+       {{"already-complete-416", "ok"},
+        {"drop-reset-mid-body", "ok"},
+        {"etag-change-between-attempts", "corrupt"},
+        {"no-range-server", "ok"},
+        {"status-500-once", "ok"}}},
+      {"aria2c",
+       {{"already-complete-416", "ok"},
+        {"drop-reset-mid-body", "ok"},
+        {"etag-change-between-attempts", "corrupt"},
+        {"no-range-server", "failed-clean"},
+        {"status-500-once", "failed-clean"}}},  // aria2c retries no 500
+  };
+  for (const auto& [client, expected] : want) {
+    std::vector<std::string> args{"run", "--client", client, "--out", path(client)};
+    args.insert(args.end(), filter.begin(), filter.end());
+    const Output o = sisyphus(args);
+    EXPECT_EQ(o.exit_code, 1) << client << o.out << o.err;
+    const auto r = results(path(client));
+    EXPECT_EQ(verdicts(r), expected) << client << "\n" << o.out;
+    for (const auto& s : r.at("scenarios").as_array()) {
+      EXPECT_FALSE(s.at("timed_out").as_bool()) << client << " " << s.at("name");
+    }
+  }
+}
+
+TEST_F(CliTest, CatalogueDirectoryCanBeOverridden) {
+  const Output o = sisyphus({"run", "--out", path("env"), "--filter", "clean"},
+                            "SISYPHUS_CATALOGUE=" + quote(SISYPHUS_TEST_DATA));
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_EQ(verdicts(results(path("env"))), (std::map<std::string, std::string>{{"clean", "ok"}}));
+}
+
+TEST_F(CliTest, ListScenariosFaultsAndClients) {
+  Output o = sisyphus({"list", "scenarios"});
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_TRUE(std::regex_search(o.out, std::regex("\ndrop-at-95-then-98-percent +The article's")))
+      << o.out;
+  EXPECT_GE(std::count(o.out.begin(), o.out.end(), '\n'), 25);
+  o = sisyphus({"list", "scenarios", SISYPHUS_TEST_DATA});
+  EXPECT_EQ(o.out.substr(0, o.out.find('\n')), "clean        No fault at all.");
+  o = sisyphus({"list", "faults"});
+  EXPECT_EQ(o.exit_code, 0);
+  for (const char* kind : {"chunked_cut", "corrupt", "drop", "latency", "no_range", "stall",
+                           "status", "throttle", "wrong_range"}) {
+    EXPECT_TRUE(std::regex_search(o.out, std::regex(std::string("(^|\n)") + kind + " +\\w")))
+        << kind << "\n"
+        << o.out;
+  }
+  o = sisyphus({"list", "clients"});
+  EXPECT_TRUE(std::regex_search(o.out, std::regex("\ncurl +curl -fsS -C -"))) << o.out;
+}
+
+}  // namespace
