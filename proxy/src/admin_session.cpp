@@ -70,7 +70,9 @@ Response route(ServerCore& core, const Request& req) {
   }
   if (path == "/v1/scenario" && m == http::verb::put) {
     try {
-      scenario::Scenario s = load_scenario_string(req.body(), "<admin>");
+      scenario::Scenario s = core.options().upstream
+                                 ? load_relay_scenario_string(req.body(), "<admin>")
+                                 : load_scenario_string(req.body(), "<admin>");
       core.set_scenario(std::move(s));
     } catch (const std::exception& e) {
       return error(http::status::bad_request, e.what());

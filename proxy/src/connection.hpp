@@ -32,6 +32,8 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   void abort() override;
 
  protected:
+  friend class BodyWriter;  // executes response plans on this connection (body_writer.hpp)
+
   virtual asio::awaitable<void> run() = 0;
 
   // Pending and later socket operations fail with operation_aborted once `d` from now has

@@ -17,7 +17,10 @@
 #include "admin_session.hpp"
 #include "endpoint.hpp"
 #include "origin_session.hpp"
+#include "proxy_session.hpp"
 #include "server_core.hpp"
+#include "sisyphus/proxy/fault.hpp"
+#include "upstream.hpp"
 
 namespace sisyphus::proxy {
 
@@ -30,9 +33,10 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 enum class Kind { origin, admin };
 
-// Accepts until the acceptor closes; each connection gets a strand of its own.
+// Accepts until the acceptor closes; each connection gets a strand of its own. With an
+// upstream pool, client connections are relayed (sisyphus proxy) instead of served.
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<ServerCore> core,
-                                  Kind kind) {
+                                  Kind kind, std::shared_ptr<UpstreamPool> pool) {
   auto& ioc = static_cast<asio::io_context&>(acceptor.get_executor().context());
   while (acceptor.is_open()) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), nothrow);
@@ -47,7 +51,9 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<Serve
     socket.set_option(tcp::no_delay(true), opt_ec);
     tcp::socket s(std::move(socket));
     std::shared_ptr<Connection> c;
-    if (kind == Kind::origin) {
+    if (kind == Kind::origin && pool) {
+      c = std::make_shared<ProxySession>(std::move(s), core, pool);
+    } else if (kind == Kind::origin) {
       c = std::make_shared<OriginSession>(std::move(s), core, true);
     } else {
       c = std::make_shared<AdminSession>(std::move(s), core, false);
@@ -88,6 +94,7 @@ struct Server::Impl {
   // Acceptors are declared after the io_context so they are destroyed before it; the core,
   // declared first, outlives any coroutine frame the io_context still holds.
   std::unique_ptr<asio::io_context> ioc;
+  std::shared_ptr<UpstreamPool> pool;  // sisyphus proxy only
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<tcp::acceptor> admin_acceptor;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -96,6 +103,7 @@ struct Server::Impl {
 Server::Server(ServerOptions options, scenario::Scenario scenario)
     : impl_(std::make_unique<Impl>()) {
   if (options.threads == 0) options.threads = 1;
+  if (options.upstream) FaultRegistry::instance().check_relayable(scenario);
   impl_->core = std::make_shared<ServerCore>(std::move(options), std::move(scenario));
 }
 
@@ -108,6 +116,10 @@ void Server::start() {
   if (impl_->started) throw std::logic_error("Server::start: already started");
   const ServerOptions& options = impl_->core->options();
   impl_->ioc = std::make_unique<asio::io_context>(static_cast<int>(options.threads));
+  if (options.upstream) {
+    impl_->pool = std::make_shared<UpstreamPool>(impl_->ioc->get_executor(),
+                                                 UpstreamUrl::parse(*options.upstream), options);
+  }
   impl_->acceptor = std::make_unique<tcp::acceptor>(open_acceptor(*impl_->ioc, options.listen));
   impl_->port = impl_->acceptor->local_endpoint().port();
   impl_->host = host_for_url(impl_->acceptor->local_endpoint());
@@ -117,10 +129,11 @@ void Server::start() {
     impl_->admin_port = impl_->admin_acceptor->local_endpoint().port();
   }
   impl_->work.emplace(impl_->ioc->get_executor());
-  asio::co_spawn(*impl_->ioc, accept_loop(*impl_->acceptor, impl_->core, Kind::origin),
+  asio::co_spawn(*impl_->ioc, accept_loop(*impl_->acceptor, impl_->core, Kind::origin, impl_->pool),
                  asio::detached);
   if (impl_->admin_acceptor) {
-    asio::co_spawn(*impl_->ioc, accept_loop(*impl_->admin_acceptor, impl_->core, Kind::admin),
+    asio::co_spawn(*impl_->ioc,
+                   accept_loop(*impl_->admin_acceptor, impl_->core, Kind::admin, nullptr),
                    asio::detached);
   }
   for (unsigned i = 0; i < options.threads; ++i) {
@@ -147,6 +160,7 @@ void Server::stop() {
   while (impl_->core->tracked_connections() > 0 && std::chrono::steady_clock::now() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+  if (impl_->pool) impl_->pool->close_all();
   impl_->work.reset();
   impl_->ioc->stop();
   for (auto& t : impl_->threads) t.join();
@@ -169,7 +183,12 @@ std::string Server::base_url() const {
 }
 
 std::string Server::url() const {
-  return base_url() + impl_->core->current()->scenario().resource.path;
+  const scenario::Resource& resource = impl_->core->current()->scenario().resource;
+  // A relayed resource's path is a glob; the proxy's root stands for every path it matches.
+  if (resource.relayed && resource.path.find_first_of("*?[") != std::string::npos) {
+    return base_url() + "/";
+  }
+  return base_url() + resource.path;
 }
 
 scenario::Scenario Server::scenario() const {
@@ -177,6 +196,7 @@ scenario::Scenario Server::scenario() const {
 }
 
 void Server::set_scenario(scenario::Scenario scenario) {
+  if (impl_->core->options().upstream) FaultRegistry::instance().check_relayable(scenario);
   impl_->core->set_scenario(std::move(scenario));
 }
 

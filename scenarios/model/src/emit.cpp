@@ -202,12 +202,14 @@ YAML::Node to_yaml(const Scenario& s) {
   const Resource& r = s.resource;
   YAML::Node resource(YAML::NodeType::Map);
   resource["path"] = text(r.path);
-  resource["size"] = r.file ? null_node() : YAML::Node(format_size(r.size));
-  resource["seed"] = r.seed;
-  resource["file"] = r.file ? text(*r.file) : null_node();
-  resource["etag"] = etag_name(r.etag);
-  resource["last_modified"] = r.last_modified;
-  resource["digest"] = r.digest;
+  if (!r.relayed) {  // a relayed resource is the upstream's: only its path glob applies
+    resource["size"] = r.file ? null_node() : YAML::Node(format_size(r.size));
+    resource["seed"] = r.seed;
+    resource["file"] = r.file ? text(*r.file) : null_node();
+    resource["etag"] = etag_name(r.etag);
+    resource["last_modified"] = r.last_modified;
+    resource["digest"] = r.digest;
+  }
   root["resource"] = resource;
 
   YAML::Node server(YAML::NodeType::Map);

@@ -51,8 +51,8 @@ const std::vector<std::string> kStrategies{"none",        "constant",     "expon
 // that a fault can check its offsets against the resource size.
 class Reader {
  public:
-  Reader(const FaultCatalog& catalog, std::string file)
-      : catalog_(catalog), file_(std::move(file)) {
+  Reader(const FaultCatalog& catalog, std::string file, LoadMode mode = LoadMode::serve)
+      : catalog_(catalog), file_(std::move(file)), mode_(mode) {
     base_dir_ = fs::path(file_).parent_path();
   }
 
@@ -95,6 +95,7 @@ class Reader {
 
   void read_resource(const Params& r) {
     r.allow_only({"path", "size", "seed", "file", "etag", "last_modified", "digest"});
+    if (mode_ == LoadMode::relay) return read_relayed_resource(r);
     Resource& res = s_.resource;
     if (auto path = r.optional_string("path")) {
       bool ok = !path->empty() && path->front() == '/' &&
@@ -139,6 +140,31 @@ class Reader {
     }
     res.last_modified = r.boolean("last_modified", true);
     res.digest = r.boolean("digest", false);
+  }
+
+  // `sisyphus proxy`: the upstream decides the bytes, their size and their validators.
+  void read_relayed_resource(const Params& r) {
+    for (const char* key : {"size", "seed", "file", "etag", "last_modified", "digest"}) {
+      if (r.has(key)) {
+        r.fail(key, fmt::format("resource.{} does not apply to `sisyphus proxy`: the proxy relays "
+                                "the upstream's bytes and validators; only resource.path (a glob "
+                                "of the request paths to break) may be given",
+                                key));
+      }
+    }
+    Resource& res = s_.resource;
+    res = Resource{};
+    res.relayed = true;
+    res.path = r.optional_string("path").value_or("/*");
+    const bool ok =
+        res.path.starts_with('/') && std::none_of(res.path.begin(), res.path.end(), [](char c) {
+          return c == '#' || c == ' ' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+        });
+    if (!ok) {
+      r.fail("path", fmt::format("invalid path glob '{}': expected a URL path starting with '/' "
+                                 "(`*` matches any characters), without spaces or '#'",
+                                 res.path));
+    }
   }
 
   void read_file_resource(const Params& r) {
@@ -434,7 +460,7 @@ class Reader {
         p.fail(e.what());
       }
     }
-    if (!size.is_percent() && size.byte_count() > s_.resource.size) {
+    if (!size.is_percent() && !s_.resource.relayed && size.byte_count() > s_.resource.size) {
       std::string message = fmt::format("prefill ({}) is larger than the resource ({} bytes)",
                                         format_size(size.byte_count()), s_.resource.size);
       if (key) p.fail(*key, message);
@@ -460,6 +486,7 @@ class Reader {
 
   const FaultCatalog& catalog_;
   std::string file_;
+  LoadMode mode_;
   fs::path base_dir_;
   Scenario s_;
 };
@@ -473,6 +500,11 @@ SourceLocation mark_location(const YAML::Mark& mark, std::string_view file) {
 
 Scenario load_string(std::string_view text, std::string_view file_name,
                      const FaultCatalog& faults) {
+  return load_string(text, file_name, faults, LoadMode::serve);
+}
+
+Scenario load_string(std::string_view text, std::string_view file_name, const FaultCatalog& faults,
+                     LoadMode mode) {
   std::string file(file_name);
   std::vector<YAML::Node> docs;
   try {
@@ -491,10 +523,14 @@ Scenario load_string(std::string_view text, std::string_view file_name,
         location_of(docs[1], file),
         fmt::format("expected one YAML document, found {} (one scenario per file)", docs.size()));
   }
-  return Reader(faults, file).read(docs.front());
+  return Reader(faults, file, mode).read(docs.front());
 }
 
 Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults) {
+  return load_file(file, faults, LoadMode::serve);
+}
+
+Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults, LoadMode mode) {
   std::string name = file.string();
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec))
@@ -505,7 +541,7 @@ Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults
   text << in.rdbuf();
   if (in.bad())
     throw ScenarioError({name, 0, 0}, fmt::format("cannot read: {}", std::strerror(errno)));
-  return load_string(text.str(), name, faults);
+  return load_string(text.str(), name, faults, mode);
 }
 
 std::vector<std::filesystem::path> scenario_files(const std::filesystem::path& dir) {

@@ -24,6 +24,16 @@ struct ServerOptions {
   TimeScale time_scale{1.0};                           // scales every scenario duration
   Duration header_timeout = std::chrono::seconds(10);  // slow-loris defence
   Duration idle_timeout = std::chrono::seconds(30);    // keep-alive idle close
+
+  // `sisyphus proxy`: relay every request to this http:// or https:// URL (a path prefix
+  // allowed) instead of serving the scenario's resource (docs/proxy.md). Nothing else is
+  // ever contacted.
+  std::optional<std::string> upstream;
+  std::optional<std::filesystem::path> ca_file;  // https: trust these CAs, not the system store
+  bool insecure = false;  // https: skip certificate and host-name verification
+  Duration upstream_connect_timeout = std::chrono::seconds(10);  // resolve, connect, TLS
+  Duration upstream_timeout = std::chrono::seconds(30);          // for the head, then per body read
+  unsigned upstream_idle_connections = 32;                       // kept alive for reuse
 };
 
 struct Stats {
@@ -63,5 +73,11 @@ class Server {
 // Loads a scenario file and validates every fault against the registry in proxy/faults/.
 scenario::Scenario load_scenario_file(const std::filesystem::path& file);
 scenario::Scenario load_scenario_string(std::string_view text, std::string_view name);
+
+// The same for `sisyphus proxy` (scenario::LoadMode::relay): `resource` may give only `path`,
+// a glob of the request paths to break, and a fault kind that cannot apply to a relayed
+// response is an error naming its file:line:column and why.
+scenario::Scenario load_relay_scenario_file(const std::filesystem::path& file);
+scenario::Scenario load_relay_scenario_string(std::string_view text, std::string_view name);
 
 }  // namespace sisyphus::proxy

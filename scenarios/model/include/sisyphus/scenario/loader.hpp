@@ -25,6 +25,15 @@ class FaultCatalog {
 Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults);
 Scenario load_string(std::string_view text, std::string_view file_name, const FaultCatalog& faults);
 
+// What the scenario is loaded for. `relay` (`sisyphus proxy`): the resource is whatever the
+// upstream serves, so `resource` may give only `path`, a glob of the request paths the faults
+// apply to (`*` matches any characters, `/` included; default `/*`, every path); size, seed,
+// file, etag, last_modified and digest are errors that say why.
+enum class LoadMode { serve, relay };
+Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults, LoadMode mode);
+Scenario load_string(std::string_view text, std::string_view file_name, const FaultCatalog& faults,
+                     LoadMode mode);
+
 // Every *.yaml / *.yml under dir (not recursive), sorted by file name.
 std::vector<std::filesystem::path> scenario_files(const std::filesystem::path& dir);
 

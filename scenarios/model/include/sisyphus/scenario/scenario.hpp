@@ -27,6 +27,9 @@ struct Resource {
   EtagKind etag = EtagKind::strong;
   bool last_modified = true;
   bool digest = false;  // Repr-Digest: sha-256=:…:
+  // Loaded for `sisyphus proxy` (LoadMode::relay): the bytes are the upstream's, `path` is a
+  // glob of the request paths the faults apply to, and the fields above it do not apply.
+  bool relayed = false;
   bool is_file() const { return file.has_value(); }
 };
 

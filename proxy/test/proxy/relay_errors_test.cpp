@@ -1,0 +1,216 @@
+// `sisyphus proxy` when things go wrong: the upstream down, silent, or with a certificate the
+// proxy must not trust; attempts to use it as an open proxy; scenario keys and faults that
+// cannot apply to a relay. And the admin API in front of a relay.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+#include "relay_fixture.hpp"
+#include "sisyphus/scenario/params.hpp"
+
+namespace sisyphus::test {
+namespace {
+
+// A listener that completes TCP handshakes (the kernel does) but never answers.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(fd_, 16) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      throw std::runtime_error("cannot listen");
+    }
+    port_ = ntohs(addr.sin_port);
+  }
+  ~SilentListener() { ::close(fd_); }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(RelayTest, UpstreamDownGives502WithABodyNamingTheProblem) {
+  const std::uint16_t dead = free_port();
+  proxy::ServerOptions options;
+  options.upstream = fmt::format("http://127.0.0.1:{}", dead);
+  start("name: pass\n", options);
+  HttpResponse r = get("/file.bin");
+  EXPECT_EQ(r.status, 502);
+  const std::string why = fmt::format(
+      "upstream http://127.0.0.1:{0}: cannot connect to 127.0.0.1:{0}: Connection refused", dead);
+  EXPECT_EQ(r.body, "502 Bad Gateway\n" + why + "\n");
+  EXPECT_EQ(r.end, End::complete);
+  // The proxy stays up and keeps answering.
+  EXPECT_EQ(get("/file.bin").status, 502);
+  auto log = log_with(2);
+  EXPECT_EQ(log[0].status, 502);
+  EXPECT_EQ(log[0].error, why);
+}
+
+TEST_F(RelayTest, SilentUpstreamGives504AfterTheUpstreamTimeout) {
+  SilentListener silent;
+  proxy::ServerOptions options;
+  options.upstream = fmt::format("http://127.0.0.1:{}", silent.port());
+  options.upstream_timeout = std::chrono::milliseconds(300);
+  start("name: pass\n", options);
+  HttpResponse r = get("/file.bin");
+  EXPECT_EQ(r.status, 504);
+  EXPECT_EQ(r.body, fmt::format("504 Gateway Timeout\nupstream http://127.0.0.1:{}: no response "
+                                "within 300ms\n",
+                                silent.port()));
+  EXPECT_GE(r.done_at - r.sent_at, 300ms);
+}
+
+TEST_F(RelayTest, OpenProxyRequestsAreRefusedAndNeverReachAnyone) {
+  start("name: pass\n");
+  const std::size_t before = nginx_->access_log().size();
+  const std::string elsewhere = fmt::format("http://127.0.0.1:{}/file.bin", nginx_->port());
+  HttpResponse absolute = get(elsewhere);
+  EXPECT_EQ(absolute.status, 400);
+  EXPECT_EQ(absolute.body,
+            fmt::format("400 Bad Request\nrequest target '{}' refused: only origin-form targets "
+                        "(/path) are relayed, to {} and nowhere else\n",
+                        elsewhere, nginx_->url()));
+  HttpResponse tunnel = fetch("127.0.0.1", port(), "CONNECT", "example.com:443");
+  EXPECT_EQ(tunnel.status, 405);
+  EXPECT_EQ(tunnel.header("Allow"), "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH, TRACE");
+  EXPECT_EQ(tunnel.body, fmt::format("405 Method Not Allowed\nCONNECT refused: this is a reverse "
+                                     "proxy for {}, not a forward proxy or tunnel\n",
+                                     nginx_->url()));
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(nginx_->access_log().size(), before);
+  auto log = log_with(2);
+  EXPECT_EQ(log[0].status, 400);
+  EXPECT_EQ(log[1].status, 405);
+}
+
+TEST_F(RelayTest, ScenarioKeysAndFaultsThatCannotApplyToARelayAreRejectedWithTheirPosition) {
+  try {
+    proxy::load_relay_scenario_string("name: x\nresource:\n  path: /a\n  size: 1MiB\n",
+                                      "relay.yaml");
+    FAIL() << "resource.size accepted";
+  } catch (const scenario::ScenarioError& e) {
+    EXPECT_STREQ(e.what(),
+                 "relay.yaml:4:9: resource.size does not apply to `sisyphus proxy`: the proxy "
+                 "relays the upstream's bytes and validators; only resource.path (a glob of the "
+                 "request paths to break) may be given");
+  }
+  try {
+    proxy::load_relay_scenario_string(
+        "name: x\nattempts:\n  - {}\n  - wrong_range: {shift: 1KiB}\n", "relay.yaml");
+    FAIL() << "wrong_range accepted";
+  } catch (const scenario::ScenarioError& e) {
+    EXPECT_EQ(e.where().line, 4);
+    EXPECT_EQ(e.where().column, 18);
+    EXPECT_TRUE(
+        std::string(e.what()).find("fault 'wrong_range' cannot apply to a relayed response: ") !=
+        std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(proxy::load_relay_scenario_string("name: x\nfaults:\n  - no_range: {}\n", "r.yaml"),
+               scenario::ScenarioError);
+  // The same scenario serves fine as an origin; built in code, the proxy refuses it too.
+  scenario::Scenario origin = proxy::load_scenario_string(
+      "name: x\nresource: {size: 1KiB}\nfaults:\n  - no_range: {}\n", "o.yaml");
+  proxy::ServerOptions options;
+  options.upstream = nginx_->url();
+  EXPECT_THROW(proxy::Server(options, origin), scenario::ScenarioError);
+}
+
+TEST_F(RelayTest, AdminApiStatsAndMetricsDescribeTheRelay) {
+  proxy::ServerOptions options;
+  options.admin = "127.0.0.1:0";
+  start("name: pass\n", options);
+  ASSERT_EQ(get("/file.bin", {{"Range", "bytes=0-9"}}).status, 206);
+  log_with(1);
+  const std::uint16_t admin = proxy_->admin_port();
+  HttpResponse stats = fetch("127.0.0.1", admin, "GET", "/v1/stats");
+  auto s = boost::json::parse(stats.body).as_object();
+  EXPECT_EQ(s.at("requests").as_int64(), 1);
+  EXPECT_EQ(s.at("bytes_sent").as_int64(), 10);
+  HttpResponse metrics = fetch("127.0.0.1", admin, "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("sisyphus_bytes_sent_total 10\n"), std::string::npos);
+  HttpResponse log = fetch("127.0.0.1", admin, "GET", "/v1/log");
+  EXPECT_NE(log.body.find("\"status\":206"), std::string::npos);
+
+  RawClient c = RawClient::connect("127.0.0.1", admin);
+  const std::string bad = R"({"name": "x", "resource": {"size": "1MiB"}})";
+  c.send(fmt::format("PUT /v1/scenario HTTP/1.1\r\nHost: a\r\nContent-Length: {}\r\n\r\n{}",
+                     bad.size(), bad));
+  HttpResponse refused = c.read_response();
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("resource.size does not apply to `sisyphus proxy`"),
+            std::string::npos);
+  const std::string good = R"({"name": "y", "resource": {"path": "/file.bin"}})";
+  c.send(fmt::format("PUT /v1/scenario HTTP/1.1\r\nHost: a\r\nContent-Length: {}\r\n\r\n{}",
+                     good.size(), good));
+  HttpResponse accepted = c.read_response();
+  EXPECT_EQ(accepted.status, 200);
+  auto scenario = boost::json::parse(accepted.body).as_object();
+  EXPECT_EQ(boost::json::serialize(scenario.at("resource")), R"({"path":"/file.bin"})");
+}
+
+class TlsRelayTest : public RelayTest {
+ protected:
+  static void SetUpTestSuite() {
+    nginx_ = NginxUpstream::start({{"file.bin", file_bytes(0, kFileSize)}}, true).release();
+  }
+};
+
+TEST_F(TlsRelayTest, HttpsUpstreamWorksWithTheCaFileByAddressAndByName) {
+  for (const std::string host : {"127.0.0.1", "localhost"}) {
+    proxy::ServerOptions options;
+    options.upstream = fmt::format("https://{}:{}", host, nginx_->tls_port());
+    options.ca_file = nginx_->ca_file();
+    start("name: pass\n", options);
+    HttpResponse r = get("/file.bin", {{"Range", "bytes=4000000-4999999"}});
+    EXPECT_EQ(r.status, 206) << host << ": " << r.body;
+    EXPECT_EQ(r.header("Content-Range"), "bytes 4000000-4999999/8388608");
+    EXPECT_TRUE(r.body == file_bytes(4000000, 1000000));
+    proxy_->stop();
+  }
+}
+
+TEST_F(TlsRelayTest, HttpsUpstreamFailsCleanlyWithoutTheCaFileUnlessInsecure) {
+  proxy::ServerOptions options;
+  options.upstream = fmt::format("https://127.0.0.1:{}", nginx_->tls_port());
+  start("name: pass\n", options);
+  HttpResponse r = get("/file.bin");
+  EXPECT_EQ(r.status, 502);
+  EXPECT_EQ(r.body, fmt::format("502 Bad Gateway\nupstream https://127.0.0.1:{0}: TLS certificate "
+                                "verification failed: self-signed certificate "
+                                "(127.0.0.1:{0})\n",
+                                nginx_->tls_port()));
+  proxy_->stop();
+
+  options.insecure = true;
+  start("name: pass\n", options);
+  HttpResponse insecure = get("/file.bin", {{"Range", "bytes=0-99"}});
+  EXPECT_EQ(insecure.status, 206);
+  EXPECT_EQ(insecure.body, file_bytes(0, 100));
+}
+
+TEST_F(TlsRelayTest, CertificateForAnotherNameIsRefused) {
+  proxy::ServerOptions options;
+  options.upstream = fmt::format("https://127.0.0.1:{}", nginx_->name_only_port());
+  options.ca_file = nginx_->name_only_ca_file();
+  start("name: pass\n", options);
+  HttpResponse r = get("/file.bin");
+  EXPECT_EQ(r.status, 502);
+  EXPECT_EQ(r.body, fmt::format("502 Bad Gateway\nupstream https://127.0.0.1:{0}: TLS certificate "
+                                "verification failed: IP address mismatch (127.0.0.1:{0})\n",
+                                nginx_->name_only_port()));
+}
+
+}  // namespace
+}  // namespace sisyphus::test

@@ -1,0 +1,181 @@
+// `sisyphus proxy` as a subprocess in front of a real nginx: the port file and printed URL,
+// a drop and a resume with the real curl binary, the log file, SIGTERM; bad input exits 2.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "nginx_upstream.hpp"
+#include "sisyphus/core/content.hpp"
+#include "support/raw_http_client.hpp"
+
+extern char** environ;
+
+namespace sisyphus::test {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr std::uint64_t kSize = 3 * 1024 * 1024;
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+std::string content_bytes(std::uint64_t length) {
+  std::string out(length, '\0');
+  content::fill(9, 0, std::span(reinterpret_cast<std::byte*>(out.data()), out.size()));
+  return out;
+}
+
+// A child process with stdout and stderr captured to files; killed if still running at the
+// end.
+class Child {
+ public:
+  Child(const std::vector<std::string>& args, const fs::path& out, const fs::path& err) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+  }
+  ~Child() {
+    if (pid_ > 0 && !status_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  pid_t pid() const { return pid_; }
+  // The exit code once the process ends within `timeout` (-1 for a signal), else nullopt.
+  std::optional<int> wait(std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (!status_ && Clock::now() < deadline) {
+      int st = 0;
+      if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+        status_ = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+        break;
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+    return status_;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+};
+
+class ProxyCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "sisyphus-proxy-cli-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  // Runs a command to completion (curl), returning its exit code.
+  int run(const std::vector<std::string>& args) {
+    Child c(args, dir_ / "run.out", dir_ / "run.err");
+    return c.wait(20s).value_or(-2);
+  }
+  fs::path dir_;
+};
+
+TEST_F(ProxyCommand, RelaysADropAndACurlResumeThenStopsOnSigterm) {
+  auto nginx = NginxUpstream::start({{"big.bin", content_bytes(kSize)}});
+  write_file(dir_ / "drop.yaml", R"(name: drop-once
+resource: {path: /big.bin}
+attempts:
+  - drop: {at: 1000000, how: close}
+)");
+  Child proxy({SISYPHUS_BINARY, "proxy", "--upstream", nginx->url(), "--listen", "127.0.0.1:0",
+               "--scenario", (dir_ / "drop.yaml").string(), "--port-file",
+               (dir_ / "ports.json").string(), "--log", (dir_ / "log.jsonl").string()},
+              dir_ / "proxy.out", dir_ / "proxy.err");
+  const auto deadline = Clock::now() + 10s;
+  while (!fs::exists(dir_ / "ports.json") && Clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_TRUE(fs::exists(dir_ / "ports.json")) << read_file(dir_ / "proxy.err");
+  const auto ports = boost::json::parse(read_file(dir_ / "ports.json")).as_object();
+  const auto port = ports.at("port").as_int64();
+  EXPECT_EQ(ports.at("admin_port").as_int64(), 0);
+  EXPECT_EQ(read_file(dir_ / "proxy.out"), fmt::format("http://127.0.0.1:{}/big.bin\n", port));
+
+  const std::string url = fmt::format("http://127.0.0.1:{}/big.bin", port);
+  const std::string out = (dir_ / "big.bin").string();
+  // curl: (18) transfer closed with outstanding read data remaining.
+  EXPECT_EQ(run({"/usr/bin/curl", "-sS", "-o", out, url}), 18);
+  EXPECT_EQ(fs::file_size(out), 1000000u);
+  EXPECT_EQ(run({"/usr/bin/curl", "-sS", "-C", "-", "-o", out, url}), 0);
+  EXPECT_TRUE(read_file(out) == content_bytes(kSize));
+
+  ::kill(proxy.pid(), SIGTERM);
+  EXPECT_EQ(proxy.wait(10s), 0);
+  EXPECT_NE(read_file(dir_ / "proxy.err").find("sisyphus proxy: stopped (SIGTERM)"),
+            std::string::npos);
+  std::istringstream log(read_file(dir_ / "log.jsonl"));
+  std::vector<boost::json::object> records;
+  for (std::string line; std::getline(log, line);) {
+    records.push_back(boost::json::parse(line).as_object());
+  }
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].at("status").as_int64(), 200);
+  EXPECT_EQ(records[0].at("bytes_sent").as_int64(), 1000000);
+  EXPECT_EQ(records[0].at("fault").as_string(), "drop");
+  EXPECT_EQ(records[1].at("status").as_int64(), 206);
+  EXPECT_EQ(records[1].at("range").as_string(), "bytes=1000000-");
+  EXPECT_EQ(records[1].at("bytes_sent").as_int64(), static_cast<std::int64_t>(kSize - 1000000));
+}
+
+TEST_F(ProxyCommand, BadUpstreamOrScenarioExits2WithTheReason) {
+  Child bad_url(
+      {SISYPHUS_BINARY, "proxy", "--upstream", "ftp://127.0.0.1/", "--listen", "127.0.0.1:0"},
+      dir_ / "a.out", dir_ / "a.err");
+  EXPECT_EQ(bad_url.wait(10s), 2);
+  EXPECT_EQ(read_file(dir_ / "a.err"),
+            "sisyphus proxy: invalid upstream URL 'ftp://127.0.0.1/': scheme 'ftp' is not "
+            "supported, expected http or https\n");
+
+  write_file(dir_ / "s.yaml", "name: s\nresource:\n  etag: weak\n");
+  Child bad_key({SISYPHUS_BINARY, "proxy", "--upstream", "http://127.0.0.1:9", "--scenario",
+                 (dir_ / "s.yaml").string()},
+                dir_ / "b.out", dir_ / "b.err");
+  EXPECT_EQ(bad_key.wait(10s), 2);
+  EXPECT_EQ(read_file(dir_ / "b.err"),
+            fmt::format("sisyphus proxy: {}:3:9: resource.etag does not apply to `sisyphus "
+                        "proxy`: the proxy relays the upstream's bytes and validators; only "
+                        "resource.path (a glob of the request paths to break) may be given\n",
+                        (dir_ / "s.yaml").string()));
+  EXPECT_TRUE(read_file(dir_ / "b.out").empty());
+}
+
+}  // namespace
+}  // namespace sisyphus::test
