@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace sisyphus::proxy {
@@ -77,7 +78,11 @@ void ServerCore::record(LogRecord record, const std::vector<std::string>& faults
     ++requests_;
     bytes_sent_ += record.bytes_sent;
     for (const auto& f : faults_applied) ++faults_[f];
-    log_.push_back(std::move(record));
+    // Kept in order of request start: a response that ends late (a stall, a slow
+    // download) is still listed before the requests that came after it.
+    auto at = std::upper_bound(log_.begin(), log_.end(), record.t,
+                               [](double t, const LogRecord& r) { return t < r.t; });
+    log_.insert(at, std::move(record));
     if (log_file_.is_open()) {
       log_file_ << line << '\n';
       log_file_.flush();
