@@ -1,5 +1,6 @@
 #include "body_writer.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,7 +9,9 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <limits>
 
 namespace sisyphus::proxy {
@@ -62,14 +65,85 @@ void BodyWriter::abandon(std::string why) {
   end_ = End::fin;
 }
 
+Connection::Clock::time_point BodyWriter::release_time() {
+  const auto now = Connection::Clock::now();
+  if (!started_) {  // pacing counts from the first body byte, after any first-byte delay
+    started_ = true;
+    start_ = now;
+  }
+  auto at = now + plan_.per_chunk_delay;
+  if (plan_.rate > 0) at = std::max(at, pace(start_, pos_, plan_.rate));
+  return at;
+}
+
+void BodyWriter::before_last_write(std::size_t n) {
+  if (!chunked_ && !cut_at_ && length_ && pos_ + n == *length_) mark_finishing();
+}
+
+std::uint64_t BodyWriter::room() const {
+  if (!cut_at_) return std::numeric_limits<std::uint64_t>::max();
+  return *cut_at_ > pos_ ? *cut_at_ - pos_ : 0;
+}
+
+void BodyWriter::stop_at_cut() {
+  if (cut_at_ && pos_ >= *cut_at_) cut_reached_ = true;
+}
+
+asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
+  if (error_ || cut_reached_) co_return false;
+  const Duration idle = c_.core_->options().idle_timeout;
+  const int fd = c_.socket_.native_handle();
+  while (n > 0) {
+    std::size_t k = std::min(n, max_write_);
+    if (cut_at_) {
+      if (pos_ >= *cut_at_) {
+        cut_reached_ = true;
+        co_return false;
+      }
+      k = static_cast<std::size_t>(std::min<std::uint64_t>(k, *cut_at_ - pos_));
+    }
+    const auto release_at = release_time();
+    if (release_at > Connection::Clock::now()) {
+      const bool awake = co_await c_.sleep_until(release_at);
+      if (!awake) {
+        fail("server stopping");
+        co_return false;
+      }
+    }
+    before_last_write(k);
+    c_.set_deadline(idle);
+    std::size_t moved = 0;
+    while (moved < k) {
+      const ssize_t r =
+          ::splice(pipe, nullptr, fd, nullptr, k - moved, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (r > 0) {
+        moved += static_cast<std::size_t>(r);
+        body_bytes_ += static_cast<std::uint64_t>(r);
+        continue;
+      }
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0 && errno == EAGAIN) {
+        auto [ec] = co_await c_.socket_.async_wait(asio::ip::tcp::socket::wait_write, nothrow);
+        if (!ec) continue;
+        c_.clear_deadline();
+        fail(c_.timed_out() ? "write timeout: the client stopped reading" : ec.message());
+        co_return false;
+      }
+      c_.clear_deadline();
+      fail(r == 0 ? "the client closed the connection" : std::strerror(errno));
+      co_return false;
+    }
+    c_.clear_deadline();
+    pos_ += k;
+    n -= k;
+  }
+  co_return true;
+}
+
 asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
                                         std::optional<std::uint64_t> resource_first) {
   if (error_ || cut_reached_) co_return false;
   const Duration idle = c_.core_->options().idle_timeout;
-  if (!started_) {  // pacing counts from the first body byte, after any first-byte delay
-    started_ = true;
-    start_ = Connection::Clock::now();
-  }
   std::size_t off = 0;
   while (off < piece.size()) {
     std::size_t n = std::min(piece.size() - off, max_write_);
@@ -80,14 +154,15 @@ asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
       }
       n = static_cast<std::size_t>(std::min<std::uint64_t>(n, *cut_at_ - pos_));
     }
-    if (plan_.per_chunk_delay.count() > 0 && !co_await c_.sleep_for(plan_.per_chunk_delay)) {
-      fail("server stopping");
-      co_return false;
+    const auto release_at = release_time();
+    if (release_at > Connection::Clock::now()) {
+      const bool awake = co_await c_.sleep_until(release_at);
+      if (!awake) {
+        fail("server stopping");
+        co_return false;
+      }
     }
-    if (plan_.rate > 0 && !co_await c_.sleep_until(pace(start_, pos_, plan_.rate))) {
-      fail("server stopping");
-      co_return false;
-    }
+    before_last_write(n);
     std::byte* data = piece.data() + off;
     if (resource_first) {
       const std::uint64_t first = *resource_first + off;
@@ -97,8 +172,6 @@ asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
         }
       }
     }
-    if (!chunked_ && !cut_at_ && length_ && pos_ + n == *length_) mark_finishing();
-
     c_.set_deadline(idle);
     boost::system::error_code ec;
     std::size_t written = 0;

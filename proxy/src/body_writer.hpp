@@ -45,6 +45,15 @@ class BodyWriter {
   asio::awaitable<bool> write(std::span<std::byte> piece,
                               std::optional<std::uint64_t> resource_first);
 
+  // The same for `n` bytes waiting in a pipe (the proxy's zero-copy path: splice(2) from
+  // the upstream socket into the pipe, from the pipe into the client socket). Only for
+  // bodies without chunk framing and without corruptions (their bytes are never seen here).
+  asio::awaitable<bool> write_from_pipe(int pipe, std::size_t n);
+  // Body bytes that may still be written before the cut (max when there is none); at 0,
+  // stop_at_cut() ends the body there.
+  std::uint64_t room() const;
+  void stop_at_cut();
+
   // After the last piece: the terminating zero-length chunk unless the plan cuts (a stall
   // is waited out here, as part of the request), and how the connection will end.
   asio::awaitable<void> finish(bool keep_alive);
@@ -67,6 +76,11 @@ class BodyWriter {
 
  private:
   void fail(std::string why);
+  // When the next write may start: after the per-chunk delay and the pacing slot. (Awaited
+  // in place: a helper coroutine returning bool for this crashed when built by g++ 12.)
+  Connection::Clock::time_point release_time();
+  // Marks finishing when the next `n` bytes end a complete body.
+  void before_last_write(std::size_t n);
 
   Connection& c_;
   const ResponsePlan& plan_;

@@ -2,13 +2,18 @@
 // rewritten for `changes:`, then its body piece by piece through the fault plan, which the
 // proxy builds now that the upstream has said where the body starts in the resource
 // (Content-Range) and how large the resource is.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <cerrno>
+#include <cstring>
 #include <limits>
 
 #include "body_writer.hpp"
@@ -21,6 +26,7 @@ namespace sisyphus::proxy {
 namespace {
 
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+constexpr int kPipeSize = 1024 * 1024;
 
 // Where the body of this answer sits in the resource: a 200 is the whole representation, a
 // single-part 206 says so in Content-Range. Anything else (errors, multipart/byteranges) is
@@ -150,7 +156,36 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
   if (head_sent && body_follows) {
     upstream_remaining_.reset();
     if (length) upstream_remaining_ = *length;
+    // Bytes nobody looks at (no corruption, no chunk framing) need not pass through user
+    // space: splice(2) moves them from socket to socket through a pipe.
+    bool zero_copy =
+        length && !chunked && !upstream_->is_tls() && plan.corruptions.empty() && open_pipe();
+    if (zero_copy) {  // splice(2) must never block an io thread
+      boost::system::error_code client_ec;
+      boost::system::error_code upstream_ec;
+      socket_.non_blocking(true, client_ec);
+      upstream_->socket().non_blocking(true, upstream_ec);
+      zero_copy = !client_ec && !upstream_ec;
+    }
     while (!upstream_done) {
+      if (zero_copy && upstream_->buffer().size() == 0) {
+        const std::uint64_t room = body.room();
+        if (room == 0) {
+          body.stop_at_cut();
+          break;
+        }
+        const Piece piece = co_await splice_piece(room);
+        if (piece.size > 0) {
+          received += piece.size;
+          if (!co_await body.write_from_pipe(pipe_[0], piece.size)) break;
+        }
+        if (piece.error) {
+          upstream_error = fmt::format("{} after {} body bytes", *piece.error, received);
+          break;
+        }
+        upstream_done = piece.done;
+        continue;
+      }
       const Piece piece = co_await read_piece();
       if (piece.size > 0) {
         std::optional<std::uint64_t> resource_first;
@@ -165,6 +200,11 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
       }
       upstream_done = piece.done;
     }
+  }
+
+  if (pipe_[0] >= 0) {
+    int left = 0;
+    if (::ioctl(pipe_[0], FIONREAD, &left) != 0 || left > 0) close_pipe();
   }
 
   // The upstream connection goes back to the pool only after a complete answer.
@@ -195,6 +235,65 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
   parser_.reset();
   co_await body.end_connection();
   co_return head_sent&& body.end() == BodyWriter::End::keep_open;
+}
+
+bool ProxySession::open_pipe() {
+  if (pipe_[0] >= 0) return true;
+  if (::pipe2(pipe_, O_NONBLOCK | O_CLOEXEC) != 0) {
+    pipe_[0] = pipe_[1] = -1;
+    return false;
+  }
+  // A larger pipe means fewer splice calls; the system may refuse (then 64 KiB it is).
+  ::fcntl(pipe_[1], F_SETPIPE_SZ, kPipeSize);
+  const int size = ::fcntl(pipe_[1], F_GETPIPE_SZ);
+  pipe_capacity_ = size > 0 ? static_cast<std::size_t>(size) : 65536;
+  return true;
+}
+
+void ProxySession::close_pipe() {
+  for (int& fd : pipe_) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+}
+
+ProxySession::~ProxySession() {
+  close_pipe();
+}
+
+asio::awaitable<ProxySession::Piece> ProxySession::splice_piece(std::uint64_t max) {
+  Piece piece;
+  UpstreamConnection& c = *upstream_;
+  const Duration timeout = core_->options().upstream_timeout;
+  const auto want = static_cast<std::size_t>(
+      std::min<std::uint64_t>({*upstream_remaining_, max, pipe_capacity_}));
+  for (;;) {
+    const ssize_t n = ::splice(c.socket().native_handle(), nullptr, pipe_[1], nullptr, want,
+                               SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (n > 0) {
+      piece.size = static_cast<std::size_t>(n);
+      *upstream_remaining_ -= piece.size;
+      piece.done = *upstream_remaining_ == 0;
+      co_return piece;
+    }
+    if (n == 0) {
+      piece.error = "the upstream closed the connection mid-body";
+      co_return piece;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN) {
+      piece.error = fmt::format("reading the body failed: {}", std::strerror(errno));
+      co_return piece;
+    }
+    c.arm(socket_.get_executor(), timeout);
+    auto [ec] = co_await c.socket().async_wait(asio::ip::tcp::socket::wait_read, nothrow);
+    c.disarm();
+    if (ec) {
+      piece.error = c.timed_out() ? fmt::format("no body bytes within {}", format_duration(timeout))
+                                  : fmt::format("reading the body failed: {}", ec.message());
+      co_return piece;
+    }
+  }
 }
 
 asio::awaitable<ProxySession::Piece> ProxySession::read_piece() {

@@ -28,6 +28,7 @@ class ProxySession final : public Connection {
  public:
   ProxySession(asio::ip::tcp::socket socket, std::shared_ptr<ServerCore> core,
                std::shared_ptr<UpstreamPool> pool);
+  ~ProxySession() override;
   // Also cancels whatever the upstream connection in use is waiting for.
   void abort() override;
 
@@ -80,6 +81,11 @@ class ProxySession final : public Connection {
     std::optional<std::string> error;
   };
   asio::awaitable<Piece> read_piece();
+  // The zero-copy path for a plain-TCP Content-Length body: up to `max` bytes spliced from
+  // the upstream socket into pipe_ (BodyWriter::write_from_pipe() sends them on).
+  asio::awaitable<Piece> splice_piece(std::uint64_t max);
+  bool open_pipe();   // false when no pipe can be had (then bytes are copied)
+  void close_pipe();  // also after a body that left bytes in it
 
   std::shared_ptr<UpstreamPool> pool_;
   std::shared_ptr<UpstreamConnection> upstream_;  // in use by the current request
@@ -89,6 +95,8 @@ class ProxySession final : public Connection {
   std::optional<std::uint64_t> upstream_remaining_;
   beast::flat_buffer buffer_;
   std::vector<std::byte> relay_buffer_;
+  int pipe_[2] = {-1, -1};
+  std::size_t pipe_capacity_ = 0;
   std::string client_address_;
 };
 
