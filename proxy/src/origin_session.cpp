@@ -132,7 +132,7 @@ asio::awaitable<void> OriginSession::reject(boost::system::error_code ec, const 
     record.bytes_sent = out.body_bytes;
     record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
     core_->record(std::move(record), {}, out.finishing_marked);
-    co_await end_connection(out, no_faults);
+    co_await end_connection(out);
     co_return;
   }
   record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
@@ -232,13 +232,6 @@ asio::awaitable<bool> OriginSession::handle(const http::request<http::string_bod
   }
 
   WriteOutcome out = co_await write(spec, plan, source.get(), keep_alive);
-  if (out.ending == Ending::stall_then_fin) {
-    // The stall is part of the request's duration; the record goes in before the FIN.
-    if (out.finishing_marked) core_->finishing_abandoned();
-    out.finishing_marked = false;
-    co_await sleep_for(plan.cut->stall_for);
-    out.ending = Ending::fin;
-  }
   // A cut that falls outside this body had no effect: the log does not claim it.
   std::vector<std::string> applied = plan.applied;
   if (plan.cut && !out.cut && out.complete) {
@@ -252,7 +245,7 @@ asio::awaitable<bool> OriginSession::handle(const http::request<http::string_bod
   record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
   core_->record(record, applied, out.finishing_marked);
 
-  co_await end_connection(out, plan);
+  co_await end_connection(out);
   co_return out.ending == Ending::keep_open;
 }
 

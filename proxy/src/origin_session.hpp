@@ -20,11 +20,10 @@ namespace http = beast::http;
 // How the connection ends after a response (performed after the request is logged, so a
 // client that sees the FIN or RST can rely on the log already holding the request).
 enum class Ending {
-  keep_open,       // the response was complete; the connection may serve another request
-  fin,             // close with FIN (a drop with how: close, a chunked cut, Connection: close)
-  rst,             // drain the send queue, then RST (a drop with how: reset)
-  stall_then_fin,  // stay silent for the plan's stall_for, then FIN
-  gone,            // the socket failed or the server is stopping: nothing left to do
+  keep_open,  // the response was complete; the connection may serve another request
+  fin,        // close with FIN (a drop with how: close or stall, a chunked cut, no keep-alive)
+  rst,        // drain the send queue, then RST (a drop with how: reset)
+  gone,       // the socket failed or the server is stopping: nothing left to do
 };
 
 // What writing a response did.
@@ -51,13 +50,14 @@ class OriginSession final : public Connection {
   asio::awaitable<void> reject(boost::system::error_code ec, const std::string& method,
                                const std::string& target, Clock::time_point started);
 
-  // Writes the head with Beast's serializer, then the body as raw bytes with every edit of
-  // the plan: delays, pacing, cut, corruptions, chunk framing (response_writer.cpp).
+  // Writes the head with Beast's serializer, then the body through BodyWriter with every
+  // edit of the plan: delays, pacing, cut (a stall is waited out here), corruptions, chunk
+  // framing (response_writer.cpp).
   asio::awaitable<WriteOutcome> write(const ResponseSpec& spec, const ResponsePlan& plan,
                                       const ContentSource* source, bool keep_alive);
   asio::awaitable<bool> write_head(const ResponseSpec& spec, bool keep_alive);
   // Ends the connection as the outcome says (after logging).
-  asio::awaitable<void> end_connection(const WriteOutcome& outcome, const ResponsePlan& plan);
+  asio::awaitable<void> end_connection(const WriteOutcome& outcome);
 
   beast::flat_buffer buffer_;
 };

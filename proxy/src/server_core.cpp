@@ -56,14 +56,6 @@ void ServerCore::finishing_started() {
   ++finishing_;
 }
 
-void ServerCore::finishing_abandoned() {
-  {
-    std::lock_guard lock(log_mutex_);
-    if (finishing_ > 0) --finishing_;
-  }
-  log_settled_.notify_all();
-}
-
 void ServerCore::settle(std::unique_lock<std::mutex>& lock) const {
   log_settled_.wait_for(lock, std::chrono::seconds(1),
                         [this] { return finishing_ == 0 || stopping_; });

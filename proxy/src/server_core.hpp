@@ -56,7 +56,6 @@ class ServerCore {
   // request (with finishing = true), log() and stats() wait for it (at most a second), so
   // that a client that has read a whole response finds it in the log.
   void finishing_started();
-  void finishing_abandoned();  // it will not record soon after all (a stall comes first)
   // Adds to the log (in memory in order of request start; in the file in order of
   // completion) and counts the request, its bytes and its faults.
   void record(LogRecord record, const std::vector<std::string>& faults_applied,
