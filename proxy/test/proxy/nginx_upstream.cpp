@@ -148,6 +148,13 @@ http {{
     location = /echo {{
       return 200 "host=$http_host via=$http_via xff=$http_x_forwarded_for range=$http_range if_range=$http_if_range if_none_match=$http_if_none_match te=$http_te keep_alive=$http_keep_alive x_hop=$http_x_hop proxy_authorization=$http_proxy_authorization\n";
     }}
+    location /gz/ {{
+      alias {d}/www/;
+      gzip on;
+      gzip_types *;
+      gzip_min_length 0;
+      gzip_proxied any;  # (without it nginx does not compress requests with a Via header)
+    }}
     location /dav/ {{
       dav_methods PUT DELETE;
       create_full_put_path on;

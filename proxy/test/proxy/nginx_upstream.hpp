@@ -6,7 +6,8 @@
 // between is retried with new ports). Stopped with SIGTERM and the directory removed when
 // the object goes away.
 //
-//   port()            http, serving www/ (plus /echo and /dav/, see nginx_upstream.cpp)
+//   port()            http, serving www/ (plus /echo, /dav/ and /gz/: www/ gzipped on the
+//                     fly, so chunked; see nginx_upstream.cpp)
 //   tls_port()        https (with tls), certificate for IP:127.0.0.1 and DNS:localhost
 //   name_only_port()  https (with tls), certificate whose only name is DNS:localhost
 #include <sys/types.h>

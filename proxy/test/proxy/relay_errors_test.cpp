@@ -181,6 +181,30 @@ TEST_F(TlsRelayTest, HttpsUpstreamWorksWithTheCaFileByAddressAndByName) {
   }
 }
 
+TEST_F(TlsRelayTest, DropAndCorruptAreExactOnAnHttpsUpstream) {
+  proxy::ServerOptions options;
+  options.upstream = fmt::format("https://localhost:{}", nginx_->tls_port());
+  options.ca_file = nginx_->ca_file();
+  start(R"(name: tls-faults
+seed: 4
+attempts:
+  - drop: {at: 5000000, how: reset}
+  - corrupt: {at: 4000000}
+)",
+        options);
+  HttpResponse cut = get("/file.bin", {{"Range", "bytes=3000000-"}});
+  EXPECT_EQ(cut.status, 206);
+  EXPECT_EQ(cut.end, End::rst);
+  EXPECT_EQ(cut.body.size(), 2000000u);
+  EXPECT_TRUE(cut.body == file_bytes(3000000, 2000000));
+  HttpResponse flipped = get("/file.bin", {{"Range", "bytes=3999999-4000001"}});
+  const std::string expected = file_bytes(3999999, 3);
+  ASSERT_EQ(flipped.body.size(), 3u);
+  EXPECT_EQ(flipped.body[0], expected[0]);
+  EXPECT_NE(flipped.body[1], expected[1]);
+  EXPECT_EQ(flipped.body[2], expected[2]);
+}
+
 TEST_F(TlsRelayTest, HttpsUpstreamFailsCleanlyWithoutTheCaFileUnlessInsecure) {
   proxy::ServerOptions options;
   options.upstream = fmt::format("https://127.0.0.1:{}", nginx_->tls_port());

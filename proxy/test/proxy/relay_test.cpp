@@ -356,6 +356,33 @@ TEST_F(RelayTest, RequestBodiesAndHeadAreRelayed) {
   EXPECT_EQ(log[2].connection, log[0].connection);
 }
 
+TEST_F(RelayTest, ChunkedUpstreamBodiesAreRelayedAndCutAfterNBytes) {
+  start(R"(name: gzip
+attempts:
+  - drop: {after: 1000, how: close}
+)");
+  const Headers gzip{{"Accept-Encoding", "gzip"}};
+  const HttpResponse direct = fetch("127.0.0.1", nginx_->port(), "GET", "/gz/file.bin", gzip);
+  ASSERT_TRUE(direct.chunked);
+  ASSERT_EQ(direct.header("Content-Encoding"), "gzip");
+  ASSERT_GT(direct.body.size(), 100000u);
+
+  HttpResponse cut = get("/gz/file.bin", gzip);
+  EXPECT_EQ(cut.status, 200);
+  EXPECT_TRUE(cut.chunked);
+  EXPECT_EQ(cut.end, End::fin);
+  EXPECT_EQ(cut.body, direct.body.substr(0, 1000));
+
+  HttpResponse whole = get("/gz/file.bin", gzip);
+  EXPECT_EQ(whole.end, End::complete);
+  EXPECT_TRUE(whole.last_chunk);
+  EXPECT_EQ(whole.header("Content-Encoding"), "gzip");
+  EXPECT_TRUE(whole.body == direct.body);
+  auto log = log_with(2);
+  EXPECT_EQ(log[0].bytes_sent, 1000u);
+  EXPECT_EQ(log[1].bytes_sent, direct.body.size());
+}
+
 TEST_F(RelayTest, FaultsApplyOnlyToThePathsTheGlobMatches) {
   start(R"(name: scoped
 resource: {path: /file.*}
