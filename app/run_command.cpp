@@ -41,6 +41,11 @@ struct RunFlags {
 class ProgressLine {
  public:
   ProgressLine() : enabled_(::isatty(::fileno(stderr)) == 1), color_(reports::use_color(stderr)) {}
+  void start(std::size_t total) {
+    if (!enabled_ || total == 0) return;
+    fmt::print(stderr, "\r\x1b[2K{}", reports::format_progress(0, total, 0, "", color_));
+    std::fflush(stderr);
+  }
   void update(const reports::ScenarioResult& r, std::size_t done, std::size_t total) {
     failed_ += r.passed ? 0 : 1;
     if (!enabled_) return;
@@ -98,6 +103,7 @@ int run(const RunFlags& f) {
   if (shard) selected = scenarios::shard_scenarios(std::move(selected), *shard);
 
   ProgressLine progress;
+  progress.start(selected.size());
   const reports::RunResults results =
       scenarios::run_scenarios(selected, options, label,
                                [&](const reports::ScenarioResult& r, std::size_t done,
@@ -131,8 +137,12 @@ void add_run_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--client", f->client,
                   "reference | reference-cli | naive | curl | wget | aria2c | 'command: TEMPLATE' "
                   "({url} {output} {max_attempts} {workdir}); default: each scenario's client");
+  // One glob per --filter, so that in `--filter 'drop*' DIR` DIR stays an input.
   cmd->add_option("--filter", f->filters,
-                  "Only scenarios whose name matches this glob (repeatable)");
+                  "Only scenarios whose name matches this glob (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--jobs,-j", f->jobs, "Scenarios run at once (default: the number of cores)");
   cmd->add_option("--shard", f->shard,
                   "I/N: run the I-th of N deterministic slices (by name); join with report merge");

@@ -1,6 +1,8 @@
 #include "probe.hpp"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -49,6 +51,9 @@ OriginalHead probe_original(const scenario::Scenario& scenario, TimeScale time_s
   asio::io_context io;
   asio::ip::tcp::socket socket(io);
   socket.connect({asio::ip::make_address("127.0.0.1"), server.port()});
+  // A server that never answers must not hang the run: the read fails after 10 s instead.
+  const timeval limit{10, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
   http::request<http::empty_body> req{http::verb::head, scenario.resource.path, 11};
   req.set(http::field::host, fmt::format("127.0.0.1:{}", server.port()));
   req.set(http::field::connection, "close");

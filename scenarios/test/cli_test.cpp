@@ -199,9 +199,16 @@ TEST_F(CliTest, TableReplayAndJunitOfARunWithAFailure) {
 }
 
 TEST_F(CliTest, NaiveClientIsCorruptWhereVersionsSplice) {
-  const Output o = sisyphus({"run", "--client", "naive", "--out", path("naive"), "--filter",
-                             "*change*", "--filter", "prefill-*", "--filter", "weak-etag-only",
-                             "--filter", "drop-at-95-then-98-percent"});
+  // (timed-change-mid-download is left out: on a machine slow enough to take 300 ms before
+  // the first request, both attempts see the new version and naive is right by luck.)
+  std::vector<std::string> args{"run", "--client", "naive", "--out", path("naive")};
+  for (const char* name :
+       {"etag-change-between-attempts", "last-modified-only-change", "prefill-half-changed",
+        "prefill-half-unchanged", "resume-range-policy-etag-change", "weak-etag-only",
+        "drop-at-95-then-98-percent"}) {
+    args.insert(args.end(), {"--filter", name});
+  }
+  const Output o = sisyphus(args);
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
   const auto r = results(path("naive"));
   EXPECT_EQ(r.at("client").as_string(), "naive");
@@ -212,7 +219,6 @@ TEST_F(CliTest, NaiveClientIsCorruptWhereVersionsSplice) {
                              {"prefill-half-changed", "corrupt"},
                              {"prefill-half-unchanged", "ok"},
                              {"resume-range-policy-etag-change", "corrupt"},
-                             {"timed-change-mid-download", "corrupt"},
                              {"weak-etag-only", "corrupt"},
                          }));
   for (const auto& s : r.at("scenarios").as_array()) {
@@ -260,6 +266,14 @@ TEST_F(CliTest, RealToolPresetsReachTheirMeasuredVerdicts) {
       EXPECT_FALSE(s.at("timed_out").as_bool()) << client << " " << s.at("name");
     }
   }
+}
+
+TEST_F(CliTest, EachFilterTakesOneGlobAndInputsMayFollow) {
+  const Output o = sisyphus(
+      {"run", "--filter", "drop-*", SISYPHUS_TEST_DATA, "--filter", "clean", "--out", path("f")});
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_EQ(verdicts(results(path("f"))),
+            (std::map<std::string, std::string>{{"clean", "ok"}, {"drop-close", "ok"}}));
 }
 
 TEST_F(CliTest, CatalogueDirectoryCanBeOverridden) {
