@@ -19,6 +19,7 @@
 #include "sisyphus/scenarios/client_adapter.hpp"
 #include "sisyphus/scenarios/runner.hpp"
 #include "sisyphus/scenarios/selection.hpp"
+#include "sisyphus/scenarios/signal_guard.hpp"
 
 namespace sisyphus::app {
 namespace {
@@ -102,6 +103,8 @@ int run(const RunFlags& f) {
   }
   if (shard) selected = scenarios::shard_scenarios(std::move(selected), *shard);
 
+  // Ctrl-C kills the clients' process groups too (they do not get the terminal's signal).
+  const scenarios::SignalGuard signals;
   ProgressLine progress;
   progress.start(selected.size());
   const reports::RunResults results =

@@ -8,6 +8,8 @@
 
 #include <chrono>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <system_error>
 #include <thread>
 
@@ -17,6 +19,18 @@ namespace sisyphus::scenarios::detail {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The process groups being waited for. A group leaves the set (under the lock) before its
+// leader is reaped, so kill_all_processes() never signals a reused pid.
+struct LiveGroups {
+  std::mutex mutex;
+  std::set<pid_t> groups;
+  bool stopping = false;
+};
+LiveGroups& live() {
+  static LiveGroups l;
+  return l;
+}
 
 // RAII for the spawn attribute objects: every exit path destroys them.
 struct SpawnSetup {
@@ -83,6 +97,12 @@ ProcessResult run_process(const ProcessSpec& spec, Duration deadline) {
     throw std::system_error(rc, std::generic_category(), "cannot start '" + spec.argv[0] + "'");
   }
 
+  {
+    std::lock_guard lock(live().mutex);
+    live().groups.insert(pid);
+    if (live().stopping) ::kill(-pid, SIGKILL);
+  }
+
   ProcessResult result;
   const auto end = start + deadline;
   auto pause = std::chrono::milliseconds(1);
@@ -95,7 +115,11 @@ ProcessResult run_process(const ProcessSpec& spec, Duration deadline) {
     pause = std::min(pause * 2, std::chrono::milliseconds(10));
   }
   // Whatever the leader left behind in its group goes with it.
-  ::kill(-pid, SIGKILL);
+  {
+    std::lock_guard lock(live().mutex);
+    ::kill(-pid, SIGKILL);
+    live().groups.erase(pid);
+  }
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -103,6 +127,12 @@ ProcessResult run_process(const ProcessSpec& spec, Duration deadline) {
   if (WIFEXITED(status) && !result.timed_out) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   return result;
+}
+
+void kill_all_processes() {
+  std::lock_guard lock(live().mutex);
+  live().stopping = true;
+  for (pid_t pid : live().groups) ::kill(-pid, SIGKILL);
 }
 
 std::string tail_of(const std::filesystem::path& file, std::size_t max_bytes) {

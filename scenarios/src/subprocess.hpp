@@ -27,6 +27,10 @@ struct ProcessResult {
 // Throws std::system_error when the process cannot be started (e.g. the program is missing).
 ProcessResult run_process(const ProcessSpec& spec, Duration deadline);
 
+// SIGKILL to the group of every process run_process() is waiting for, and to every one it
+// starts from now on (the program is being interrupted: no client may outlive it).
+void kill_all_processes();
+
 // The last `max_bytes` of a file (whole lines when it can), "" when it cannot be read.
 std::string tail_of(const std::filesystem::path& file, std::size_t max_bytes = 4096);
 

@@ -1,7 +1,10 @@
 // `sisyphus run` and `sisyphus list` as a user runs them: the built binary as a subprocess,
 // exit codes, reports on disk, and the real curl, wget and aria2c binaries.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <cstdlib>
@@ -10,6 +13,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "temp_dir.hpp"
@@ -265,6 +269,46 @@ TEST_F(CliTest, RealToolPresetsReachTheirMeasuredVerdicts) {
     for (const auto& s : r.at("scenarios").as_array()) {
       EXPECT_FALSE(s.at("timed_out").as_bool()) << client << " " << s.at("name");
     }
+  }
+}
+
+TEST_F(CliTest, InterruptingTheRunKillsTheClientProcesses) {
+  const std::string work = path("w");
+  std::filesystem::create_directories(work);
+  const pid_t runner = ::fork();
+  ASSERT_GE(runner, 0);
+  if (runner == 0) {
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, 1);
+    ::dup2(devnull, 2);
+    ::execl(SISYPHUS_TEST_BINARY, SISYPHUS_TEST_BINARY, "run", SISYPHUS_TEST_DATA, "--client",
+            "command: echo $$ > {workdir}/pid; exec sleep 1000", "--jobs", "2", "--deadline", "60s",
+            "--work-dir", work.c_str(), "--out", path("out").c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Both jobs' clients are running once both pid files exist.
+  std::vector<pid_t> clients;
+  for (int i = 0; i < 500 && clients.size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    clients.clear();
+    for (const auto& d : std::filesystem::directory_iterator(work)) {
+      pid_t pid = 0;
+      if (std::ifstream(d.path() / "pid") >> pid) clients.push_back(pid);
+    }
+  }
+  ASSERT_EQ(clients.size(), 2u);
+  for (pid_t pid : clients) EXPECT_EQ(::kill(pid, 0), 0);
+  ::kill(runner, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(runner, &status, 0), runner);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << status;
+  for (pid_t pid : clients) {
+    bool gone = false;
+    for (int i = 0; i < 200 && !gone; ++i) {
+      gone = ::kill(pid, 0) != 0 && errno == ESRCH;
+      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_TRUE(gone) << "client " << pid << " outlived the interrupted run";
   }
 }
 
