@@ -111,7 +111,6 @@ asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
       }
     }
     before_last_write(k);
-    c_.set_deadline(idle);
     std::size_t moved = 0;
     while (moved < k) {
       const ssize_t r =
@@ -123,17 +122,17 @@ asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
       }
       if (r < 0 && errno == EINTR) continue;
       if (r < 0 && errno == EAGAIN) {
+        // Only a wait needs the deadline (arming it per write costs more than the write).
+        c_.set_deadline(idle);
         auto [ec] = co_await c_.socket_.async_wait(asio::ip::tcp::socket::wait_write, nothrow);
-        if (!ec) continue;
         c_.clear_deadline();
+        if (!ec) continue;
         fail(c_.timed_out() ? "write timeout: the client stopped reading" : ec.message());
         co_return false;
       }
-      c_.clear_deadline();
       fail(r == 0 ? "the client closed the connection" : std::strerror(errno));
       co_return false;
     }
-    c_.clear_deadline();
     pos_ += k;
     n -= k;
   }
