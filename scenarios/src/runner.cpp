@@ -3,7 +3,6 @@
 #include "sisyphus/scenarios/runner.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
