@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -128,7 +129,21 @@ asio::awaitable<void> ProxySession::run() {
     parser.header_limit(kHeaderLimit);
     parser.body_limit(kRequestBodyLimit);
     set_deadline(options.header_timeout);
-    auto [ec, n] = co_await http::async_read(socket_, buffer_, parser, nothrow);
+    auto [ec, n] = co_await http::async_read_header(socket_, buffer_, parser, nothrow);
+    if (!ec && !parser.is_done()) {
+      // A client that asks first (curl does for bodies over 1 MiB) gets its go-ahead now
+      // rather than after its own timeout; the body is read whole before forwarding.
+      if (auto expect = header(parser.get(), http::field::expect);
+          expect && iequals(*expect, "100-continue") && parser.get().version() == 11) {
+        auto [wec, wn] = co_await asio::async_write(
+            socket_, asio::buffer("HTTP/1.1 100 Continue\r\n\r\n", 25), nothrow);
+        ec = wec;
+      }
+      if (!ec) {
+        auto [bec, bn] = co_await http::async_read(socket_, buffer_, parser, nothrow);
+        ec = bec;
+      }
+    }
     clear_deadline();
     if (ec) {
       const std::string method(parser.get().method_string());

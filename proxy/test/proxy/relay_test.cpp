@@ -383,6 +383,23 @@ attempts:
   EXPECT_EQ(log[1].bytes_sent, direct.body.size());
 }
 
+TEST_F(RelayTest, AClientThatExpects100ContinueGetsItBeforeSendingTheBody) {
+  start("name: pass\n");
+  const std::string upload = file_bytes(7, 2000000);
+  RawClient c = connect();
+  c.send(
+      fmt::format("PUT /dav/expect.bin HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n"
+                  "Expect: 100-continue\r\n\r\n",
+                  upload.size()));
+  HttpResponse go = c.read_response(false, 2s);
+  EXPECT_EQ(go.status, 100);
+  c.send(upload);
+  HttpResponse put = c.read_response();
+  EXPECT_EQ(put.status, 201);
+  const HttpResponse direct = fetch("127.0.0.1", nginx_->port(), "GET", "/dav/expect.bin");
+  EXPECT_TRUE(direct.body == upload);
+}
+
 TEST_F(RelayTest, FaultsApplyOnlyToThePathsTheGlobMatches) {
   start(R"(name: scoped
 resource: {path: /file.*}
