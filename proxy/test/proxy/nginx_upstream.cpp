@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,8 +16,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-extern char** environ;
 
 namespace sisyphus::test {
 namespace fs = std::filesystem;
@@ -176,16 +174,23 @@ http {{
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   // nginx must not hold the test's stdout/stderr (a runner waiting for them to close would
-  // wait for nginx): it writes to its error log only.
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  const int spawned = ::posix_spawn(&pid_, kNginx, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
+  // wait for nginx): it writes to its error log only. And it must not outlive a test that
+  // crashes: the kernel sends it SIGTERM when this process goes (PR_SET_PDEATHSIG).
+  if (::access(kNginx, X_OK) != 0) {
     throw std::runtime_error("cannot run /usr/sbin/nginx (installed by scripts/bootstrap)");
+  }
+  const pid_t parent = ::getpid();
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {  // only async-signal-safe calls until exec
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(127);
+    const int null = ::open("/dev/null", O_RDWR);
+    ::dup2(null, 0);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execv(kNginx, argv.data());
+    ::_exit(127);
   }
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (std::chrono::steady_clock::now() < deadline) {
