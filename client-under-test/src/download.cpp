@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <exception>
 
 #include "downloads.hpp"
@@ -21,7 +22,9 @@ void async_download(asio::io_context& io, Options options, std::function<void(Re
   const auto output = options.output;
   auto body = options.naive ? detail::naive_download(std::move(options))
                             : detail::reference_download(std::move(options));
-  asio::co_spawn(io, std::move(body),
+  // A strand per download: its coroutine and the hasher's completions never run at once,
+  // even when the io_context runs on several threads.
+  asio::co_spawn(asio::make_strand(io), std::move(body),
                  [done = std::move(done), output](std::exception_ptr e, Result r) {
                    if (e) {
                      r = Result{};

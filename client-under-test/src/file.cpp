@@ -34,6 +34,18 @@ File::File(const std::filesystem::path& path, bool lock) : path_(path) {
   }
 }
 
+std::optional<File> File::open_direct(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == EINVAL) return std::nullopt;
+    fail("cannot open", path);
+  }
+  File f;
+  f.fd_ = fd;
+  f.path_ = path;
+  return f;
+}
+
 File::~File() {
   close();
 }
@@ -64,6 +76,32 @@ void File::write_at(std::uint64_t offset, std::span<const std::byte> data) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) fail("cannot write", path_);
     data = data.subspan(static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+  }
+}
+
+bool File::try_write_at(std::uint64_t offset, std::span<const std::byte> data) {
+  while (!data.empty()) {
+    ssize_t n = ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINVAL) return false;
+    if (n < 0) fail("cannot write", path_);
+    data = data.subspan(static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+  }
+  return true;
+}
+
+void File::read_at(std::uint64_t offset, std::span<std::byte> out) const {
+  while (!out.empty()) {
+    ssize_t n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("cannot read", path_);
+    if (n == 0) {
+      errno = EIO;
+      fail("unexpected end of", path_);
+    }
+    out = out.subspan(static_cast<std::size_t>(n));
     offset += static_cast<std::uint64_t>(n);
   }
 }

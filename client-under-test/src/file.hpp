@@ -3,6 +3,7 @@
 // final atomic rename. Every failure throws std::system_error naming the file.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 
 #include "sisyphus/core/sha256.hpp"
@@ -15,6 +16,9 @@ class File {
   // Opens (creating) for reading and writing. With `lock`, takes an exclusive advisory lock
   // and throws when another process holds it (two downloads into one part file).
   File(const std::filesystem::path& path, bool lock);
+  // A second descriptor of an existing file for O_DIRECT writes, or nullopt when the file
+  // system refuses O_DIRECT (tmpfs, some network file systems).
+  static std::optional<File> open_direct(const std::filesystem::path& path);
   ~File();
   File(File&& other) noexcept;
   File& operator=(File&& other) noexcept;
@@ -23,6 +27,10 @@ class File {
   const std::filesystem::path& path() const { return path_; }
   std::uint64_t size() const;
   void write_at(std::uint64_t offset, std::span<const std::byte> data);
+  // write_at() that returns false instead of throwing when the kernel refuses the write
+  // with EINVAL (an O_DIRECT alignment the device does not accept).
+  bool try_write_at(std::uint64_t offset, std::span<const std::byte> data);
+  void read_at(std::uint64_t offset, std::span<std::byte> out) const;  // exactly out.size()
   void truncate(std::uint64_t size);
   void datasync();
   // Feeds bytes [0, n) of the file to `sha` (a resumed part is hashed once, not re-read

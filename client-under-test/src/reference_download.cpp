@@ -13,11 +13,10 @@
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
 #include <exception>
 #include <system_error>
 
+#include "body_sink.hpp"
 #include "download_common.hpp"
 #include "downloads.hpp"
 #include "exchange.hpp"
@@ -94,7 +93,14 @@ class ReferenceDownload {
       if (o_.on_attempt) o_.on_attempt(rec);
 
       if (rec.outcome == AttemptOutcome::complete) {
-        auto verdict = co_await verify_and_commit(n, verify_restarted);
+        Verdict verdict = Verdict::failed;
+        std::string io_error;
+        try {
+          verdict = co_await verify_and_commit(n, verify_restarted);
+        } catch (const std::system_error& e) {
+          io_error = e.what();  // the rename or a sync failed: the part stays for a rerun
+        }
+        if (!io_error.empty()) co_return finish_failed(kExitGaveUp, io_error);
         if (verdict == Verdict::done) co_return finish();
         if (verdict == Verdict::failed) co_return finish_failed(kExitVerification, last_failure_);
         verify_restarted = true;
@@ -223,48 +229,41 @@ class ReferenceDownload {
     ex.connection->close();
   }
 
-  // Writes each chunk at its offset, hashing it on the pool while the next one is read.
+  // Receives chunk after chunk while the pool writes and hashes the ones before (BodySink).
   asio::awaitable<void> stream_body(Connection& conn, AttemptRecord& rec) {
-    namespace exp = asio::experimental;
-    // Two buffers (one being hashed, one being filled), no larger than what is left to
-    // come, and released when the attempt ends: a herd of small downloads waiting in
-    // backoff holds no buffer memory.
+    // Buffers no larger than what is left to come, released when the attempt ends: a herd
+    // of small downloads waiting in backoff holds no buffer memory.
     std::size_t size = o_.buffer_size;
-    if (state_.size && *state_.size > held_ && *state_.size - held_ < size) {
-      size = std::max<std::size_t>(static_cast<std::size_t>(*state_.size - held_), 16 * 1024);
-    }
-    std::vector<std::byte> buffers[2] = {std::vector<std::byte>(size),
-                                         std::vector<std::byte>(size)};
-    std::span<std::byte> cur(buffers[0]), next(buffers[1]);
-    auto [n, err] = co_await conn.read_body(cur);
-    while (n > 0) {
-      part_.write_at(held_, cur.first(n));
-      held_ += n;
-      rec.bytes += n;
-      result_.bytes_received += n;
-      auto hash = asio::co_spawn(
-          worker_pool().get_executor(),
-          [this, chunk = cur.first(n)]() -> asio::awaitable<void> {
-            sha_.update(chunk);
-            co_return;
-          },
-          asio::deferred);
-      if (conn.body_done()) {
-        co_await std::move(hash)(use_awaitable);
-        break;
+    std::optional<std::uint64_t> left;
+    if (state_.size && *state_.size > held_) left = *state_.size - held_;
+    if (left && *left < size) size = std::max<std::size_t>(static_cast<std::size_t>(*left), 16384);
+    const bool direct = left && *left >= o_.direct_io_min;
+    BodySink sink(co_await asio::this_coro::executor, part_, sha_, held_, size, direct);
+    std::optional<NetError> err;
+    std::exception_ptr failure;
+    try {
+      sink.start();
+      for (;;) {
+        auto buf = co_await sink.next_buffer();
+        std::size_t n = 0;
+        std::tie(n, err) = co_await conn.read_body(buf);
+        if (n == 0) break;
+        sink.commit(n);
+        held_ = sink.offset();
+        rec.bytes += n;
+        result_.bytes_received += n;
+        report_progress(rec.number, false);
+        if (Clock::now() - last_persist_ >= o_.persist_interval) {
+          co_await sink.flush();
+          co_await persist();
+        }
       }
-      auto read =
-          asio::co_spawn(co_await asio::this_coro::executor, conn.read_body(next), asio::deferred);
-      auto [order, hash_error, read_error, got] =
-          co_await exp::make_parallel_group(std::move(hash), std::move(read))
-              .async_wait(exp::wait_for_all(), use_awaitable);
-      if (hash_error) std::rethrow_exception(hash_error);
-      if (read_error) std::rethrow_exception(read_error);
-      std::tie(n, err) = got;
-      std::swap(cur, next);
-      report_progress(rec.number, false);
-      if (Clock::now() - last_persist_ >= o_.persist_interval) co_await persist();
+      co_await sink.flush();
+    } catch (...) {
+      failure = std::current_exception();  // (no co_await inside a handler)
     }
+    co_await sink.drain();  // no job may outlive the sink, its buffers or sha_
+    if (failure) std::rethrow_exception(failure);
     if (err) {
       rec.outcome = err->outcome;
       rec.detail = fmt::format("{} ({} body bytes received)", err->detail, rec.bytes);

@@ -6,7 +6,7 @@
 namespace sisyphus::client::detail {
 
 boost::asio::thread_pool& worker_pool() {
-  static boost::asio::thread_pool pool(std::max(2u, std::thread::hardware_concurrency()));
+  static boost::asio::thread_pool pool(std::max(4u, std::thread::hardware_concurrency()));
   return pool;
 }
 

@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <thread>
 
 #include "server_fixture.hpp"
 #include "sisyphus/client/state.hpp"
@@ -528,6 +530,59 @@ TEST_F(ClientServerTest, AChunkedBodyWithoutItsLastChunkIsNotTakenAsComplete) {
   EXPECT_EQ(log[0].bytes_sent, kSize);  // not one resource byte sent twice
 }
 
+// O_DIRECT writes whole 4 KiB blocks and carries the partial one: drops, resumes and the
+// end all fall inside blocks here, and every byte must still land where it belongs.
+constexpr std::uint64_t kOdd = 3 * 1024 * 1024 + 1234;  // 3146962
+std::string odd_scenario(std::string_view attempts) {
+  return fmt::format("name: t\nseed: 7\nresource:\n  size: {}\n  seed: 3\n{}", kOdd, attempts);
+}
+
+TEST_F(ClientServerTest, DirectIoResumesExactlyAtOffsetsInsideBlocks) {
+  start(
+      odd_scenario("attempts:\n"
+                   "  - drop: {at: 30%, how: close}\n"
+                   "  - drop: {at: 60%, how: reset}\n"
+                   "  - drop: {at: 90%, how: close}\n"));
+  Options o = options();
+  o.direct_io_min = 0;        // O_DIRECT even for this small body
+  o.buffer_size = 64 * 1024;  // many chunks, each ending inside a block
+  o.sha256 = sha256_hex_of_content(3, kOdd);
+  const Result r = download(o);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.attempts, 4u);
+  EXPECT_EQ(r.bytes_received, kOdd);
+  EXPECT_EQ(r.verified_by, "sha256");
+  expect_output_is(3, kOdd);
+  auto log = gets(log_with(4));
+  ASSERT_EQ(log.size(), 4u);
+  EXPECT_EQ(log[1].range, "bytes=944088-");  // 944088 % 4096 == 2008
+  EXPECT_EQ(log[2].range, "bytes=1888177-");
+  EXPECT_EQ(log[3].range, "bytes=2832265-");
+  EXPECT_EQ(total_sent(log), kOdd);
+}
+
+TEST_F(ClientServerTest, DirectIoRerunRewritesThePartialBlockItResumesIn) {
+  start(odd_scenario("attempts:\n  - drop: {at: 50%, how: close}\n"));
+  Options o = options();
+  o.direct_io_min = 0;
+  o.max_attempts = 1;
+  ASSERT_FALSE(download(o).ok);
+  auto st = load_part_state(state_path(out()));
+  ASSERT_TRUE(st.has_value());
+  EXPECT_EQ(st->bytes, kOdd / 2);  // 1573481: inside block 384
+  EXPECT_EQ(fs::file_size(part_path(out())), kOdd / 2);
+  {
+    std::ofstream app(part_path(out()), std::ios::binary | std::ios::app);
+    app << std::string(5000, 'X');  // torn bytes past the count, across a block boundary
+  }
+  o.max_attempts = 2;
+  const Result r = download(o);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.bytes_resumed, kOdd / 2);
+  expect_output_is(3, kOdd);
+  EXPECT_EQ(r.sha256, sha256_hex_of_content(3, kOdd));
+}
+
 TEST_F(ClientServerTest, NotFoundFailsAtOnce) {
   start(scenario(""));
   Options o = options();
@@ -598,6 +653,52 @@ TEST_F(ClientServerTest, HundredsOfDownloadsShareOneIoContext) {
     EXPECT_EQ(read_file(dir_ / fmt::format("out-{}.bin", i)), expected);
   }
   EXPECT_EQ(gets(log_with(kCount)).size(), static_cast<std::size_t>(kCount));
+}
+
+TEST_F(ClientServerTest, DownloadsOnAnIoContextRunByFourThreads) {
+  // Each download runs on its own strand, so run() may be called on several threads.
+  start(scenario("attempts:\n  - drop: {at: 50%, how: reset}\n"));
+  boost::asio::io_context io;
+  constexpr int kCount = 24;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < kCount; ++i) {
+    Options o = quick_options(url(), dir_ / fmt::format("t-{}.bin", i));
+    o.buffer_size = 64 * 1024;
+    async_download(io, o, [&](Result r) {
+      if (r.ok) ++ok;
+    });
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back([&] { io.run(); });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kCount);
+  for (int i = 0; i < kCount; ++i) {
+    EXPECT_EQ(first_mismatch(read_file(dir_ / fmt::format("t-{}.bin", i)), 1), std::nullopt);
+  }
+  // The first request was cut at 50 %; every other one was clean.
+  auto log = gets(log_with(kCount + 1));
+  EXPECT_EQ(log.size(), static_cast<std::size_t>(kCount + 1));
+}
+
+TEST_F(ClientServerTest, TwoDownloadsIntoOneFileDoNotInterleave) {
+  start(scenario("faults:\n  - throttle: {rate: 1MiB/s}\n"));
+  Options slow = options();
+  slow.timeout = std::chrono::milliseconds(1500);
+  Result first;
+  std::thread t([&] { first = download(slow); });
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!fs::exists(state_path(out())) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  const Result second = download(options());
+  t.join();
+  EXPECT_FALSE(second.ok);
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_EQ(second.attempts, 0u);
+  EXPECT_EQ(second.error, "another download is writing " + part_path(out()).string() +
+                              ": Resource temporarily unavailable");
+  EXPECT_FALSE(first.ok);  // its own overall timeout
+  EXPECT_EQ(gets(log_with(1)).size(), 1u);
 }
 
 TEST_F(ClientServerTest, RangePolicyChecksTheResponseValidators) {

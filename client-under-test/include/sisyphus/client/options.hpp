@@ -76,9 +76,14 @@ struct Options {
   // rename. Off: a killed process still resumes safely, a power cut may not.
   bool fsync = true;
   Duration persist_interval = std::chrono::seconds(1);  // state file refresh while streaming
-  // Bytes per socket read. A download holds two such buffers while its body streams
-  // (fewer bytes when less is left to come); a herd of thousands may want 64 KiB.
-  std::size_t buffer_size = 256 * 1024;
+  // Bodies with at least this many bytes to come are written with O_DIRECT where the file
+  // system allows it (else through the page cache): no page-cache copy, and little left for
+  // each fdatasync. UINT64_MAX: never.
+  std::uint64_t direct_io_min = 16 * 1024 * 1024;
+  // Bytes per socket read. A download holds four such buffers while its body streams
+  // (fewer bytes when less is left to come), so a herd of thousands of large downloads may
+  // want 64 KiB; one large download wants 1 MiB or more (fewer syscalls and O_DIRECT writes).
+  std::size_t buffer_size = 1024 * 1024;
 
   std::function<void(const Progress&)> on_progress;
   std::function<void(const AttemptRecord&)> on_attempt;  // after each attempt ends
