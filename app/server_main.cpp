@@ -1,0 +1,84 @@
+#include "server_main.hpp"
+
+#include <fmt/format.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <stdexcept>
+
+#include "commands.hpp"
+
+namespace sisyphus::app {
+
+namespace fs = std::filesystem;
+
+void add_listener_flags(CLI::App& cmd, ListenerFlags& flags, const std::string& scenario_help) {
+  cmd.add_option("--listen", flags.listen, "HOST:PORT to listen on; port 0 picks a free one")
+      ->capture_default_str();
+  cmd.add_option("--admin", flags.admin, "HOST:PORT of the admin API (off when absent)");
+  cmd.add_option("--scenario", flags.scenario, scenario_help);
+  cmd.add_option("--port-file", flags.port_file,
+                 "Write {\"port\": P, \"admin_port\": Q} here once listening");
+  cmd.add_option("--log", flags.log, "Append the request log to this file (JSON lines)");
+  cmd.add_option("--threads", flags.threads, "IO threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u));
+  cmd.add_option("--time-scale", flags.time_scale,
+                 "Multiply every scenario duration by X (0.1 runs delays 10x faster)")
+      ->capture_default_str();
+}
+
+void apply_listener_flags(const ListenerFlags& flags, proxy::ServerOptions& options) {
+  options.listen = flags.listen;
+  options.admin = flags.admin;
+  if (flags.log) options.log_file = *flags.log;
+  options.threads = flags.threads;
+  options.time_scale = TimeScale(flags.time_scale);
+}
+
+void write_port_file(const fs::path& file, std::uint16_t port, std::uint16_t admin_port) {
+  const fs::path tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << boost::json::serialize(boost::json::object{{"port", port}, {"admin_port", admin_port}})
+        << '\n';
+    if (!out.flush()) throw std::runtime_error(fmt::format("cannot write '{}'", tmp.string()));
+  }
+  fs::rename(tmp, file);
+}
+
+int serve_until_signalled(const std::string& command, proxy::ServerOptions options,
+                          scenario::Scenario scenario, const ListenerFlags& flags,
+                          const std::function<std::string(const proxy::Server&)>& banner) {
+  // Signals are taken by sigwait() below; blocking them before the server's threads exist
+  // keeps them from landing on an io thread.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  try {
+    proxy::Server server(std::move(options), std::move(scenario));
+    server.start();
+    if (flags.port_file) write_port_file(*flags.port_file, server.port(), server.admin_port());
+    fmt::print("{}\n", server.url());
+    std::fflush(stdout);
+    fmt::print(stderr, "sisyphus {}: {}\n", command, banner(server));
+    int sig = 0;
+    sigwait(&signals, &sig);
+    server.stop();
+    fmt::print(stderr, "sisyphus {}: stopped ({})\n", command,
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "sisyphus {}: {}\n", command, e.what());
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+}  // namespace sisyphus::app
