@@ -22,7 +22,6 @@ void BodySink::AlignedFree::operator()(std::byte* p) const {
 BodySink::BodySink(asio::any_io_executor owner, File& part, Sha256& sha, std::uint64_t offset,
                    std::size_t chunk_size, bool direct)
     : owner_(owner),
-      write_strand_(asio::make_strand(worker_pool())),
       hash_strand_(asio::make_strand(worker_pool())),
       part_(part),
       sha_(sha),
@@ -50,31 +49,36 @@ void BodySink::start() {
 }
 
 asio::awaitable<std::span<std::byte>> BodySink::next_buffer() {
-  // Slot submitted_ % kRing was last used by chunk submitted_ - kRing.
-  while (submitted_ >= kRing && done() + kRing <= submitted_) {
+  const std::size_t s = submitted_ % kRing;
+  while (pending_[s] > 0) {
     wake_.expires_at(asio::steady_timer::time_point::max());
     boost::system::error_code ignored;  // operation_aborted: a job is done
     co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
-  std::byte* slot = ring_[submitted_ % kRing].get();
+  std::byte* slot = ring_[s].get();
   if (carry_ > 0) std::memcpy(slot, tail_.data(), carry_);
   co_return std::span<std::byte>(slot + carry_, chunk_);
 }
 
 void BodySink::commit(std::size_t n) {
-  std::byte* slot = ring_[submitted_ % kRing].get();
+  const std::size_t s = submitted_ % kRing;
+  std::byte* slot = ring_[s].get();
   const std::size_t total = carry_ + n;
   const bool aligned_writes = direct();
   const std::size_t whole = aligned_writes ? total / kAlign * kAlign : total;
   const std::uint64_t at = base_;
   ++submitted_;
+  pending_[s] += 2;
+  pending_total_ += 2;
   // Completions come back through the owner, which is kept busy (tracked work) meanwhile.
   auto back = asio::prefer(owner_, asio::execution::outstanding_work.tracked);
-  asio::post(hash_strand_, [this, back, data = std::span<const std::byte>(slot + carry_, n)] {
+  asio::post(hash_strand_, [this, back, s, data = std::span<const std::byte>(slot + carry_, n)] {
     sha_.update(data);
-    asio::post(back, [this] { job_done(false, nullptr); });
+    asio::post(back, [this, s] { job_done(s, nullptr); });
   });
-  asio::post(write_strand_, [this, back, data = std::span<const std::byte>(slot, whole), at,
+  // Writes need no order (their ranges never overlap), so several may be in flight: the
+  // device gets a queue deeper than one.
+  asio::post(worker_pool(), [this, back, s, data = std::span<const std::byte>(slot, whole), at,
                              aligned_writes] {
     std::exception_ptr error;
     try {
@@ -91,7 +95,7 @@ void BodySink::commit(std::size_t n) {
     } catch (...) {
       error = std::current_exception();
     }
-    asio::post(back, [this, error] { job_done(true, error); });
+    asio::post(back, [this, s, error] { job_done(s, error); });
   });
   offset_ += n;
   base_ += whole;
@@ -99,14 +103,15 @@ void BodySink::commit(std::size_t n) {
   if (carry_ > 0) std::memcpy(tail_.data(), slot + whole, carry_);
 }
 
-void BodySink::job_done(bool write, std::exception_ptr error) {
-  (write ? writes_done_ : hashes_done_)++;
+void BodySink::job_done(std::size_t slot, std::exception_ptr error) {
+  --pending_[slot];
+  --pending_total_;
   if (error && !error_) error_ = error;
   wake_.cancel();
 }
 
 asio::awaitable<void> BodySink::drain() {
-  while (writes_done_ < submitted_ || hashes_done_ < submitted_) {
+  while (pending_total_ > 0) {
     wake_.expires_at(asio::steady_timer::time_point::max());
     boost::system::error_code ignored;
     co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));

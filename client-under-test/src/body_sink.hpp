@@ -1,8 +1,8 @@
 #pragma once
-// Where a streaming body goes: positioned writes into FILE.part and the SHA-256, each in
-// order on its own strand of the worker pool, while the download receives the next chunk
-// into another buffer of a small ring. On a large file neither the write nor the digest
-// costs wall time as long as a core is free.
+// Where a streaming body goes: positioned writes into FILE.part (several at once: chunks
+// never overlap) and the SHA-256 (in order, on a strand), all on the worker pool, while the
+// download receives the next chunk into another buffer of a small ring. On a large file
+// neither the writes nor the digest cost wall time as long as a core is free.
 //
 // Large bodies are written with O_DIRECT when the file system takes it: no copy into the
 // page cache (the main CPU cost of writing a file on Linux), and the fdatasync that must
@@ -65,22 +65,23 @@ class BodySink {
     void operator()(std::byte* p) const;
   };
   using Buffer = std::unique_ptr<std::byte[], AlignedFree>;
-  void job_done(bool write, std::exception_ptr error);
-  std::uint64_t done() const { return std::min(writes_done_, hashes_done_); }
+  void job_done(std::size_t slot, std::exception_ptr error);
 
   boost::asio::any_io_executor owner_;
-  boost::asio::strand<boost::asio::thread_pool::executor_type> write_strand_, hash_strand_;
+  boost::asio::strand<boost::asio::thread_pool::executor_type> hash_strand_;
   File& part_;
   Sha256& sha_;
   File direct_fd_;
   std::atomic<bool> direct_failed_{false};
   std::size_t chunk_;
   std::vector<Buffer> ring_;
-  std::array<std::byte, kAlign> tail_{};  // the carried partial block
-  std::uint64_t base_ = 0;                // file offset of the current slot's first byte
-  std::size_t carry_ = 0;                 // bytes at the head of the current slot, carried over
-  std::uint64_t offset_ = 0;              // bytes held
-  std::uint64_t submitted_ = 0, writes_done_ = 0, hashes_done_ = 0;
+  std::array<std::byte, kAlign> tail_{};      // the carried partial block
+  std::uint64_t base_ = 0;                    // file offset of the current slot's first byte
+  std::size_t carry_ = 0;                     // bytes at the head of the current slot, carried over
+  std::uint64_t offset_ = 0;                  // bytes held
+  std::uint64_t submitted_ = 0;               // chunks committed
+  std::array<std::size_t, kRing> pending_{};  // jobs (write, hash) still using each slot
+  std::size_t pending_total_ = 0;
   std::exception_ptr error_;
   boost::asio::steady_timer wake_;
 };
