@@ -153,6 +153,16 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
   bool upstream_done = !body_follows;
   std::optional<std::string> upstream_error;
   std::uint64_t received = 0;
+  // The upstream connection goes back to the pool only after a complete answer, and as soon
+  // as it is complete: before its last bytes reach the client, so the client's next request
+  // finds it there.
+  bool released = false;
+  auto release_if_complete = [&](bool done) {
+    if (done && !released && upstream.keep_alive() && upstream_->socket().is_open()) {
+      pool_->release(std::move(upstream_));
+      released = true;
+    }
+  };
   if (head_sent && body_follows) {
     upstream_remaining_.reset();
     if (length) upstream_remaining_ = *length;
@@ -175,6 +185,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
           break;
         }
         const Piece piece = co_await splice_piece(room);
+        release_if_complete(piece.done && !piece.error);
         if (piece.size > 0) {
           received += piece.size;
           if (!co_await body.write_from_pipe(pipe_[0], piece.size)) break;
@@ -187,6 +198,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
         continue;
       }
       const Piece piece = co_await read_piece();
+      release_if_complete(piece.done && !piece.error);
       if (piece.size > 0) {
         std::optional<std::uint64_t> resource_first;
         if (placement.first) resource_first = *placement.first + received;
@@ -207,11 +219,9 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
     if (::ioctl(pipe_[0], FIONREAD, &left) != 0 || left > 0) close_pipe();
   }
 
-  // The upstream connection goes back to the pool only after a complete answer.
-  if (upstream_done && !upstream_error && upstream.keep_alive() && upstream_->socket().is_open()) {
-    pool_->release(std::move(upstream_));
-  } else {
-    upstream_->close();
+  if (!released) {
+    release_if_complete(upstream_done && !upstream_error);
+    if (!released) upstream_->close();
   }
   upstream_.reset();
 
