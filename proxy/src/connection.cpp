@@ -1,5 +1,6 @@
 #include "connection.hpp"
 
+#include <fmt/format.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -9,6 +10,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/error.hpp>
 
 namespace sisyphus::proxy {
 namespace {
@@ -132,6 +134,23 @@ asio::awaitable<void> Connection::close_with_rst() {
     socket_.set_option(asio::socket_base::linger(true, 0), ec);
     socket_.close(ec);
   }
+}
+
+Connection::ReadFailure Connection::classify_read_failure(boost::system::error_code ec,
+                                                          std::uint32_t header_limit,
+                                                          std::uint64_t body_limit) const {
+  namespace http = boost::beast::http;
+  if (timed_out()) return {408, "request not received within the header timeout"};
+  if (ec == http::error::header_limit) {
+    return {431, fmt::format("request header larger than {} bytes", header_limit)};
+  }
+  if (ec == http::error::body_limit) {
+    return {413, fmt::format("request body larger than {} bytes", body_limit)};
+  }
+  if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
+    return {400, fmt::format("malformed request: {}", ec.message())};
+  }
+  return {0, fmt::format("connection lost while reading the request: {}", ec.message())};
 }
 
 }  // namespace sisyphus::proxy

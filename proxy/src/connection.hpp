@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "server_core.hpp"
 
@@ -43,6 +44,15 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   bool timed_out() const { return timed_out_; }
   void clear_timed_out() { timed_out_ = false; }
   bool aborted() const { return aborted_; }
+
+  // Why reading a request failed and the status that answers it (0: the client went away
+  // mid-request, nothing to answer). Shared by every session kind.
+  struct ReadFailure {
+    int status = 0;
+    std::string why;
+  };
+  ReadFailure classify_read_failure(boost::system::error_code ec, std::uint32_t header_limit,
+                                    std::uint64_t body_limit) const;
 
   // false when the connection was aborted meanwhile.
   asio::awaitable<bool> sleep_for(Duration d);

@@ -159,23 +159,7 @@ asio::awaitable<void> ProxySession::run() {
 asio::awaitable<void> ProxySession::reject(boost::system::error_code ec, const std::string& method,
                                            const std::string& target, Clock::time_point started) {
   if (aborted()) co_return;  // the server is stopping
-  int status = 400;
-  std::string why;
-  if (timed_out()) {
-    status = 408;
-    why = "request not received within the header timeout";
-  } else if (ec == http::error::header_limit) {
-    status = 431;
-    why = fmt::format("request header larger than {} bytes", kHeaderLimit);
-  } else if (ec == http::error::body_limit) {
-    status = 413;
-    why = fmt::format("request body larger than {} bytes", kRequestBodyLimit);
-  } else if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
-    why = fmt::format("malformed request: {}", ec.message());
-  } else {
-    status = 0;  // the client went away mid-request: nothing to answer
-    why = fmt::format("connection lost while reading the request: {}", ec.message());
-  }
+  auto [status, why] = classify_read_failure(ec, kHeaderLimit, kRequestBodyLimit);
 
   LogRecord record;
   record.t = core_->seconds_since_start(started);
