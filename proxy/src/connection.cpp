@@ -28,6 +28,12 @@ Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<ServerCore>
 
 Connection::~Connection() {
   if (id_ != 0) core_->connection_closed(id_, counted_);
+  if (load_) --*load_;
+}
+
+void Connection::count_on(std::shared_ptr<std::atomic<int>> load) {
+  ++*load;
+  load_ = std::move(load);
 }
 
 void Connection::start() {

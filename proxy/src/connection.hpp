@@ -4,6 +4,7 @@
 // timeout, idle keep-alive, a reader that stopped reading), cancellable sleeps, and the
 // ways a connection ends: graceful close, FIN after a cut, RST after draining the send
 // queue. Internal to the proxy library (Asio types).
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -27,6 +28,8 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
+  // Counts this connection in `load` (how many its io_context serves) until it ends.
+  void count_on(std::shared_ptr<std::atomic<int>> load);
   // Registers with the core and spawns run() and the watchdog on the socket's strand.
   void start();
   // Thread-safe: closes the socket and wakes every wait; run() then unwinds.
@@ -78,6 +81,7 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   asio::steady_timer deadline_;
   asio::steady_timer sleeper_;
   bool counted_;
+  std::shared_ptr<std::atomic<int>> load_;
   bool timed_out_ = false;
   bool aborted_ = false;
   bool finished_ = false;

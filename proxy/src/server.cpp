@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <atomic>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -33,13 +34,65 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 enum class Kind { origin, admin };
 
-// Accepts until the acceptor closes; each connection gets a strand of its own. With an
-// upstream pool, client connections are relayed (sisyphus proxy) instead of served.
-asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<ServerCore> core,
-                                  Kind kind, std::shared_ptr<UpstreamPool> pool) {
-  auto& ioc = static_cast<asio::io_context&>(acceptor.get_executor().context());
+// One io_context per io thread, each with its own epoll: a connection's readiness events
+// wake only the thread that serves it. (With one io_context run by several threads, the
+// idle ones woke for every packet of a relayed body that another thread was busy moving.)
+// New connections go to the context serving the fewest.
+class ContextPool {
+ public:
+  explicit ContextPool(unsigned n) {
+    for (unsigned i = 0; i < n; ++i) slots_.push_back(std::make_unique<Slot>());
+  }
+  asio::io_context& front() { return slots_.front()->ioc; }
+  // The context for a new connection, and the count to decrement when it ends.
+  std::pair<asio::io_context*, std::shared_ptr<std::atomic<int>>> least_loaded() {
+    Slot* best = slots_.front().get();
+    for (auto& s : slots_) {
+      if (s->load->load() < best->load->load()) best = s.get();
+    }
+    return {&best->ioc, best->load};
+  }
+  void run_threads(std::vector<std::thread>& threads) {
+    for (auto& s : slots_) {
+      s->work.emplace(s->ioc.get_executor());
+      threads.emplace_back([ioc = &s->ioc] { ioc->run(); });
+    }
+  }
+  void stop() {
+    for (auto& s : slots_) {
+      s->work.reset();
+      s->ioc.stop();
+    }
+  }
+  // Coroutine frames still suspended in one context may own sockets of another (an upstream
+  // connection reused across contexts), so every context drops its pending work before any
+  // is destroyed.
+  ~ContextPool() {
+    for (auto& s : slots_) s->ioc.shutdown_now();
+  }
+
+ private:
+  struct Context : asio::io_context {
+    Context() : asio::io_context(1) {}
+    void shutdown_now() { shutdown(); }
+  };
+  struct Slot {
+    Context ioc;
+    std::shared_ptr<std::atomic<int>> load = std::make_shared<std::atomic<int>>(0);
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  };
+  std::vector<std::unique_ptr<Slot>> slots_;
+};
+
+// Accepts until the acceptor closes; each connection gets a strand of its own on the least
+// loaded context. With an upstream pool, client connections are relayed (sisyphus proxy)
+// instead of served.
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ContextPool& contexts,
+                                  std::shared_ptr<ServerCore> core, Kind kind,
+                                  std::shared_ptr<UpstreamPool> pool) {
   while (acceptor.is_open()) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), nothrow);
+    auto [ioc, load] = contexts.least_loaded();
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(*ioc), nothrow);
     if (ec) {
       if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
       // EMFILE and friends: back off briefly instead of spinning, keep serving.
@@ -58,6 +111,7 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<Serve
     } else {
       c = std::make_shared<AdminSession>(std::move(s), core, false);
     }
+    c->count_on(std::move(load));
     c->start();
   }
 }
@@ -91,13 +145,12 @@ struct Server::Impl {
   std::uint16_t port = 0;
   std::uint16_t admin_port = 0;
   std::string host;
-  // Acceptors are declared after the io_context so they are destroyed before it; the core,
-  // declared first, outlives any coroutine frame the io_context still holds.
-  std::unique_ptr<asio::io_context> ioc;
+  // Acceptors are declared after the contexts so they are destroyed before them; the core,
+  // declared first, outlives any coroutine frame the contexts still hold.
+  std::unique_ptr<ContextPool> contexts;
   std::shared_ptr<UpstreamPool> pool;  // sisyphus proxy only
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<tcp::acceptor> admin_acceptor;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
 };
 
 Server::Server(ServerOptions options, scenario::Scenario scenario)
@@ -115,30 +168,32 @@ void Server::start() {
   std::lock_guard lock(impl_->mutex);
   if (impl_->started) throw std::logic_error("Server::start: already started");
   const ServerOptions& options = impl_->core->options();
-  impl_->ioc = std::make_unique<asio::io_context>(static_cast<int>(options.threads));
+  impl_->contexts = std::make_unique<ContextPool>(options.threads);
+  asio::io_context& first = impl_->contexts->front();
   if (options.upstream) {
-    impl_->pool = std::make_shared<UpstreamPool>(impl_->ioc->get_executor(),
-                                                 UpstreamUrl::parse(*options.upstream), options);
+    impl_->pool = std::make_shared<UpstreamPool>(UpstreamUrl::parse(*options.upstream), options);
   }
-  impl_->acceptor = std::make_unique<tcp::acceptor>(open_acceptor(*impl_->ioc, options.listen));
+  impl_->acceptor = std::make_unique<tcp::acceptor>(open_acceptor(first, options.listen));
   impl_->port = impl_->acceptor->local_endpoint().port();
   impl_->host = host_for_url(impl_->acceptor->local_endpoint());
   if (options.admin) {
     impl_->admin_acceptor =
-        std::make_unique<tcp::acceptor>(open_acceptor(*impl_->ioc, *options.admin));
+        std::make_unique<tcp::acceptor>(open_acceptor(first, *options.admin));
     impl_->admin_port = impl_->admin_acceptor->local_endpoint().port();
   }
-  impl_->work.emplace(impl_->ioc->get_executor());
-  asio::co_spawn(*impl_->ioc, accept_loop(*impl_->acceptor, impl_->core, Kind::origin, impl_->pool),
+  // The accept loops run on the first context's one thread, as do the acceptors' closes
+  // in stop(): nothing else touches an acceptor.
+  asio::co_spawn(first,
+                 accept_loop(*impl_->acceptor, *impl_->contexts, impl_->core, Kind::origin,
+                             impl_->pool),
                  asio::detached);
   if (impl_->admin_acceptor) {
-    asio::co_spawn(*impl_->ioc,
-                   accept_loop(*impl_->admin_acceptor, impl_->core, Kind::admin, nullptr),
+    asio::co_spawn(first,
+                   accept_loop(*impl_->admin_acceptor, *impl_->contexts, impl_->core, Kind::admin,
+                               nullptr),
                    asio::detached);
   }
-  for (unsigned i = 0; i < options.threads; ++i) {
-    impl_->threads.emplace_back([ioc = impl_->ioc.get()] { ioc->run(); });
-  }
+  impl_->contexts->run_threads(impl_->threads);
   impl_->started = true;
 }
 
@@ -161,13 +216,12 @@ void Server::stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   if (impl_->pool) impl_->pool->close_all();
-  impl_->work.reset();
-  impl_->ioc->stop();
+  impl_->contexts->stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
   impl_->acceptor.reset();
   impl_->admin_acceptor.reset();
-  impl_->ioc.reset();
+  impl_->contexts.reset();
   impl_->core->blocking_pool().join();
 }
 

@@ -5,8 +5,10 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <algorithm>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -78,7 +80,7 @@ UpstreamUrl UpstreamUrl::parse(std::string_view text) {
 }
 
 UpstreamConnection::UpstreamConnection(asio::any_io_executor ex, asio::ssl::context* tls)
-    : timer_(ex) {
+    : context_(asio::query(ex, asio::execution::context)), timer_(ex) {
   if (tls != nullptr) {
     tls_.emplace(ex, *tls);
   } else {
@@ -123,9 +125,28 @@ bool UpstreamConnection::idle_and_open() {
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
-UpstreamPool::UpstreamPool(asio::any_io_executor ex, UpstreamUrl url, const ServerOptions& options)
-    : ex_(std::move(ex)),
-      url_(std::move(url)),
+std::shared_ptr<UpstreamConnection> UpstreamConnection::move_to(
+    const asio::any_io_executor& session) {
+  if (!plain_) return nullptr;
+  disarm();
+  boost::system::error_code ec;
+  const auto protocol = plain_->local_endpoint(ec).protocol();
+  if (ec) return nullptr;
+  const int fd = plain_->release(ec);
+  if (ec) return nullptr;
+  auto moved = std::make_shared<UpstreamConnection>(session, nullptr);
+  moved->plain_->assign(protocol, fd, ec);
+  if (ec) {
+    ::close(fd);
+    return nullptr;
+  }
+  moved->buffer_ = std::move(buffer_);
+  moved->requests = requests;
+  return moved;
+}
+
+UpstreamPool::UpstreamPool(UpstreamUrl url, const ServerOptions& options)
+    : url_(std::move(url)),
       connect_timeout_(options.upstream_connect_timeout),
       insecure_(options.insecure),
       max_idle_(options.upstream_idle_connections) {
@@ -159,10 +180,24 @@ asio::awaitable<std::shared_ptr<UpstreamConnection>> UpstreamPool::acquire(
     {
       std::lock_guard lock(mutex_);
       if (idle_.empty()) break;
-      c = std::move(idle_.back());
-      idle_.pop_back();
+      // The most recently used connection on the session's own io_context, whose thread is
+      // the one its readiness events wake. Reusing another context's beats a new connection:
+      // a plain one moves over, a TLS one is used from where it is (its events handed over).
+      const asio::execution_context& mine = asio::query(session, asio::execution::context);
+      auto it = std::find_if(idle_.rbegin(), idle_.rend(),
+                             [&](const auto& x) { return &x->context() == &mine; });
+      auto pos = it == idle_.rend() ? std::prev(idle_.end()) : std::prev(it.base());
+      c = std::move(*pos);
+      idle_.erase(pos);
     }
-    if (c->idle_and_open()) co_return c;
+    if (!c->idle_and_open()) {
+      c->close();
+      continue;
+    }
+    if (&c->context() == &asio::query(session, asio::execution::context) || c->is_tls()) {
+      co_return c;
+    }
+    if (auto moved = c->move_to(session)) co_return moved;
     c->close();
   }
   co_return co_await connect(std::move(session), failure);
@@ -170,7 +205,7 @@ asio::awaitable<std::shared_ptr<UpstreamConnection>> UpstreamPool::acquire(
 
 asio::awaitable<std::shared_ptr<UpstreamConnection>> UpstreamPool::connect(
     asio::any_io_executor session, UpstreamFailure& failure) {
-  auto c = std::make_shared<UpstreamConnection>(ex_, tls_ ? &*tls_ : nullptr);
+  auto c = std::make_shared<UpstreamConnection>(session, tls_ ? &*tls_ : nullptr);
   const std::string where = fmt::format("{}:{}", url_.host, url_.port);
   c->arm(session, connect_timeout_);
   auto fail = [&](std::string what) {
@@ -182,7 +217,7 @@ asio::awaitable<std::shared_ptr<UpstreamConnection>> UpstreamPool::connect(
     return std::shared_ptr<UpstreamConnection>();
   };
 
-  tcp::resolver resolver(ex_);
+  tcp::resolver resolver(session);
   auto [rec, endpoints] =
       co_await resolver.async_resolve(url_.host, std::to_string(url_.port), nothrow);
   if (rec) co_return fail(fmt::format("cannot resolve {}: {}", url_.host, rec.message()));

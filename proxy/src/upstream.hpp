@@ -50,10 +50,14 @@ struct UpstreamFailure {
 // that strand too.
 class UpstreamConnection : public std::enable_shared_from_this<UpstreamConnection> {
  public:
+  // `ex` is the strand of the session that opens it: the socket is registered with that
+  // session's io_context (and io thread).
   UpstreamConnection(asio::any_io_executor ex, asio::ssl::context* tls);
 
   asio::ip::tcp::socket& socket() { return tls_ ? tls_->next_layer() : *plain_; }
   bool is_tls() const { return tls_.has_value(); }
+  // The io_context whose thread waits for this connection's readiness events.
+  const asio::execution_context& context() const { return context_; }
   asio::ssl::stream<asio::ip::tcp::socket>& tls_stream() { return *tls_; }
   asio::ip::tcp::socket& plain() { return *plain_; }
 
@@ -66,11 +70,15 @@ class UpstreamConnection : public std::enable_shared_from_this<UpstreamConnectio
   // An idle kept-alive connection is still usable: open, and nothing (not even a FIN) has
   // arrived since its last response.
   bool idle_and_open();
+  // The same idle plain-TCP connection, registered with the io_context of `session` instead;
+  // this object is left closed. nullptr when it cannot move (TLS, or the socket failed).
+  std::shared_ptr<UpstreamConnection> move_to(const asio::any_io_executor& session);
 
   boost::beast::flat_buffer& buffer() { return buffer_; }
   std::uint32_t requests = 0;  // requests sent on it so far
 
  private:
+  asio::execution_context& context_;
   std::optional<asio::ip::tcp::socket> plain_;
   std::optional<asio::ssl::stream<asio::ip::tcp::socket>> tls_;
   asio::steady_timer timer_;
@@ -84,13 +92,13 @@ class UpstreamConnection : public std::enable_shared_from_this<UpstreamConnectio
 class UpstreamPool {
  public:
   // Throws std::runtime_error when the TLS settings cannot be used (unreadable CA file).
-  UpstreamPool(asio::any_io_executor ex, UpstreamUrl url, const ServerOptions& options);
+  UpstreamPool(UpstreamUrl url, const ServerOptions& options);
 
   const UpstreamUrl& url() const { return url_; }
 
-  // An idle kept-alive connection when one is still open (unless `fresh`), else a new one:
-  // resolve, connect and TLS handshake within the connect timeout. nullptr with `failure`
-  // set when that failed.
+  // An idle kept-alive connection when one is still open (unless `fresh`), preferably one on
+  // the session's own io_context, else a new one on it: resolve, connect and TLS handshake
+  // within the connect timeout. nullptr with `failure` set when that failed.
   asio::awaitable<std::shared_ptr<UpstreamConnection>> acquire(asio::any_io_executor session,
                                                                bool fresh,
                                                                UpstreamFailure& failure);
@@ -104,7 +112,6 @@ class UpstreamPool {
   asio::awaitable<std::shared_ptr<UpstreamConnection>> connect(asio::any_io_executor session,
                                                                UpstreamFailure& failure);
 
-  asio::any_io_executor ex_;
   UpstreamUrl url_;
   Duration connect_timeout_;
   bool insecure_;

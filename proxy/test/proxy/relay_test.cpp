@@ -127,6 +127,43 @@ TEST_F(RelayTest, UpstreamConnectionsAreKeptAliveAndReused) {
   EXPECT_EQ(c.request_on_connection, a.request_on_connection + 2);
 }
 
+TEST_F(RelayTest, AnUpstreamConnectionIsReusedAcrossIoThreads) {
+  // Two client connections open at once go to different io threads (a new connection goes
+  // to the thread serving the fewest). The upstream connection one of them opened is then
+  // reused by the other, back and forth: it moves to the io thread of whoever takes it.
+  proxy::ServerOptions options;
+  options.threads = 2;
+  start("name: pass\n", options);
+  const std::size_t before = nginx_->access_log().size();
+  RawClient a = connect();
+  RawClient b = connect();
+  const std::string head = request("GET", "/file.bin", {{"Range", "bytes=100-109"}});
+  const std::string whole = request("GET", "/file.bin");
+  b.send(head);
+  HttpResponse r1 = b.read_response();
+  a.send(whole);  // the whole body, over the zero-copy path, on the moved connection
+  HttpResponse r2 = a.read_response();
+  b.send(head);
+  HttpResponse r3 = b.read_response();
+  ASSERT_EQ(r1.status, 206);
+  EXPECT_EQ(r1.body, file_bytes(100, 10));
+  ASSERT_EQ(r2.status, 200);
+  EXPECT_EQ(r2.body.size(), kFileSize);
+  EXPECT_TRUE(r2.body == file_bytes(0, kFileSize));
+  ASSERT_EQ(r3.status, 206);
+  EXPECT_EQ(r3.body, file_bytes(100, 10));
+
+  auto lines = nginx_->access_log_with(before + 3);
+  ASSERT_EQ(lines.size(), before + 3);
+  const Access x = parse_access(lines[before]);
+  const Access y = parse_access(lines[before + 1]);
+  const Access z = parse_access(lines[before + 2]);
+  EXPECT_EQ(x.connection, y.connection);
+  EXPECT_EQ(y.connection, z.connection);
+  EXPECT_EQ(y.request_on_connection, x.request_on_connection + 1);
+  EXPECT_EQ(z.request_on_connection, x.request_on_connection + 2);
+}
+
 TEST_F(RelayTest, DropAtAnAbsoluteOffsetIsExactForCloseAndResetAndClientRanges) {
   start(R"(name: drops
 attempts:
