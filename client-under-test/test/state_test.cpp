@@ -7,24 +7,14 @@
 #include <fstream>
 
 #include "sisyphus/core/error.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
 
 namespace sisyphus::client {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "sisyphus-state-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using sisyphus::test::TempDir;
 
 PartState full_state() {
   PartState s;

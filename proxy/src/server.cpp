@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -10,7 +11,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <atomic>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -177,21 +177,20 @@ void Server::start() {
   impl_->port = impl_->acceptor->local_endpoint().port();
   impl_->host = host_for_url(impl_->acceptor->local_endpoint());
   if (options.admin) {
-    impl_->admin_acceptor =
-        std::make_unique<tcp::acceptor>(open_acceptor(first, *options.admin));
+    impl_->admin_acceptor = std::make_unique<tcp::acceptor>(open_acceptor(first, *options.admin));
     impl_->admin_port = impl_->admin_acceptor->local_endpoint().port();
   }
   // The accept loops run on the first context's one thread, as do the acceptors' closes
   // in stop(): nothing else touches an acceptor.
-  asio::co_spawn(first,
-                 accept_loop(*impl_->acceptor, *impl_->contexts, impl_->core, Kind::origin,
-                             impl_->pool),
-                 asio::detached);
+  asio::co_spawn(
+      first,
+      accept_loop(*impl_->acceptor, *impl_->contexts, impl_->core, Kind::origin, impl_->pool),
+      asio::detached);
   if (impl_->admin_acceptor) {
-    asio::co_spawn(first,
-                   accept_loop(*impl_->admin_acceptor, *impl_->contexts, impl_->core, Kind::admin,
-                               nullptr),
-                   asio::detached);
+    asio::co_spawn(
+        first,
+        accept_loop(*impl_->admin_acceptor, *impl_->contexts, impl_->core, Kind::admin, nullptr),
+        asio::detached);
   }
   impl_->contexts->run_threads(impl_->threads);
   impl_->started = true;

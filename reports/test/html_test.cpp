@@ -6,7 +6,7 @@
 
 #include "run_command.hpp"
 #include "sample.hpp"
-#include "temp_dir.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
 
 namespace sisyphus::reports {
 namespace {
@@ -42,7 +42,7 @@ print("ids", p.ids)
 )py";
 
 std::string inspect(const std::string& html, const std::string& name) {
-  const testing::TempDir tmp(name);
+  const test::TempDir tmp(name);
   std::ofstream(tmp.path() / "report.html", std::ios::binary) << html;
   std::ofstream(tmp.path() / "inspect.py", std::ios::binary) << kInspect;
   const auto r = testing::run_command("python3 " + (tmp.path() / "inspect.py").string() + " " +

@@ -9,7 +9,7 @@
 
 #include "sample.hpp"
 #include "sisyphus/core/error.hpp"
-#include "temp_dir.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
 
 namespace sisyphus::reports {
 namespace {
@@ -194,7 +194,7 @@ TEST(ResultsJson, ReaderIgnoresUnknownFieldsAndAcceptsAbsentOutput) {
 }
 
 TEST(ResultsJson, ReadResultsFromDirectoryOrFile) {
-  const testing::TempDir tmp("json-read");
+  const test::TempDir tmp("json-read");
   const auto& dir = tmp.path();
   {
     std::ofstream out(dir / "results.json", std::ios::binary);

@@ -6,7 +6,7 @@
 
 #include "run_command.hpp"
 #include "sample.hpp"
-#include "temp_dir.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
 
 namespace sisyphus::reports {
 namespace {
@@ -34,7 +34,7 @@ for c in s.findall("testcase"):
 )py";
 
 std::string summarise(const std::string& xml, const std::string& name) {
-  const testing::TempDir tmp(name);
+  const test::TempDir tmp(name);
   {
     std::ofstream(tmp.path() / "junit.xml", std::ios::binary) << xml;
     std::ofstream(tmp.path() / "summarise.py", std::ios::binary) << kSummarise;

@@ -8,7 +8,7 @@
 #include "sisyphus/core/error.hpp"
 #include "sisyphus/reports/json.hpp"
 #include "sisyphus/reports/report.hpp"
-#include "temp_dir.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
 
 namespace sisyphus::reports {
 namespace {
@@ -119,7 +119,7 @@ TEST(Merge, BadInputs) {
 }
 
 TEST(WriteAll, WritesTheFourFilesAndResultsReadBack) {
-  const testing::TempDir tmp("write-all");
+  const test::TempDir tmp("write-all");
   const auto dir = tmp.path() / "nested" / "report";
   write_all(testing::sample_results(), dir);
   for (const char* f : {"results.json", "junit.xml", "summary.md", "report.html"}) {
@@ -133,7 +133,7 @@ TEST(WriteAll, WritesTheFourFilesAndResultsReadBack) {
 }
 
 TEST(WriteAll, UnwritableDirectoryNamesThePath) {
-  const testing::TempDir tmp("write-all-bad");
+  const test::TempDir tmp("write-all-bad");
   std::ofstream(tmp.path() / "file") << "x";
   try {
     write_all(testing::sample_results(), tmp.path() / "file" / "sub");

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "temp_dir.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
 
 namespace {
 

@@ -13,7 +13,7 @@
 
 #include "sisyphus/core/content.hpp"
 #include "sisyphus/proxy/server.hpp"
-#include "temp_dir.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
 
 namespace sisyphus::scenarios {
 namespace {

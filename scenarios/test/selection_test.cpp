@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "sisyphus/core/error.hpp"
-#include "temp_dir.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
 
 namespace sisyphus::scenarios {
 namespace {

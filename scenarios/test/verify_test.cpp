@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sisyphus/core/content.hpp"
-#include "temp_dir.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
 
 namespace sisyphus::scenarios {
 namespace {

@@ -1,38 +1,26 @@
 // `sisyphus proxy` as a subprocess in front of a real nginx: the port file and printed URL,
 // a drop and a resume with the real curl binary, the log file, SIGTERM; bad input exits 2.
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
-#include <optional>
-#include <sstream>
 #include <thread>
 
 #include "nginx_upstream.hpp"
 #include "sisyphus/core/content.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
+#include "support/child_process.hpp"
 #include "support/raw_http_client.hpp"
-
-extern char** environ;
 
 namespace sisyphus::test {
 namespace {
 
 namespace fs = std::filesystem;
 constexpr std::uint64_t kSize = 3 * 1024 * 1024;
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void write_file(const fs::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
@@ -45,67 +33,15 @@ std::string content_bytes(std::uint64_t length) {
   return out;
 }
 
-// A child process with stdout and stderr captured to files; killed if still running at the
-// end.
-class Child {
- public:
-  Child(const std::vector<std::string>& args, const fs::path& out, const fs::path& err) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~Child() {
-    if (pid_ > 0 && !status_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-  pid_t pid() const { return pid_; }
-  // The exit code once the process ends within `timeout` (-1 for a signal), else nullopt.
-  std::optional<int> wait(std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (!status_ && Clock::now() < deadline) {
-      int st = 0;
-      if (::waitpid(pid_, &st, WNOHANG) == pid_) {
-        status_ = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-        break;
-      }
-      std::this_thread::sleep_for(5ms);
-    }
-    return status_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  std::optional<int> status_;
-};
-
 class ProxyCommand : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "sisyphus-proxy-cli-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
   // Runs a command to completion (curl), returning its exit code.
   int run(const std::vector<std::string>& args) {
     Child c(args, dir_ / "run.out", dir_ / "run.err");
     return c.wait(20s).value_or(-2);
   }
-  fs::path dir_;
+  TempDir tmp_{"proxy-cli"};
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(ProxyCommand, RelaysADropAndACurlResumeThenStopsOnSigterm) {

@@ -1,82 +1,30 @@
 // `sisyphus serve` as a subprocess: --port-file, the printed URL, the request log file,
 // fetched with the real curl binary, stopped with SIGTERM/SIGINT; scenario errors exit 2.
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
-#include <optional>
-#include <sstream>
 #include <thread>
 
 #include "sisyphus/core/content.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
+#include "support/child_process.hpp"
 #include "support/raw_http_client.hpp"
-
-extern char** environ;
 
 namespace sisyphus::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string content_bytes(std::uint64_t seed, std::uint64_t length) {
   std::string out(length, '\0');
   content::fill(seed, 0, std::span(reinterpret_cast<std::byte*>(out.data()), out.size()));
   return out;
 }
-
-// A child process with stdout and stderr captured to files; killed if still running at the end.
-class Child {
- public:
-  Child(const std::vector<std::string>& args, const fs::path& out, const fs::path& err) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~Child() {
-    if (pid_ > 0 && !status_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  pid_t pid() const { return pid_; }
-  // The exit code once the process ends within `timeout` (-1 for a signal), else nullopt.
-  std::optional<int> wait(std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (!status_ && Clock::now() < deadline) {
-      int st = 0;
-      if (::waitpid(pid_, &st, WNOHANG) == pid_) {
-        status_ = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-        break;
-      }
-      std::this_thread::sleep_for(5ms);
-    }
-    return status_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  std::optional<int> status_;
-};
 
 // curl's exit code for one download.
 int curl(const std::vector<std::string>& args) {
@@ -92,13 +40,6 @@ int curl(const std::vector<std::string>& args) {
 
 class ServeCommand : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / fmt::format("sisyphus-serve-test-{}", ::getpid());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   fs::path write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name) << text;
     return dir_ / name;
@@ -113,7 +54,8 @@ class ServeCommand : public ::testing::Test {
     while (!fs::exists(file) && Clock::now() < deadline) std::this_thread::sleep_for(5ms);
     return boost::json::parse(read_file(file)).as_object();
   }
-  fs::path dir_;
+  TempDir tmp_{"serve-cli"};
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(ServeCommand, ServesAScenarioToCurlAndStopsOnSigterm) {

@@ -7,6 +7,7 @@
 
 #include "server_fixture.hpp"
 #include "sisyphus/core/rng.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
 
 namespace sisyphus::test {
 namespace {
@@ -16,16 +17,10 @@ namespace fs = std::filesystem;
 class FileResource : public ServerTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / fmt::format("sisyphus-file-test-{}", ::getpid());
-    fs::remove_all(dir_);
     fs::create_directories(dir_ / "root" / "sub");
     data_ = random_bytes(10000, 1);
     write(dir_ / "root" / "sub" / "data.bin", data_);
     write(dir_ / "secret.bin", "top secret\n");
-  }
-  void TearDown() override {
-    ServerTest::TearDown();
-    fs::remove_all(dir_);
   }
   static std::string random_bytes(std::size_t n, std::uint64_t seed) {
     Rng rng(seed);
@@ -56,7 +51,8 @@ class FileResource : public ServerTest {
     ASSERT_TRUE(log[0].error.has_value());
     EXPECT_NE(log[0].error->find(why_contains), std::string::npos) << *log[0].error;
   }
-  fs::path dir_;
+  TempDir tmp_{"file-test"};
+  const fs::path dir_ = tmp_.path();
   std::string data_;
 };
 

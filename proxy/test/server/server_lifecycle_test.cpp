@@ -6,6 +6,7 @@
 
 #include "server_fixture.hpp"
 #include "sisyphus/core/error.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
 
 namespace sisyphus::test {
 namespace {
@@ -77,9 +78,8 @@ TEST(LogRecordJson, BadLinesAreErrorsNamingTheProblem) {
 }
 
 TEST(ServerLifecycle, LogFileGetsOneFlushedLinePerRequest) {
-  const fs::path file =
-      fs::temp_directory_path() / fmt::format("sisyphus-log-{}.jsonl", ::getpid());
-  fs::remove(file);
+  const TempDir dir("log-test");
+  const fs::path file = dir / "log.jsonl";
   proxy::ServerOptions options;
   options.log_file = file;
   proxy::Server server(options, scenario_from(kScenario));
@@ -98,7 +98,6 @@ TEST(ServerLifecycle, LogFileGetsOneFlushedLinePerRequest) {
   EXPECT_EQ(records[1].range, "bytes=1-2");
   EXPECT_EQ(records[1].attempt, 2u);
   server.stop();
-  fs::remove(file);
 }
 
 TEST(ServerLifecycle, StopIsIdempotentAndEndsOpenConnections) {
