@@ -279,16 +279,15 @@ asio::awaitable<ProxySession::Piece> ProxySession::splice_piece(std::uint64_t ma
       std::min<std::uint64_t>({*upstream_remaining_, max, pipe_capacity_}));
   for (;;) {
     const ssize_t n = ::splice(c.socket().native_handle(), nullptr, pipe_[1], nullptr,
-                               want - piece.size, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+                               want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
     if (n > 0) {
-      // Take what else has arrived too (fewer, larger writes), but never wait for it.
-      piece.size += static_cast<std::size_t>(n);
-      *upstream_remaining_ -= static_cast<std::size_t>(n);
+      // One call takes all that has arrived (up to `want`): asking again would only find
+      // EAGAIN, a system call per piece for nothing.
+      piece.size = static_cast<std::size_t>(n);
+      *upstream_remaining_ -= piece.size;
       piece.done = *upstream_remaining_ == 0;
-      if (piece.size < want) continue;
       co_return piece;
     }
-    if (piece.size > 0 && (n == 0 || errno == EAGAIN)) co_return piece;
     if (n == 0) {
       piece.error = "the upstream closed the connection mid-body";
       co_return piece;
