@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # `sisyphus proxy` throughput against the upstream it relays: nginx serves a 1 GiB file on
 # loopback, `sisyphus proxy --upstream` sits in front of it with no faults, and `curl -o
-# /dev/null` downloads the file directly and through the proxy in alternating runs. As a
-# peer, a second nginx relays the same upstream with `proxy_pass` (nginx's own reverse
-# proxy, tuned for throughput) in the same runs.
+# /dev/null` downloads the file directly and through the proxy in alternating runs. Two
+# peers relay the same upstream in the same runs: nginx's own reverse proxy (`proxy_pass`,
+# copying through user space) and HAProxy (`option splice-response`, zero-copy like ours).
 #   bench/proxy_vs_nginx.sh [--size 1GiB] [--runs 5] [--bin PATH/TO/sisyphus]
-# Prints each run's throughputs, the medians, the ratio proxy/direct (target >= 0.7) and the
-# peer's ratio, and the CPU time each relay spent per GiB next to the upstream nginx's own:
-# on a machine with fewer cores than busy processes (curl, upstream, relay) the throughput
-# ratio is bounded by how much CPU the relay needs, so that figure explains the ratio.
-# The file, nginx's configs and logs go to a temp directory removed at exit; nginx and the
-# proxy are stopped at exit.
+# Prints each run's throughputs, the medians, each relay's ratio to direct (target for
+# sisyphus >= 0.7), and the CPU time each relay spent per GiB next to the upstream nginx's
+# own: on a machine with fewer cores than busy processes (curl, upstream, relay) every
+# relay's ratio is bounded by the CPU the three of them need, so that figure explains it.
+# The file, configs and logs go to a temp directory removed at exit; nginx, haproxy and the
+# proxy are stopped at exit. HAProxy is skipped (with a note) when it is not installed.
 set -euo pipefail
 bench_name=proxy_vs_nginx
 source "$(dirname "$0")/lib.sh"
@@ -19,8 +19,10 @@ bench_parse_args "$@"
 work=$(mktemp -d)
 nginx_pids=()
 proxy_pid=
+haproxy_pid=
 cleanup() {
   bench_stop "$proxy_pid"
+  bench_stop "$haproxy_pid"
   for pid in "${nginx_pids[@]}"; do bench_stop "$pid"; done
   rm -rf "$work"
 }
@@ -43,11 +45,12 @@ CONF
 bench_start_nginx "$work/origin" origin_http
 upstream_port=$nginx_port
 upstream_pid=${nginx_pids[0]}
-direct="http://127.0.0.1:$upstream_port/file.bin"
+declare -A url pid
+url[direct]="http://127.0.0.1:$upstream_port/file.bin"
 
 # nginx as a reverse proxy: kept-alive upstream connections, no temp files, buffers large
 # enough that it is not throttled by them.
-peer_http() {
+nginx_proxy_http() {
   cat <<CONF
   upstream origin {
     server 127.0.0.1:$upstream_port;
@@ -67,17 +70,58 @@ peer_http() {
   }
 CONF
 }
-bench_start_nginx "$work/peer" peer_http
-peer_pid=${nginx_pids[1]}
-peer="http://127.0.0.1:$nginx_port/file.bin"
+bench_start_nginx "$work/nginx-proxy" nginx_proxy_http
+url[nginx]="http://127.0.0.1:$nginx_port/file.bin"
+pid[nginx]=${nginx_pids[1]}
 
 "$bin" proxy --upstream "http://127.0.0.1:$upstream_port" --listen 127.0.0.1:0 \
   --port-file "$work/port.json" >"$work/proxy.out" 2>"$work/proxy.err" &
 proxy_pid=$!
-proxy_port=$(bench_port_from_file "$proxy_pid" "$work/port.json" "$work/proxy.err")
-proxied="http://127.0.0.1:$proxy_port/file.bin"
-echo "file: $size ($bytes bytes) from nginx at $direct; through sisyphus proxy at $proxied;" \
-  "through nginx proxy_pass at $peer" >&2
+url[sisyphus]="http://127.0.0.1:$(bench_port_from_file "$proxy_pid" "$work/port.json" "$work/proxy.err")/file.bin"
+pid[sisyphus]=$proxy_pid
+
+paths=(direct sisyphus nginx)
+if command -v haproxy >/dev/null; then
+  for _ in $(seq 20); do
+    port=$(( 20000 + RANDOM % 40000 ))
+    bench_port_in_use "$port" && continue
+    cat >"$work/haproxy.cfg" <<CONF
+global
+  maxconn 100
+  tune.pipesize 1048576
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  option http-keep-alive
+  option splice-response
+frontend relay
+  bind 127.0.0.1:$port
+  default_backend origin
+backend origin
+  server upstream 127.0.0.1:$upstream_port
+CONF
+    haproxy -f "$work/haproxy.cfg" -db </dev/null >"$work/haproxy.log" 2>&1 &
+    haproxy_pid=$!
+    for _ in $(seq 100); do
+      bench_port_in_use "$port" && break
+      kill -0 "$haproxy_pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    if kill -0 "$haproxy_pid" 2>/dev/null && bench_port_in_use "$port"; then break; fi
+    bench_stop "$haproxy_pid"
+    haproxy_pid=
+  done
+  [ -n "$haproxy_pid" ] || { cat "$work/haproxy.log" >&2; bench_fail "haproxy did not start"; }
+  url[haproxy]="http://127.0.0.1:$port/file.bin"
+  pid[haproxy]=$haproxy_pid
+  paths+=(haproxy)
+else
+  echo "$bench_name: haproxy not installed (scripts/bootstrap), measuring without it" >&2
+fi
+echo "file: $size ($bytes bytes) from nginx at ${url[direct]}; relayed by sisyphus proxy at" \
+  "${url[sisyphus]}, nginx proxy_pass at ${url[nginx]}${url[haproxy]:+, haproxy at ${url[haproxy]}}" >&2
 
 # Bytes per second of one download; fails unless every byte arrived.
 fetch() {
@@ -91,64 +135,51 @@ fetch() {
 mib() { awk -v r="$1" 'BEGIN { printf "%.0f MiB/s", r / 1048576 }'; }
 
 # Warm the page cache and every connection path.
-fetch "$direct" >/dev/null
-fetch "$proxied" >/dev/null
-fetch "$peer" >/dev/null
+for path in "${paths[@]}"; do fetch "${url[$path]}" >/dev/null; done
 
-# CPU ticks each process spends, summed over the measured downloads of one path.
-upstream_ticks=0
-proxy_ticks=0
-peer_ticks=0
-measure() {  # measure PATH-NAME URL: sets $rate
-  local u0 r0 u1 r1 relay_pid
-  case "$1" in
-    proxy) relay_pid=$proxy_pid ;;
-    peer) relay_pid=$peer_pid ;;
-    *) relay_pid= ;;
-  esac
-  u0=$(bench_cpu_ticks "$upstream_pid")
-  [ -n "$relay_pid" ] && r0=$(bench_cpu_ticks "$relay_pid")
-  rate=$(fetch "$2")
-  u1=$(bench_cpu_ticks "$upstream_pid")
-  case "$1" in
-    proxy) proxy_ticks=$((proxy_ticks + $(bench_cpu_ticks "$relay_pid") - r0)) ;;
-    peer) peer_ticks=$((peer_ticks + $(bench_cpu_ticks "$relay_pid") - r0)) ;;
-    direct) upstream_ticks=$((upstream_ticks + u1 - u0)) ;;
-  esac
-}
-
-direct_rates=()
-proxy_rates=()
-peer_rates=()
+# Per path: the rates of its runs, and the CPU ticks its relay (for direct: the upstream
+# nginx) spent during them.
+declare -A rates ticks
+for path in "${paths[@]}"; do
+  rates[$path]=
+  ticks[$path]=0
+done
+[ -z "${pid[direct]:-}" ] && pid[direct]=$upstream_pid
+n=${#paths[@]}
 for i in $(seq "$runs"); do
   # Rotate the order so that no path always finds a warmer (or busier) machine.
-  case $((i % 3)) in
-    1) order="direct proxy peer" ;;
-    2) order="proxy peer direct" ;;
-    0) order="peer direct proxy" ;;
-  esac
-  for path in $order; do
-    case "$path" in
-      direct) measure direct "$direct"; d=$rate ;;
-      proxy) measure proxy "$proxied"; p=$rate ;;
-      peer) measure peer "$peer"; n=$rate ;;
-    esac
+  line="run $i:"
+  for k in $(seq 0 $((n - 1))); do
+    path=${paths[$(( (i + k) % n ))]}
+    t0=$(bench_cpu_ticks "${pid[$path]}")
+    r=$(fetch "${url[$path]}")
+    ticks[$path]=$(( ${ticks[$path]} + $(bench_cpu_ticks "${pid[$path]}") - t0 ))
+    rates[$path]+="$r "
   done
-  direct_rates+=("$d")
-  proxy_rates+=("$p")
-  peer_rates+=("$n")
-  echo "run $i: direct $(mib "$d"), through sisyphus proxy $(mib "$p"), through nginx proxy_pass $(mib "$n")"
+  for path in "${paths[@]}"; do
+    line+=" $path $(mib "$(echo ${rates[$path]} | awk '{print $NF}')"),"
+  done
+  echo "${line%,}"
 done
 
-md=$(bench_median "${direct_rates[@]}")
-mp=$(bench_median "${proxy_rates[@]}")
-mn=$(bench_median "${peer_rates[@]}")
-echo "median: direct $(mib "$md"), through sisyphus proxy $(mib "$mp"), through nginx proxy_pass $(mib "$mn")"
-
-# CPU seconds per GiB moved (the upstream's figure is from the direct downloads).
 hz=$(getconf CLK_TCK)
 per_gib() { awk -v t="$1" -v hz="$hz" -v n="$runs" -v b="$bytes" 'BEGIN { printf "%.2f", t / hz / (n * b / 1073741824) }'; }
-echo "cpu per GiB: upstream nginx (sendfile) $(per_gib "$upstream_ticks") s," \
-  "sisyphus proxy $(per_gib "$proxy_ticks") s, nginx proxy_pass $(per_gib "$peer_ticks") s"
-echo "ratio nginx proxy_pass/direct $(bench_ratio "$mn" "$md")"
-echo "ratio proxy/direct $(bench_ratio "$mp" "$md") (target >= 0.7)"
+declare -A median
+line="median:"
+for path in "${paths[@]}"; do
+  # shellcheck disable=SC2086
+  median[$path]=$(bench_median ${rates[$path]})
+  line+=" $path $(mib "${median[$path]}"),"
+done
+echo "${line%,}"
+line="cpu per GiB: upstream nginx (sendfile, direct runs) $(per_gib "${ticks[direct]}") s,"
+for path in "${paths[@]}"; do
+  [ "$path" = direct ] && continue
+  line+=" $path $(per_gib "${ticks[$path]}") s,"
+done
+echo "${line%,}"
+for path in "${paths[@]}"; do
+  [ "$path" = direct ] || [ "$path" = sisyphus ] && continue
+  echo "ratio $path/direct $(bench_ratio "${median[$path]}" "${median[direct]}")"
+done
+echo "ratio proxy/direct $(bench_ratio "${median[sisyphus]}" "${median[direct]}") (target >= 0.7)"
