@@ -39,8 +39,13 @@ rm -f "$work/ref.bin"
 echo "resource: $size at $url, sha256 $expected" >&2
 
 now() { date +%s.%N; }
+# Each timed run starts with no dirty pages: the previous run's file (curl's stays in the page
+# cache, dirty) would otherwise be written back during the next run, and sisyphus get, which
+# writes with O_DIRECT and fdatasyncs, waits for the disk it keeps busy.
+settle() { sync; }
 time_curl() {
   local t0 t1
+  settle
   t0=$(now)
   curl -sS -o "$work/curl.bin" "$url"
   t1=$(now)
@@ -49,6 +54,7 @@ time_curl() {
 }
 time_get() {
   local t0 t1
+  settle
   t0=$(now)
   "$bin" get "$url" -o "$work/get.bin" --sha256 "$expected" --no-progress 2>"$work/get.err" \
     || { cat "$work/get.err" >&2; exit 1; }

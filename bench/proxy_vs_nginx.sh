@@ -30,6 +30,7 @@ trap cleanup EXIT
 
 mkdir -p "$work/www"
 head -c "$bytes" /dev/urandom >"$work/www/file.bin"
+sync "$work/www/file.bin"  # its write-back would otherwise overlap the first runs
 
 origin_http() {
   cat <<CONF
