@@ -49,6 +49,17 @@ bench_port_from_file() {
 
 bench_port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# True once process $1 listens on loopback port $2 (within 5 s); false if it exits first or
+# never does (a peer that found the port taken).
+bench_wait_listening() {
+  for _ in $(seq 100); do
+    bench_port_in_use "$2" && break
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -0 "$1" 2>/dev/null && bench_port_in_use "$2"
+}
+
 # Starts nginx in the foreground of a background job on a free loopback port (nginx cannot
 # listen on port 0, so random ports are tried until one binds). $1 is a work directory of
 # its own; $2 names a function that prints the `http { ... }` body for a port given as its
@@ -80,12 +91,7 @@ $("$http_body" "$port")
 CONF
     "$nginx" -c "$dir/nginx.conf" -p "$dir/" -e "$dir/error.log" </dev/null >/dev/null 2>&1 &
     pid=$!
-    for _ in $(seq 100); do
-      bench_port_in_use "$port" && break
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.05
-    done
-    if kill -0 "$pid" 2>/dev/null && bench_port_in_use "$port"; then
+    if bench_wait_listening "$pid" "$port"; then
       nginx_port=$port
       nginx_pids+=("$pid")
       return 0

@@ -105,12 +105,7 @@ backend origin
 CONF
     haproxy -f "$work/haproxy.cfg" -db </dev/null >"$work/haproxy.log" 2>&1 &
     haproxy_pid=$!
-    for _ in $(seq 100); do
-      bench_port_in_use "$port" && break
-      kill -0 "$haproxy_pid" 2>/dev/null || break
-      sleep 0.05
-    done
-    if kill -0 "$haproxy_pid" 2>/dev/null && bench_port_in_use "$port"; then break; fi
+    bench_wait_listening "$haproxy_pid" "$port" && break
     bench_stop "$haproxy_pid"
     haproxy_pid=
   done

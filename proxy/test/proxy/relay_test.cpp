@@ -109,6 +109,20 @@ TEST_F(RelayTest, ForwardedRequestLosesHopByHopFieldsAndNamesTheUpstreamAsHost) 
                                    nginx_->port()));
 }
 
+// nginx's access log from line `first` on has `n` requests, one after the other on one
+// upstream connection.
+void expect_one_upstream_connection(const NginxUpstream& nginx, std::size_t first, std::size_t n) {
+  SCOPED_TRACE("upstream requests from access log line " + std::to_string(first));
+  const auto lines = nginx.access_log_with(first + n);
+  ASSERT_EQ(lines.size(), first + n);
+  const Access a = parse_access(lines[first]);
+  for (std::size_t i = 1; i < n; ++i) {
+    const Access b = parse_access(lines[first + i]);
+    EXPECT_EQ(b.connection, a.connection) << "request " << i;
+    EXPECT_EQ(b.request_on_connection, a.request_on_connection + static_cast<int>(i));
+  }
+}
+
 TEST_F(RelayTest, UpstreamConnectionsAreKeptAliveAndReused) {
   start("name: pass\n");
   const std::size_t before = nginx_->access_log().size();
@@ -116,15 +130,7 @@ TEST_F(RelayTest, UpstreamConnectionsAreKeptAliveAndReused) {
     HttpResponse r = get("/file.bin", {{"Range", "bytes=0-9"}});  // a new client connection each
     ASSERT_EQ(r.status, 206);
   }
-  auto lines = nginx_->access_log_with(before + 3);
-  ASSERT_EQ(lines.size(), before + 3);
-  const Access a = parse_access(lines[before]);
-  const Access b = parse_access(lines[before + 1]);
-  const Access c = parse_access(lines[before + 2]);
-  EXPECT_EQ(a.connection, b.connection);
-  EXPECT_EQ(b.connection, c.connection);
-  EXPECT_EQ(b.request_on_connection, a.request_on_connection + 1);
-  EXPECT_EQ(c.request_on_connection, a.request_on_connection + 2);
+  expect_one_upstream_connection(*nginx_, before, 3);
 }
 
 TEST_F(RelayTest, AnUpstreamConnectionIsReusedAcrossIoThreads) {
@@ -153,15 +159,7 @@ TEST_F(RelayTest, AnUpstreamConnectionIsReusedAcrossIoThreads) {
   ASSERT_EQ(r3.status, 206);
   EXPECT_EQ(r3.body, file_bytes(100, 10));
 
-  auto lines = nginx_->access_log_with(before + 3);
-  ASSERT_EQ(lines.size(), before + 3);
-  const Access x = parse_access(lines[before]);
-  const Access y = parse_access(lines[before + 1]);
-  const Access z = parse_access(lines[before + 2]);
-  EXPECT_EQ(x.connection, y.connection);
-  EXPECT_EQ(y.connection, z.connection);
-  EXPECT_EQ(y.request_on_connection, x.request_on_connection + 1);
-  EXPECT_EQ(z.request_on_connection, x.request_on_connection + 2);
+  expect_one_upstream_connection(*nginx_, before, 3);
 }
 
 TEST_F(RelayTest, DropAtAnAbsoluteOffsetIsExactForCloseAndResetAndClientRanges) {
