@@ -1,11 +1,16 @@
 // The reference client (and the naive one) against the real fault-injecting origin server
 // over loopback: exact byte counts from the server's own log, exact request headers, the
 // output compared with regenerated content.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <cerrno>
+#include <cstring>
 #include <thread>
 
 #include "server_fixture.hpp"
@@ -581,6 +586,42 @@ TEST_F(ClientServerTest, DirectIoRerunRewritesThePartialBlockItResumesIn) {
   EXPECT_EQ(r.bytes_resumed, kOdd / 2);
   expect_output_is(3, kOdd);
   EXPECT_EQ(r.sha256, sha256_hex_of_content(3, kOdd));
+}
+
+// A file system that refuses O_DIRECT (ramfs: the open fails with EINVAL) gets buffered
+// writes instead, and the same bytes. Mounting one needs root (CAP_SYS_ADMIN), as on CI;
+// without it the test is skipped, saying so.
+TEST_F(ClientServerTest, DirectIoFallsBackToBufferedWritesWhereTheFileSystemRefusesIt) {
+  const fs::path mnt = dir_ / "ramfs";
+  fs::create_directories(mnt);
+  if (::mount("sisyphus-test", mnt.c_str(), "ramfs", 0, nullptr) != 0) {
+    GTEST_SKIP() << "cannot mount a ramfs at " << mnt << ": " << std::strerror(errno);
+  }
+  struct Unmount {
+    fs::path at;
+    ~Unmount() { ::umount2(at.c_str(), MNT_DETACH); }
+  } unmount{mnt};
+  {  // the premise
+    const int fd = ::open((mnt / "probe").c_str(), O_WRONLY | O_CREAT | O_DIRECT, 0644);
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    ASSERT_LT(fd, 0) << "ramfs took O_DIRECT";
+    ASSERT_EQ(err, EINVAL);
+  }
+  start(odd_scenario("attempts:\n  - drop: {at: 50%, how: close}\n"));
+  Options o = options();
+  o.output = mnt / "out.bin";
+  o.direct_io_min = 0;  // would be O_DIRECT anywhere else
+  o.sha256 = sha256_hex_of_content(3, kOdd);
+  const Result r = download(o);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.attempts, 2u);
+  EXPECT_EQ(r.bytes_received, kOdd);
+  EXPECT_EQ(r.verified_by, "sha256");
+  const std::string data = read_file(mnt / "out.bin");
+  EXPECT_EQ(data.size(), kOdd);
+  EXPECT_EQ(first_mismatch(data, 3), std::nullopt);
+  EXPECT_FALSE(fs::exists(part_path(o.output)));
 }
 
 TEST_F(ClientServerTest, NotFoundFailsAtOnce) {
