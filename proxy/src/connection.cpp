@@ -11,6 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
 
 namespace sisyphus::proxy {
 namespace {
@@ -29,6 +30,24 @@ Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<ServerCore>
 Connection::~Connection() {
   if (id_ != 0) core_->connection_closed(id_, counted_);
   if (load_) --*load_;
+}
+
+asio::awaitable<boost::system::error_code> Connection::read_request_head(
+    boost::beast::http::request_parser<boost::beast::http::string_body>& parser,
+    boost::beast::flat_buffer& buffer, std::uint32_t limit) {
+  namespace http = boost::beast::http;
+  parser.header_limit(limit);
+  boost::system::error_code ec;
+  std::size_t consumed = 0;
+  // The parser is not eager: each read_some stops at the end of the head, so `consumed`
+  // counts head bytes only.
+  while (!ec && !parser.is_header_done()) {
+    auto [e, n] = co_await http::async_read_some(socket_, buffer, parser, nothrow);
+    ec = e;
+    consumed += n;
+    if (!ec && consumed > limit) ec = http::error::header_limit;
+  }
+  co_return ec;
 }
 
 void Connection::count_on(std::shared_ptr<std::atomic<int>> load) {

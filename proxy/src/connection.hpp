@@ -8,6 +8,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -56,6 +59,14 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   };
   ReadFailure classify_read_failure(boost::system::error_code ec, std::uint32_t header_limit,
                                     std::uint64_t body_limit) const;
+
+  // Reads a request's head into `parser`, from `buffer` and then the socket (the caller sets
+  // the deadline); a head of more than `limit` bytes in all fails with header_limit. (Beast
+  // 1.81 applies the parser's own header_limit to each window of unparsed bytes, and parsed
+  // fields leave the window, so many small fields would get through.)
+  asio::awaitable<boost::system::error_code> read_request_head(
+      boost::beast::http::request_parser<boost::beast::http::string_body>& parser,
+      boost::beast::flat_buffer& buffer, std::uint32_t limit);
 
   // false when the connection was aborted meanwhile.
   asio::awaitable<bool> sleep_for(Duration d);

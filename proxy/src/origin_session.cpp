@@ -68,17 +68,7 @@ asio::awaitable<void> OriginSession::run() {
     parser.body_limit(kBodyLimit);
     // The whole request must arrive within the header timeout (slow-loris defence).
     set_deadline(options.header_timeout);
-    boost::system::error_code ec;
-    // Beast applies header_limit to each window of unparsed bytes, not to the whole head
-    // (fields it has parsed are consumed), so the total is counted here.
-    parser.header_limit(kHeaderLimit);
-    std::size_t consumed = 0;
-    while (!ec && !parser.is_header_done()) {
-      auto [e, n] = co_await http::async_read_some(socket_, buffer_, parser, nothrow);
-      ec = e;
-      consumed += n;
-      if (!ec && consumed > kHeaderLimit) ec = http::error::header_limit;
-    }
+    boost::system::error_code ec = co_await read_request_head(parser, buffer_, kHeaderLimit);
     if (!ec && !parser.is_done()) {
       auto [e, n] = co_await http::async_read(socket_, buffer_, parser, nothrow);
       ec = e;

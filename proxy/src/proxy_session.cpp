@@ -126,10 +126,9 @@ asio::awaitable<void> ProxySession::run() {
 
     const auto started = Clock::now();
     http::request_parser<http::string_body> parser;
-    parser.header_limit(kHeaderLimit);
     parser.body_limit(kRequestBodyLimit);
     set_deadline(options.header_timeout);
-    auto [ec, n] = co_await http::async_read_header(socket_, buffer_, parser, nothrow);
+    boost::system::error_code ec = co_await read_request_head(parser, buffer_, kHeaderLimit);
     if (!ec && !parser.is_done()) {
       // A client that asks first (curl does for bodies over 1 MiB) gets its go-ahead now
       // rather than after its own timeout; the body is read whole before forwarding.

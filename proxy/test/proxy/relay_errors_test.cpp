@@ -94,6 +94,33 @@ TEST_F(RelayTest, OpenProxyRequestsAreRefusedAndNeverReachAnyone) {
   EXPECT_EQ(log[1].status, 405);
 }
 
+TEST_F(RelayTest, HeadsOver16KiBGet431AndNeverReachTheUpstream) {
+  start("name: pass\n");
+  const std::size_t before = nginx_->access_log().size();
+  // Many small fields that add up past the limit (each read window stays under it).
+  std::string many = "GET /file.bin HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 2000; ++i) many += fmt::format("X-{}: v\r\n", i);
+  RawClient c = connect();
+  c.send(many + "\r\n");
+  HttpResponse r = c.read_response();
+  EXPECT_EQ(r.status, 431);
+  EXPECT_EQ(r.reason, "Request Header Fields Too Large");
+  HttpResponse one = get("/file.bin", {{"X-Big", std::string(17 * 1024, 'a')}});
+  EXPECT_EQ(one.status, 431);
+  // Just under the limit is relayed (in fields of 7 KiB: nginx takes lines of up to 8 KiB).
+  HttpResponse ok = get("/file.bin", {{"Range", "bytes=0-9"},
+                                      {"X-Pad-1", std::string(7 * 1024, 'b')},
+                                      {"X-Pad-2", std::string(7 * 1024, 'c')}});
+  EXPECT_EQ(ok.status, 206);
+  EXPECT_EQ(ok.body, file_bytes(0, 10));
+  const auto lines = nginx_->access_log_with(before + 1);
+  EXPECT_EQ(lines.size(), before + 1);  // only the last request reached nginx
+  auto log = log_with(3);
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0].status, 431);
+  EXPECT_EQ(log[1].status, 431);
+}
+
 TEST_F(RelayTest, ScenarioKeysAndFaultsThatCannotApplyToARelayAreRejectedWithTheirPosition) {
   try {
     proxy::load_relay_scenario_string("name: x\nresource:\n  path: /a\n  size: 1MiB\n",
