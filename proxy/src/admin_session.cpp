@@ -153,24 +153,17 @@ std::string prometheus_metrics(const ServerCore& core) {
 
 asio::awaitable<void> AdminSession::run() {
   const ServerOptions& options = core_->options();
+  constexpr RequestLimits limits{.head = 16 * 1024, .body = kBodyLimit};
+  bool first = true;
   while (!aborted()) {
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(16 * 1024);
-    parser.body_limit(kBodyLimit);
-    set_deadline(options.idle_timeout);
-    auto [ec, n] = co_await http::async_read(socket_, buffer_, parser, nothrow);
-    clear_deadline();
+    RequestParser parser;
+    const NextRequest next = co_await read_request(parser, first, limits);
+    first = false;
+    if (!next.arrived || (next.failure && next.failure->status == 0)) co_return;
     Response res;
     bool keep_alive = false;
-    if (ec == http::error::end_of_stream || (ec && timed_out()) || aborted()) {
-      co_return;
-    } else if (ec == http::error::header_limit || ec == http::error::body_limit) {
-      res = error(ec == http::error::header_limit ? http::status::request_header_fields_too_large
-                                                  : http::status::payload_too_large,
-                  ec.message());
-    } else if (ec) {
-      if (ec.category() != http::make_error_code(http::error::bad_method).category()) co_return;
-      res = error(http::status::bad_request, fmt::format("malformed request: {}", ec.message()));
+    if (next.failure) {
+      res = error(static_cast<http::status>(next.failure->status), next.failure->why);
     } else {
       keep_alive = parser.get().keep_alive();
       res = route(*core_, parser.get());

@@ -1,7 +1,5 @@
 #pragma once
 // One connection to the admin API (DESIGN.md "Admin API"): JSON over HTTP/1.1, keep-alive.
-#include <boost/beast/core/flat_buffer.hpp>
-
 #include "connection.hpp"
 
 namespace sisyphus::proxy {
@@ -12,7 +10,6 @@ class AdminSession final : public Connection {
 
  private:
   asio::awaitable<void> run() override;
-  boost::beast::flat_buffer buffer_;
 };
 
 // GET /metrics: Prometheus text exposition format 0.0.4.

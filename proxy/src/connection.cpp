@@ -10,6 +10,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 
@@ -32,9 +34,64 @@ Connection::~Connection() {
   if (load_) --*load_;
 }
 
-asio::awaitable<boost::system::error_code> Connection::read_request_head(
-    boost::beast::http::request_parser<boost::beast::http::string_body>& parser,
-    boost::beast::flat_buffer& buffer, std::uint32_t limit) {
+asio::awaitable<Connection::NextRequest> Connection::read_request(RequestParser& parser, bool first,
+                                                                  const RequestLimits& limits) {
+  namespace http = boost::beast::http;
+  const ServerOptions& options = core_->options();
+  NextRequest next;
+  if (buffer_.size() == 0) {
+    set_deadline(first ? options.header_timeout : options.idle_timeout);
+    auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(16 * 1024), nothrow);
+    clear_deadline();
+    if (ec || aborted_) co_return next;
+    buffer_.commit(n);
+  }
+  next.arrived = true;
+  next.started = Clock::now();
+  parser.body_limit(limits.body);
+  set_deadline(options.header_timeout);
+  boost::system::error_code ec = co_await read_request_head(parser, limits.head);
+  if (!ec && !parser.is_done()) {
+    // A client that asks first (curl does for bodies over 1 MiB) gets its go-ahead now
+    // rather than after its own timeout.
+    const auto& head = parser.get();
+    const auto expect = head.find(http::field::expect);
+    if (limits.answer_100_continue && head.version() == 11 && expect != head.end() &&
+        boost::beast::iequals(expect->value(), "100-continue")) {
+      auto [wec, wn] = co_await asio::async_write(
+          socket_, asio::buffer("HTTP/1.1 100 Continue\r\n\r\n", 25), nothrow);
+      ec = wec;
+    }
+    if (!ec) {
+      auto [bec, bn] = co_await http::async_read(socket_, buffer_, parser, nothrow);
+      ec = bec;
+    }
+  }
+  clear_deadline();
+  if (aborted_) {
+    next.arrived = false;  // the server is stopping: nobody to answer
+  } else if (ec) {
+    next.failure = classify_read_failure(ec, limits);
+  }
+  co_return next;
+}
+
+LogRecord Connection::unread_request_record(const RequestParser& parser,
+                                            const NextRequest& next) const {
+  LogRecord record;
+  record.t = core_->seconds_since_start(next.started);
+  record.method = std::string(parser.get().method_string());
+  record.path = std::string(parser.get().target());
+  record.connection = id_;
+  if (next.failure) {
+    record.status = next.failure->status;
+    record.error = next.failure->why;
+  }
+  return record;
+}
+
+asio::awaitable<boost::system::error_code> Connection::read_request_head(RequestParser& parser,
+                                                                         std::uint32_t limit) {
   namespace http = boost::beast::http;
   parser.header_limit(limit);
   boost::system::error_code ec;
@@ -42,7 +99,7 @@ asio::awaitable<boost::system::error_code> Connection::read_request_head(
   // The parser is not eager: each read_some stops at the end of the head, so `consumed`
   // counts head bytes only.
   while (!ec && !parser.is_header_done()) {
-    auto [e, n] = co_await http::async_read_some(socket_, buffer, parser, nothrow);
+    auto [e, n] = co_await http::async_read_some(socket_, buffer_, parser, nothrow);
     ec = e;
     consumed += n;
     if (!ec && consumed > limit) ec = http::error::header_limit;
@@ -162,15 +219,14 @@ asio::awaitable<void> Connection::close_with_rst() {
 }
 
 Connection::ReadFailure Connection::classify_read_failure(boost::system::error_code ec,
-                                                          std::uint32_t header_limit,
-                                                          std::uint64_t body_limit) const {
+                                                          const RequestLimits& limits) const {
   namespace http = boost::beast::http;
   if (timed_out()) return {408, "request not received within the header timeout"};
   if (ec == http::error::header_limit) {
-    return {431, fmt::format("request header larger than {} bytes", header_limit)};
+    return {431, fmt::format("request header larger than {} bytes", limits.head)};
   }
   if (ec == http::error::body_limit) {
-    return {413, fmt::format("request body larger than {} bytes", body_limit)};
+    return {413, fmt::format("request body larger than {} bytes", limits.body)};
   }
   if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
     return {400, fmt::format("malformed request: {}", ec.message())};

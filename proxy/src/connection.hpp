@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "server_core.hpp"
@@ -51,22 +52,34 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   void clear_timed_out() { timed_out_ = false; }
   bool aborted() const { return aborted_; }
 
+  using RequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+
+  // How a session reads its requests.
+  struct RequestLimits {
+    std::uint32_t head = 16 * 1024;    // bytes of request line and fields, in all: else 431
+    std::uint64_t body = 0;            // request body bytes: else 413
+    bool answer_100_continue = false;  // send `100 Continue` before reading an expected body
+  };
   // Why reading a request failed and the status that answers it (0: the client went away
-  // mid-request, nothing to answer). Shared by every session kind.
+  // mid-request, nothing to answer).
   struct ReadFailure {
     int status = 0;
     std::string why;
   };
-  ReadFailure classify_read_failure(boost::system::error_code ec, std::uint32_t header_limit,
-                                    std::uint64_t body_limit) const;
-
-  // Reads a request's head into `parser`, from `buffer` and then the socket (the caller sets
-  // the deadline); a head of more than `limit` bytes in all fails with header_limit. (Beast
-  // 1.81 applies the parser's own header_limit to each window of unparsed bytes, and parsed
-  // fields leave the window, so many small fields would get through.)
-  asio::awaitable<boost::system::error_code> read_request_head(
-      boost::beast::http::request_parser<boost::beast::http::string_body>& parser,
-      boost::beast::flat_buffer& buffer, std::uint32_t limit);
+  // The next request on a kept-alive connection.
+  struct NextRequest {
+    bool arrived = false;  // false: the client left or idled out between requests (or the
+                           // server is stopping): nothing to answer, nothing to log
+    Clock::time_point started;
+    std::optional<ReadFailure> failure;  // set when it began but could not be read whole
+  };
+  // Waits for the next request, within the header timeout for the connection's first and
+  // the idle keep-alive timeout for later ones, then reads all of it into `parser` within
+  // the header timeout (slow-loris defence). Shared by the origin and the proxy sessions.
+  asio::awaitable<NextRequest> read_request(RequestParser& parser, bool first,
+                                            const RequestLimits& limits);
+  // The log record of a request that could not be read: what its parser got of it, and why.
+  LogRecord unread_request_record(const RequestParser& parser, const NextRequest& next) const;
 
   // false when the connection was aborted meanwhile.
   asio::awaitable<bool> sleep_for(Duration d);
@@ -84,8 +97,18 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   asio::ip::tcp::socket socket_;
   std::shared_ptr<ServerCore> core_;
   std::uint64_t id_ = 0;
+  boost::beast::flat_buffer buffer_;  // bytes read from the client and not yet parsed
 
  private:
+  ReadFailure classify_read_failure(boost::system::error_code ec,
+                                    const RequestLimits& limits) const;
+  // Reads a request's head into `parser`, from buffer_ and then the socket (the caller sets
+  // the deadline); a head of more than `limit` bytes in all fails with header_limit. (Beast
+  // 1.81 applies the parser's own header_limit to each window of unparsed bytes, and parsed
+  // fields leave the window, so many small fields would get through.)
+  asio::awaitable<boost::system::error_code> read_request_head(RequestParser& parser,
+                                                               std::uint32_t limit);
+
   asio::awaitable<void> watchdog();
   void discard_pending_input();
 

@@ -2,12 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/url/parse.hpp>
 
 #include "http_date.hpp"
@@ -15,7 +11,6 @@
 namespace sisyphus::proxy {
 namespace {
 
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 constexpr std::uint64_t kBodyLimit = 64 * 1024;
 
@@ -49,67 +44,35 @@ std::optional<std::string> join(const std::vector<std::string>& names) {
 }  // namespace
 
 asio::awaitable<void> OriginSession::run() {
-  const ServerOptions& options = core_->options();
+  constexpr RequestLimits limits{.head = kHeaderLimit, .body = kBodyLimit};
   bool first = true;
   while (!aborted()) {
-    // Wait for the next request: a header timeout for the first, the keep-alive idle
-    // timeout for later ones. A connection that goes away here had nothing to answer.
-    if (buffer_.size() == 0) {
-      set_deadline(first ? options.header_timeout : options.idle_timeout);
-      auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(16 * 1024), nothrow);
-      clear_deadline();
-      if (ec) co_return;
-      buffer_.commit(n);
-    }
+    RequestParser parser;
+    const NextRequest next = co_await read_request(parser, first, limits);
     first = false;
-
-    const auto started = Clock::now();
-    http::request_parser<http::string_body> parser;
-    parser.body_limit(kBodyLimit);
-    // The whole request must arrive within the header timeout (slow-loris defence).
-    set_deadline(options.header_timeout);
-    boost::system::error_code ec = co_await read_request_head(parser, buffer_, kHeaderLimit);
-    if (!ec && !parser.is_done()) {
-      auto [e, n] = co_await http::async_read(socket_, buffer_, parser, nothrow);
-      ec = e;
-    }
-    clear_deadline();
-    if (ec) {
-      // (Named locals, not temporaries, in co_await expressions: g++ 12 can destroy such
-      // temporaries twice.)
-      const std::string method(parser.get().method_string());
-      const std::string target(parser.get().target());
-      co_await reject(ec, method, target, started);
+    if (!next.arrived) co_return;
+    if (next.failure) {
+      co_await reject(parser, next);
       co_return;
     }
     LogRecord record;
-    if (!co_await handle(parser.get(), record, started)) co_return;
+    if (!co_await handle(parser.get(), record, next.started)) co_return;
   }
 }
 
-asio::awaitable<void> OriginSession::reject(boost::system::error_code ec, const std::string& method,
-                                            const std::string& target, Clock::time_point started) {
-  if (aborted()) co_return;  // the server is stopping
-  auto [status, why] = classify_read_failure(ec, kHeaderLimit, kBodyLimit);
-
-  LogRecord record;
-  record.t = core_->seconds_since_start(started);
-  record.method = method;
-  record.path = target;
-  record.connection = id_;
-  record.status = status;
-  record.error = why;
-  if (status != 0) {
-    ResponseSpec spec = text_response(status, false, unix_now());
+asio::awaitable<void> OriginSession::reject(const RequestParser& parser, const NextRequest& next) {
+  LogRecord record = unread_request_record(parser, next);
+  if (record.status != 0) {
+    ResponseSpec spec = text_response(record.status, false, unix_now());
     const ResponsePlan no_faults;
     WriteOutcome out = co_await write(spec, no_faults, nullptr, false);
     record.bytes_sent = out.body_bytes;
-    record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
+    record.duration_s = std::chrono::duration<double>(Clock::now() - next.started).count();
     core_->record(std::move(record), {}, out.finishing_marked);
     co_await end_connection(out);
     co_return;
   }
-  record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
+  record.duration_s = std::chrono::duration<double>(Clock::now() - next.started).count();
   core_->record(std::move(record), {}, false);
 }
 

@@ -47,8 +47,7 @@ class OriginSession final : public Connection {
   asio::awaitable<bool> handle(const http::request<http::string_body>& request, LogRecord& record,
                                Clock::time_point started);
   // Answers a request that could not be read (400/408/413/431) and logs it.
-  asio::awaitable<void> reject(boost::system::error_code ec, const std::string& method,
-                               const std::string& target, Clock::time_point started);
+  asio::awaitable<void> reject(const RequestParser& parser, const NextRequest& next);
 
   // Writes the head with Beast's serializer, then the body through BodyWriter with every
   // edit of the plan: delays, pacing, cut (a stall is waited out here), corruptions, chunk
@@ -58,8 +57,6 @@ class OriginSession final : public Connection {
   asio::awaitable<bool> write_head(const ResponseSpec& spec, bool keep_alive);
   // Ends the connection as the outcome says (after logging).
   asio::awaitable<void> end_connection(const WriteOutcome& outcome);
-
-  beast::flat_buffer buffer_;
 };
 
 }  // namespace sisyphus::proxy

@@ -107,74 +107,38 @@ void ProxySession::abort() {
 }
 
 asio::awaitable<void> ProxySession::run() {
-  const ServerOptions& options = core_->options();
+  // Request bodies are read whole before forwarding.
+  constexpr RequestLimits limits{
+      .head = kHeaderLimit, .body = kRequestBodyLimit, .answer_100_continue = true};
   boost::system::error_code remote_ec;
   const auto remote = socket_.remote_endpoint(remote_ec);
   if (!remote_ec) client_address_ = remote.address().to_string();
   bool first = true;
   while (!aborted()) {
-    // Wait for the next request: a header timeout for the first, the keep-alive idle
-    // timeout for later ones. A connection that goes away here had nothing to answer.
-    if (buffer_.size() == 0) {
-      set_deadline(first ? options.header_timeout : options.idle_timeout);
-      auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(16 * 1024), nothrow);
-      clear_deadline();
-      if (ec) co_return;
-      buffer_.commit(n);
-    }
+    RequestParser parser;
+    const NextRequest next = co_await read_request(parser, first, limits);
     first = false;
-
-    const auto started = Clock::now();
-    http::request_parser<http::string_body> parser;
-    parser.body_limit(kRequestBodyLimit);
-    set_deadline(options.header_timeout);
-    boost::system::error_code ec = co_await read_request_head(parser, buffer_, kHeaderLimit);
-    if (!ec && !parser.is_done()) {
-      // A client that asks first (curl does for bodies over 1 MiB) gets its go-ahead now
-      // rather than after its own timeout; the body is read whole before forwarding.
-      if (auto expect = header(parser.get(), http::field::expect);
-          expect && iequals(*expect, "100-continue") && parser.get().version() == 11) {
-        auto [wec, wn] = co_await asio::async_write(
-            socket_, asio::buffer("HTTP/1.1 100 Continue\r\n\r\n", 25), nothrow);
-        ec = wec;
-      }
-      if (!ec) {
-        auto [bec, bn] = co_await http::async_read(socket_, buffer_, parser, nothrow);
-        ec = bec;
-      }
-    }
-    clear_deadline();
-    if (ec) {
-      const std::string method(parser.get().method_string());
-      const std::string target(parser.get().target());
-      co_await reject(ec, method, target, started);
+    if (!next.arrived) co_return;
+    if (next.failure) {
+      co_await reject(parser, next);
       co_return;
     }
     Request request = parser.release();
-    if (!co_await handle(request, started)) co_return;
+    if (!co_await handle(request, next.started)) co_return;
   }
 }
 
-asio::awaitable<void> ProxySession::reject(boost::system::error_code ec, const std::string& method,
-                                           const std::string& target, Clock::time_point started) {
-  if (aborted()) co_return;  // the server is stopping
-  auto [status, why] = classify_read_failure(ec, kHeaderLimit, kRequestBodyLimit);
-
-  LogRecord record;
-  record.t = core_->seconds_since_start(started);
-  record.method = method;
-  record.path = target;
-  record.connection = id_;
-  record.error = why;
-  if (status == 0) {
-    record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
+asio::awaitable<void> ProxySession::reject(const RequestParser& parser, const NextRequest& next) {
+  LogRecord record = unread_request_record(parser, next);
+  if (record.status == 0) {
+    record.duration_s = std::chrono::duration<double>(Clock::now() - next.started).count();
     core_->record(std::move(record), {});
     co_return;
   }
-  const ResponseSpec spec = explained_response(status, why, false, unix_now());
+  const ResponseSpec spec = explained_response(record.status, next.failure->why, false, unix_now());
   const ResponsePlan no_faults;
   std::vector<std::string> applied;
-  co_await finish_local(spec, no_faults, false, record, applied, started);
+  co_await finish_local(spec, no_faults, false, record, applied, next.started);
 }
 
 asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point started) {

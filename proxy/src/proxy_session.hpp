@@ -50,8 +50,8 @@ class ProxySession final : public Connection {
 
   asio::awaitable<void> run() override;
   asio::awaitable<bool> handle(Request& request, Clock::time_point started);
-  asio::awaitable<void> reject(boost::system::error_code ec, const std::string& method,
-                               const std::string& target, Clock::time_point started);
+  // Answers a request that could not be read (400/408/413/431) and logs it.
+  asio::awaitable<void> reject(const RequestParser& parser, const NextRequest& next);
 
   // The request as the upstream gets it: hop-by-hop fields dropped, Host set, Via and
   // X-Forwarded-For added, conditionals mapped back to the upstream's validators.
@@ -93,7 +93,6 @@ class ProxySession final : public Connection {
   // Body framing of the upstream's answer once its head is read: a Content-Length body is
   // read straight from the socket (no copy through the parser); others through parser_.
   std::optional<std::uint64_t> upstream_remaining_;
-  beast::flat_buffer buffer_;
   std::vector<std::byte> relay_buffer_;
   int pipe_[2] = {-1, -1};
   std::size_t pipe_capacity_ = 0;
