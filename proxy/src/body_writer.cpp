@@ -76,6 +76,18 @@ Connection::Clock::time_point BodyWriter::release_time() {
   return at;
 }
 
+std::size_t BodyWriter::next_slice(std::size_t left) {
+  std::size_t n = std::min(left, max_write_);
+  if (cut_at_) {
+    if (pos_ >= *cut_at_) {
+      cut_reached_ = true;
+      return 0;
+    }
+    n = static_cast<std::size_t>(std::min<std::uint64_t>(n, *cut_at_ - pos_));
+  }
+  return n;
+}
+
 void BodyWriter::before_last_write(std::size_t n) {
   if (!chunked_ && !cut_at_ && length_ && pos_ + n == *length_) mark_finishing();
 }
@@ -94,14 +106,8 @@ asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
   const Duration idle = c_.core_->options().idle_timeout;
   const int fd = c_.socket_.native_handle();
   while (n > 0) {
-    std::size_t k = std::min(n, max_write_);
-    if (cut_at_) {
-      if (pos_ >= *cut_at_) {
-        cut_reached_ = true;
-        co_return false;
-      }
-      k = static_cast<std::size_t>(std::min<std::uint64_t>(k, *cut_at_ - pos_));
-    }
+    const std::size_t k = next_slice(n);
+    if (k == 0) co_return false;
     const auto release_at = release_time();
     if (release_at > Connection::Clock::now()) {
       const bool awake = co_await c_.sleep_until(release_at);
@@ -145,14 +151,8 @@ asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
   const Duration idle = c_.core_->options().idle_timeout;
   std::size_t off = 0;
   while (off < piece.size()) {
-    std::size_t n = std::min(piece.size() - off, max_write_);
-    if (cut_at_) {
-      if (pos_ >= *cut_at_) {
-        cut_reached_ = true;
-        co_return false;
-      }
-      n = static_cast<std::size_t>(std::min<std::uint64_t>(n, *cut_at_ - pos_));
-    }
+    const std::size_t n = next_slice(piece.size() - off);
+    if (n == 0) co_return false;
     const auto release_at = release_time();
     if (release_at > Connection::Clock::now()) {
       const bool awake = co_await c_.sleep_until(release_at);

@@ -79,6 +79,9 @@ class BodyWriter {
   // When the next write may start: after the per-chunk delay and the pacing slot. (Awaited
   // in place: a helper coroutine returning bool for this crashed when built by g++ 12.)
   Connection::Clock::time_point release_time();
+  // How many of the `left` bytes the next write takes: at most max_write_ (one per timed
+  // slice), never past the cut; 0 once the cut is reached (then cut_reached()).
+  std::size_t next_slice(std::size_t left);
   // Marks finishing when the next `n` bytes end a complete body.
   void before_last_write(std::size_t n);
 
