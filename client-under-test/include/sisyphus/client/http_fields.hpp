@@ -1,24 +1,21 @@
 #pragma once
-// The response fields the resume logic reads, parsed without Beast: HTTP-dates
-// (RFC 9110 §5.6.7), Retry-After (§10.2.3), the strength of Last-Modified (§8.8.2.2),
-// entity tags (§8.8.3) and Repr-Digest (RFC 9530).
+// The response fields the resume logic reads, parsed without Beast: Retry-After (§10.2.3), the
+// strength of Last-Modified (§8.8.2.2), entity tags (§8.8.3) and Repr-Digest (RFC 9530).
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "sisyphus/core/http_date.hpp"
 #include "sisyphus/core/sha256.hpp"
 #include "sisyphus/core/units.hpp"
 
 namespace sisyphus::client {
 
-using SysSeconds = std::chrono::sys_seconds;
-
-// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), and the obsolete RFC 850
-// ("Sunday, 06-Nov-94 08:49:37 GMT") and asctime ("Sun Nov  6 08:49:37 1994") forms that
-// recipients must accept. nullopt when the text is none of them.
-std::optional<SysSeconds> parse_http_date(std::string_view text);
-std::string format_http_date(SysSeconds t);  // IMF-fixdate
+// HTTP-dates: core's (sisyphus/core/http_date.hpp).
+using sisyphus::format_http_date;
+using sisyphus::parse_http_date;
+using sisyphus::SysSeconds;
 
 // Retry-After is delay-seconds or an HTTP-date; a date is turned into a delay from `now`
 // (the response's Date when it has one, so clock skew between hosts does not matter).
