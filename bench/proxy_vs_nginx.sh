@@ -6,9 +6,10 @@
 # copying through user space) and HAProxy (`option splice-response`, zero-copy like ours).
 #   bench/proxy_vs_nginx.sh [--size 1GiB] [--runs 5] [--bin PATH/TO/sisyphus]
 # Prints each run's throughputs, the medians, each relay's ratio to direct (target for
-# sisyphus >= 0.7), and the CPU time each relay spent per GiB next to the upstream nginx's
-# own: on a machine with fewer cores than busy processes (curl, upstream, relay) every
-# relay's ratio is bounded by the CPU the three of them need, so that figure explains it.
+# sisyphus >= 0.7), the CPU time each relay spent per GiB next to the upstream nginx's own,
+# and curl's: on a machine with fewer cores than busy processes (curl, upstream, relay) a
+# relay's ratio depends on which process bounded the direct download (curl busy near 100 %
+# of a core: the client did, and a relay only has to keep up), so those figures explain it.
 # The file, configs and logs go to a temp directory removed at exit; nginx, haproxy and the
 # proxy are stopped at exit. HAProxy is skipped (with a note) when it is not installed.
 set -euo pipefail
@@ -119,26 +120,37 @@ fi
 echo "file: $size ($bytes bytes) from nginx at ${url[direct]}; relayed by sisyphus proxy at" \
   "${url[sisyphus]}, nginx proxy_pass at ${url[nginx]}${url[haproxy]:+, haproxy at ${url[haproxy]}}" >&2
 
-# Bytes per second of one download; fails unless every byte arrived.
+# One download: bytes per second, seconds, and the CPU seconds curl spent (user + system,
+# start-up included, from the shell's `times` for its children: run it in a subshell of its
+# own); fails unless every byte arrived.
 fetch() {
-  local out got seconds
+  local out got seconds cpu file
   out=$(curl -sS -o /dev/null -w '%{size_download} %{time_total}' "$1")
+  file="$work/times.$BASHPID"
+  times >"$file"  # a builtin with a redirection runs in this shell, which waited for curl
+  cpu=$(sed -n 2p "$file")
+  rm -f "$file"
   got=${out% *}
   seconds=${out#* }
   [ "$got" -eq "$bytes" ] || bench_fail "$1 gave $got of $bytes bytes"
-  awk -v b="$bytes" -v s="$seconds" 'BEGIN { printf "%.0f\n", b / s }'
+  awk -v b="$bytes" -v s="$seconds" -v cpu="$cpu" 'BEGIN {
+    split(cpu, t, " "); c = 0
+    for (i = 1; i <= 2; i++) { split(t[i], ms, /[ms]/); c += ms[1] * 60 + ms[2] }
+    printf "%.0f %.6f %.3f\n", b / s, s, c }'
 }
 mib() { awk -v r="$1" 'BEGIN { printf "%.0f MiB/s", r / 1048576 }'; }
 
 # Warm the page cache and every connection path.
-for path in "${paths[@]}"; do fetch "${url[$path]}" >/dev/null; done
+for path in "${paths[@]}"; do (fetch "${url[$path]}") >/dev/null; done
 
 # Per path: the rates of its runs, and the CPU ticks its relay (for direct: the upstream
 # nginx) spent during them.
-declare -A rates ticks
+declare -A rates ticks client_cpu wall
 for path in "${paths[@]}"; do
   rates[$path]=
   ticks[$path]=0
+  client_cpu[$path]=0
+  wall[$path]=0
 done
 [ -z "${pid[direct]:-}" ] && pid[direct]=$upstream_pid
 n=${#paths[@]}
@@ -148,9 +160,11 @@ for i in $(seq "$runs"); do
   for k in $(seq 0 $((n - 1))); do
     path=${paths[$(( (i + k) % n ))]}
     t0=$(bench_cpu_ticks "${pid[$path]}")
-    r=$(fetch "${url[$path]}")
+    read -r r seconds cpu < <(fetch "${url[$path]}")
     ticks[$path]=$(( ${ticks[$path]} + $(bench_cpu_ticks "${pid[$path]}") - t0 ))
     rates[$path]+="$r "
+    client_cpu[$path]=$(awk -v a="${client_cpu[$path]}" -v b="$cpu" 'BEGIN { print a + b }')
+    wall[$path]=$(awk -v a="${wall[$path]}" -v b="$seconds" 'BEGIN { print a + b }')
   done
   for path in "${paths[@]}"; do
     line+=" $path $(mib "$(echo ${rates[$path]} | awk '{print $NF}')"),"
@@ -174,6 +188,16 @@ for path in "${paths[@]}"; do
   line+=" $path $(per_gib "${ticks[$path]}") s,"
 done
 echo "${line%,}"
+# Which process bounds the direct download decides how much a relay can cost (docs/proxy.md):
+# curl near 100 % of a core means the client does, and the relay only has to keep up.
+line="client curl cpu per GiB:"
+for path in "${paths[@]}"; do
+  line+=" $path $(awk -v c="${client_cpu[$path]}" -v n="$runs" -v b="$bytes" \
+    'BEGIN { printf "%.2f", c / (n * b / 1073741824) }') s,"
+done
+echo "${line%,}"
+echo "curl busy during direct downloads: $(awk -v c="${client_cpu[direct]}" -v w="${wall[direct]}" \
+  'BEGIN { printf "%.0f", 100 * c / w }') % of a core (its start-up included)"
 for path in "${paths[@]}"; do
   [ "$path" = direct ] || [ "$path" = sisyphus ] && continue
   echo "ratio $path/direct $(bench_ratio "${median[$path]}" "${median[direct]}")"
