@@ -48,6 +48,19 @@ std::optional<std::string> origin_path(std::string_view target) {
   return std::string(url->path());
 }
 
+// The first "." or ".." segment of a decoded path, if any. Clients remove them before
+// sending (RFC 3986 §5.2.4); relayed as they are, "/../x" would reach outside the
+// upstream URL's path prefix and out of the scenario's resource.path glob.
+std::optional<std::string_view> dot_segment(std::string_view path) {
+  while (!path.empty()) {
+    path.remove_prefix(path.front() == '/' ? 1 : 0);
+    const std::string_view segment = path.substr(0, path.find('/'));
+    if (segment == "." || segment == "..") return segment;
+    path.remove_prefix(segment.size());
+  }
+  return std::nullopt;
+}
+
 bool idempotent(http::verb v) {
   switch (v) {
     case http::verb::get:
@@ -173,6 +186,10 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
                                      std::string_view(req.target()), pool_->url().text));
   } else if (!(path = origin_path(req.target()))) {
     refusal.emplace(400, "malformed request target");
+  } else if (const auto dots = dot_segment(*path)) {
+    refusal.emplace(400, fmt::format("request target '{}' refused: it has a '{}' segment, which "
+                                     "clients remove before sending (RFC 3986 5.2.4)",
+                                     std::string_view(req.target()), *dots));
   }
   if (refusal) {
     keep_alive = false;

@@ -94,6 +94,37 @@ TEST_F(RelayTest, OpenProxyRequestsAreRefusedAndNeverReachAnyone) {
   EXPECT_EQ(log[1].status, 405);
 }
 
+TEST_F(RelayTest, DotSegmentsAreRefusedAndNeverClimbOutOfThePrefix) {
+  // Relayed as they are, these would reach nginx's /file.bin from behind the prefix /sub.
+  proxy::ServerOptions options;
+  options.upstream = nginx_->url() + "/sub";
+  start("name: pass\nresource: {path: /sub-only/*}\n", options);
+  const std::size_t before = nginx_->access_log().size();
+  for (const auto& [target, dots] :
+       std::vector<std::pair<std::string, std::string>>{{"/../file.bin", ".."},
+                                                        {"/%2e%2e/file.bin", ".."},
+                                                        {"/sub-only/..%2F..%2Ffile.bin", ".."},
+                                                        {"/a/./b", "."},
+                                                        {"/..", ".."}}) {
+    HttpResponse r = get(target);
+    EXPECT_EQ(r.status, 400) << target;
+    EXPECT_EQ(r.body, fmt::format("400 Bad Request\nrequest target '{}' refused: it has a '{}' "
+                                  "segment, which clients remove before sending (RFC 3986 "
+                                  "5.2.4)\n",
+                                  target, dots))
+        << target;
+  }
+  // Dots inside a segment are just a name.
+  EXPECT_EQ(get("/..file.bin").status, 404);
+  EXPECT_EQ(get("/a.../b").status, 404);
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(nginx_->access_log().size(), before + 2);
+  auto log = log_with(7);
+  ASSERT_EQ(log.size(), 7u);
+  EXPECT_EQ(log[0].status, 400);
+  EXPECT_EQ(log[0].attempt, 0u);
+}
+
 TEST_F(RelayTest, HeadsOver16KiBGet431AndNeverReachTheUpstream) {
   start("name: pass\n");
   const std::size_t before = nginx_->access_log().size();
