@@ -1,6 +1,7 @@
 #include "sisyphus/proxy/server.hpp"
 
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
@@ -55,7 +56,17 @@ class ContextPool {
   void run_threads(std::vector<std::thread>& threads) {
     for (auto& s : slots_) {
       s->work.emplace(s->ioc.get_executor());
-      threads.emplace_back([ioc = &s->ioc] { ioc->run(); });
+      threads.emplace_back([ioc = &s->ioc] {
+        // splice(2) into a socket the client has closed fails with EPIPE and raises SIGPIPE,
+        // which would end the whole process (sisyphus proxy, or a user's test binary that
+        // embeds the server). splice has no MSG_NOSIGNAL: blocked here, the signal stays
+        // pending on this thread and the call just fails with EPIPE.
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+        ioc->run();
+      });
     }
   }
   void stop() {

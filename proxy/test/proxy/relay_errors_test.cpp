@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
+#include <thread>
 
 #include "relay_fixture.hpp"
 #include "sisyphus/scenario/params.hpp"
@@ -123,6 +125,76 @@ TEST_F(RelayTest, DotSegmentsAreRefusedAndNeverClimbOutOfThePrefix) {
   ASSERT_EQ(log.size(), 7u);
   EXPECT_EQ(log[0].status, 400);
   EXPECT_EQ(log[0].attempt, 0u);
+}
+
+// File descriptors this process holds: sockets, pipes, epoll and timer fds.
+std::size_t open_fds() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++n;
+  }
+  return n;
+}
+
+TEST_F(RelayTest, ClientsThatVanishLeaveNoConnectionPipeOrUpstreamBehind) {
+  start("name: pass\n");
+  // One complete relay first: the pool then holds one idle upstream connection.
+  ASSERT_EQ(get("/file.bin").body.size(), kFileSize);
+  std::this_thread::sleep_for(50ms);
+  const std::size_t baseline = open_fds();
+
+  // 60 clients, 6 at a time, that go away in every way a client can: closing or resetting
+  // mid-body (the zero-copy and the copying paths), half-way through the head, or before
+  // sending anything.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([this, t] {
+      for (int i = 0; i < 10; ++i) {
+        RawClient c = connect();
+        switch ((t + i) % 5) {
+          case 0:    // reads 64 KiB of a zero-copy relay, then closes
+          case 1: {  // ... or resets
+            c.set_receive_buffer(16 * 1024);
+            c.send(request("GET", "/file.bin"));
+            c.read_some(2s, 64 * 1024);
+            if ((t + i) % 5 == 1) {
+              const ::linger reset{1, 0};
+              ::setsockopt(c.fd(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+            }
+            c.close();
+            break;
+          }
+          case 2:  // the same in the middle of a HEAD-less 206
+            c.send(request("GET", "/file.bin", {{"Range", "bytes=100-"}}));
+            c.read_some(2s, 1000);
+            c.close();
+            break;
+          case 3:  // half a request head
+            c.send("GET /file.bin HTTP/1.1\r\nHost: x\r\nX-Half: ");
+            c.close();
+            break;
+          default:  // nothing at all
+            c.close();
+            break;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+
+  const auto deadline = Clock::now() + 10s;
+  while ((proxy_->stats().connections_open > 0 || open_fds() > baseline) &&
+         Clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(proxy_->stats().connections_open, 0u);
+  // Every aborted relay closed its upstream connection and its pipe (a cut-off body cannot
+  // go back to the pool); at most the warm-up's idle connection is left.
+  EXPECT_LE(open_fds(), baseline);
+  // And the proxy still relays.
+  HttpResponse r = get("/file.bin", {{"Range", "bytes=0-99"}});
+  EXPECT_EQ(r.status, 206);
+  EXPECT_EQ(r.body, file_bytes(0, 100));
 }
 
 TEST_F(RelayTest, HeadsOver16KiBGet431AndNeverReachTheUpstream) {
