@@ -92,15 +92,20 @@ ProcessResult run_process(const ProcessSpec& spec, Duration deadline) {
 
   const auto start = Clock::now();
   pid_t pid = 0;
-  const int rc = ::posix_spawnp(&pid, argv[0], &s.actions, &s.attr, argv.data(), environ);
+  int rc = 0;
+  {
+    // Spawned and registered under one lock: a client starts running (and may be seen
+    // running) before posix_spawnp returns, and a signal's kill_all_processes() followed by
+    // the program's end must not fall between the two and leave it behind.
+    std::lock_guard lock(live().mutex);
+    rc = ::posix_spawnp(&pid, argv[0], &s.actions, &s.attr, argv.data(), environ);
+    if (rc == 0) {
+      live().groups.insert(pid);
+      if (live().stopping) ::kill(-pid, SIGKILL);
+    }
+  }
   if (rc != 0) {
     throw std::system_error(rc, std::generic_category(), "cannot start '" + spec.argv[0] + "'");
-  }
-
-  {
-    std::lock_guard lock(live().mutex);
-    live().groups.insert(pid);
-    if (live().stopping) ::kill(-pid, SIGKILL);
   }
 
   ProcessResult result;
