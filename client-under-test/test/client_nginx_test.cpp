@@ -12,42 +12,20 @@
 
 #include "process.hpp"
 #include "sisyphus/client/state.hpp"
+#include "sisyphus/testing/loopback.hpp"
 #include "support.hpp"
 
 namespace sisyphus::client::test {
 namespace {
 
+using sisyphus::test::accepts;
+using sisyphus::test::free_port;
+using sisyphus::test::serves_body;
+
 constexpr const char* kNginx = "/usr/sbin/nginx";
 constexpr const char* kOpenssl = "/usr/bin/openssl";
 constexpr std::uint64_t kSize = 3 * 1024 * 1024 + 17;
 constexpr std::uint64_t kSeed = 5;
-
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  socklen_t len = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("cannot find a free port");
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-bool accepts(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
 
 // One nginx (single process, foreground) serving DIR/www over HTTP and HTTPS.
 class Nginx {
@@ -67,12 +45,17 @@ class Nginx {
       https_port_ = free_port();
       if (http_port_ == https_port_) continue;
       write_config();
+      write_file(dir_ / "www" / ".sisyphus-id", dir_.path().string());
       child_.emplace(std::vector<std::string>{kNginx, "-p", dir_.path().string(), "-c",
                                               (dir_ / "nginx.conf").string()},
                      dir_ / "nginx.out", dir_ / "nginx.err");
       const auto deadline = std::chrono::steady_clock::now() + 5s;
       while (std::chrono::steady_clock::now() < deadline) {
-        if (accepts(http_port_) && accepts(https_port_)) return "";
+        if (accepts(http_port_) && accepts(https_port_)) {
+          // nginx binds both ports before it serves: our file on one means both are ours.
+          if (serves_body(http_port_, "/.sisyphus-id", dir_.path().string())) return "";
+          break;  // another test's server answered there: try other ports
+        }
         if (auto code = child_->wait(0ms)) break;  // exited: a port was taken, try others
         std::this_thread::sleep_for(10ms);
       }
@@ -110,6 +93,7 @@ http {{
     ssl_certificate {d}/cert.pem;
     ssl_certificate_key {d}/key.pem;
     root {d}/www;
+    location = /.sisyphus-id {{ access_log off; }}  # start()'s check: is it ours?
     location = /redirect {{ return 302 /data.bin; }}
     location = /redirect-abs {{ return 301 http://127.0.0.1:{http}/redirect; }}
     location = /loop {{ return 302 /loop; }}

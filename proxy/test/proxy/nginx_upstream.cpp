@@ -25,17 +25,6 @@ namespace {
 
 constexpr const char* kNginx = "/usr/sbin/nginx";
 
-bool accepts(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
 void write_file(const fs::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -59,22 +48,6 @@ void make_certificate(const fs::path& dir, const std::string& stem, const std::s
 }
 
 }  // namespace
-
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = 0;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("cannot bind a loopback port");
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::unique_ptr<NginxUpstream> NginxUpstream::start(
     const std::vector<std::pair<std::string, std::string>>& files, bool tls) {
@@ -143,6 +116,7 @@ http {{
     listen 127.0.0.1:{p};
     {tls_listen}
     root {d}/www;
+    location = /.sisyphus-id {{ access_log off; }}  # the launch's check: is it ours?
     location = /echo {{
       return 200 "host=$http_host via=$http_via xff=$http_x_forwarded_for range=$http_range if_range=$http_if_range if_none_match=$http_if_none_match te=$http_te keep_alive=$http_keep_alive x_hop=$http_x_hop proxy_authorization=$http_proxy_authorization\n";
     }}
@@ -165,6 +139,7 @@ http {{
                   fmt::arg("d", d), fmt::arg("p", port_), fmt::arg("tls_listen", tls_listen),
                   fmt::arg("name_only_server", name_only_server));
   write_file(dir_ / "nginx.conf", conf);
+  write_file(dir_ / "www" / ".sisyphus-id", d);
 
   const std::string conf_path = (dir_ / "nginx.conf").string();
   const std::string error_log = (dir_ / "error.log").string();
@@ -200,7 +175,10 @@ http {{
       return false;
     }
     if (accepts(port_) && (!tls_ || (accepts(tls_port_) && accepts(name_only_port_)))) {
-      return true;
+      // nginx binds every port before it serves any: our file on the first means all are ours.
+      if (serves_body(port_, "/.sisyphus-id", d)) return true;
+      stop();  // another test's server answered there: try other ports
+      return false;
     }
     std::this_thread::sleep_for(5ms);
   }

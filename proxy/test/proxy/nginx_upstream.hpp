@@ -3,7 +3,8 @@
 // upstream: a fresh temporary directory with a config, the files to serve, self-signed
 // certificates made with the openssl command, and one nginx process listening on loopback
 // ports picked by binding port 0 (nginx cannot listen on port 0 itself; a port taken in
-// between is retried with new ports). Stopped with SIGTERM and the directory removed when
+// between is retried with new ports, and a launch counts only once nginx serves a file of
+// its own: sisyphus/testing/loopback.hpp). Stopped with SIGTERM and the directory removed when
 // the object goes away.
 //
 //   port()            http, serving www/ (plus /echo, /dav/ and /gz/: www/ gzipped on the
@@ -17,6 +18,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "sisyphus/testing/loopback.hpp"
 
 namespace sisyphus::test {
 
@@ -59,8 +62,5 @@ class NginxUpstream {
   std::uint16_t tls_port_ = 0;
   std::uint16_t name_only_port_ = 0;
 };
-
-// A free loopback port: bound to :0, then released (free until someone else takes it).
-std::uint16_t free_port();
 
 }  // namespace sisyphus::test
