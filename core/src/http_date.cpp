@@ -75,32 +75,20 @@ void time_of_day(Cursor& c, int& h, int& m, int& s) {
   s = c.digits(2);
 }
 
-std::optional<SysSeconds> imf_fixdate(std::string_view text) {
+// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") and RFC 850 ("Sunday, 06-Nov-94 08:49:37
+// GMT") are one grammar: a day name, ", ", the date's day, month and year joined by `sep`,
+// the time, " GMT". They differ in the day names, `sep` and the year's digits.
+std::optional<SysSeconds> day_first_date(std::string_view text,
+                                         const std::array<std::string_view, 7>& day_names,
+                                         std::string_view sep, std::size_t year_digits) {
   Cursor c(text);
-  c.one_of(kDays);
+  c.one_of(day_names);
   c.literal(", ");
   int d = c.digits(2);
-  c.literal(" ");
+  c.literal(sep);
   int mon = c.one_of(kMonths);
-  c.literal(" ");
-  int y = c.digits(4);
-  c.literal(" ");
-  int h, m, s;
-  time_of_day(c, h, m, s);
-  c.literal(" GMT");
-  if (!c.at_end()) return std::nullopt;
-  return make_time(y, mon, d, h, m, s);
-}
-
-std::optional<SysSeconds> rfc850_date(std::string_view text) {
-  Cursor c(text);
-  c.one_of(kLongDays);
-  c.literal(", ");
-  int d = c.digits(2);
-  c.literal("-");
-  int mon = c.one_of(kMonths);
-  c.literal("-");
-  int yy = c.digits(2);
+  c.literal(sep);
+  int y = c.digits(year_digits);
   c.literal(" ");
   int h, m, s;
   time_of_day(c, h, m, s);
@@ -108,7 +96,8 @@ std::optional<SysSeconds> rfc850_date(std::string_view text) {
   if (!c.at_end()) return std::nullopt;
   // Two-digit years: RFC 9110 §5.6.7 says a year more than 50 years ahead is in the past;
   // with no clock here, 70..99 is the 1900s and 00..69 the 2000s (the common cut).
-  return make_time(yy >= 70 ? 1900 + yy : 2000 + yy, mon, d, h, m, s);
+  if (year_digits == 2) y += y >= 70 ? 1900 : 2000;
+  return make_time(y, mon, d, h, m, s);
 }
 
 std::optional<SysSeconds> asctime_date(std::string_view text) {
@@ -143,8 +132,8 @@ std::string_view trim(std::string_view s) {
 
 std::optional<SysSeconds> parse_http_date(std::string_view text) {
   text = trim(text);
-  if (auto t = imf_fixdate(text)) return t;
-  if (auto t = rfc850_date(text)) return t;
+  if (auto t = day_first_date(text, kDays, " ", 4)) return t;      // IMF-fixdate
+  if (auto t = day_first_date(text, kLongDays, "-", 2)) return t;  // RFC 850
   return asctime_date(text);
 }
 
