@@ -154,11 +154,9 @@ std::string prometheus_metrics(const ServerCore& core) {
 asio::awaitable<void> AdminSession::run() {
   const ServerOptions& options = core_->options();
   constexpr RequestLimits limits{.head = 16 * 1024, .body = kBodyLimit};
-  bool first = true;
   while (!aborted()) {
     RequestParser parser;
-    const NextRequest next = co_await read_request(parser, first, limits);
-    first = false;
+    const NextRequest next = co_await read_request(parser, limits);
     if (!next.arrived || (next.failure && next.failure->status == 0)) co_return;
     Response res;
     bool keep_alive = false;

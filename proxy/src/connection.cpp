@@ -34,11 +34,13 @@ Connection::~Connection() {
   if (load_) --*load_;
 }
 
-asio::awaitable<Connection::NextRequest> Connection::read_request(RequestParser& parser, bool first,
+asio::awaitable<Connection::NextRequest> Connection::read_request(RequestParser& parser,
                                                                   const RequestLimits& limits) {
   namespace http = boost::beast::http;
   const ServerOptions& options = core_->options();
   NextRequest next;
+  const bool first = !awaited_request_;
+  awaited_request_ = true;
   if (buffer_.size() == 0) {
     set_deadline(first ? options.header_timeout : options.idle_timeout);
     auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(16 * 1024), nothrow);

@@ -75,9 +75,8 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   };
   // Waits for the next request, within the header timeout for the connection's first and
   // the idle keep-alive timeout for later ones, then reads all of it into `parser` within
-  // the header timeout (slow-loris defence). Shared by the origin and the proxy sessions.
-  asio::awaitable<NextRequest> read_request(RequestParser& parser, bool first,
-                                            const RequestLimits& limits);
+  // the header timeout (slow-loris defence). Shared by the origin, proxy and admin sessions.
+  asio::awaitable<NextRequest> read_request(RequestParser& parser, const RequestLimits& limits);
   // The log record of a request that could not be read: what its parser got of it, and why.
   LogRecord unread_request_record(const RequestParser& parser, const NextRequest& next) const;
 
@@ -118,6 +117,7 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   std::shared_ptr<std::atomic<int>> load_;
   bool timed_out_ = false;
   bool aborted_ = false;
+  bool awaited_request_ = false;  // read_request() has waited once: later waits are idle ones
   bool finished_ = false;
 };
 

@@ -45,11 +45,9 @@ std::optional<std::string> join(const std::vector<std::string>& names) {
 
 asio::awaitable<void> OriginSession::run() {
   constexpr RequestLimits limits{.head = kHeaderLimit, .body = kBodyLimit};
-  bool first = true;
   while (!aborted()) {
     RequestParser parser;
-    const NextRequest next = co_await read_request(parser, first, limits);
-    first = false;
+    const NextRequest next = co_await read_request(parser, limits);
     if (!next.arrived) co_return;
     if (next.failure) {
       co_await reject(parser, next);

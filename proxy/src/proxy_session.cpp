@@ -126,11 +126,9 @@ asio::awaitable<void> ProxySession::run() {
   boost::system::error_code remote_ec;
   const auto remote = socket_.remote_endpoint(remote_ec);
   if (!remote_ec) client_address_ = remote.address().to_string();
-  bool first = true;
   while (!aborted()) {
     RequestParser parser;
-    const NextRequest next = co_await read_request(parser, first, limits);
-    first = false;
+    const NextRequest next = co_await read_request(parser, limits);
     if (!next.arrived) co_return;
     if (next.failure) {
       co_await reject(parser, next);
