@@ -144,7 +144,7 @@ TEST_F(RelayTest, ClientsThatVanishLeaveNoConnectionPipeOrUpstreamBehind) {
   const std::size_t baseline = open_fds();
 
   // 60 clients, 6 at a time, that go away in every way a client can: closing or resetting
-  // mid-body (the zero-copy and the copying paths), half-way through the head, or before
+  // mid-body (a 200 or a 206, both relayed zero-copy), half-way through the head, or before
   // sending anything.
   std::vector<std::thread> threads;
   for (int t = 0; t < 6; ++t) {
@@ -164,7 +164,7 @@ TEST_F(RelayTest, ClientsThatVanishLeaveNoConnectionPipeOrUpstreamBehind) {
             c.close();
             break;
           }
-          case 2:  // the same in the middle of a HEAD-less 206
+          case 2:  // closes in the middle of a 206
             c.send(request("GET", "/file.bin", {{"Range", "bytes=100-"}}));
             c.read_some(2s, 1000);
             c.close();
