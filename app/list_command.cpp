@@ -10,8 +10,8 @@
 
 #include "commands.hpp"
 #include "sisyphus/proxy/fault.hpp"
-#include "sisyphus/scenarios/client_adapter.hpp"
-#include "sisyphus/scenarios/selection.hpp"
+#include "sisyphus/runner/client_adapter.hpp"
+#include "sisyphus/runner/selection.hpp"
 
 namespace sisyphus::app {
 namespace {
@@ -26,7 +26,7 @@ void print_rows(const std::vector<Row>& rows) {
 
 int list_scenarios(const std::vector<std::string>& inputs) {
   const std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
-  const scenarios::Loaded loaded = scenarios::load_scenarios(paths);
+  const runner::Loaded loaded = runner::load_scenarios(paths);
   for (const auto& e : loaded.errors) fmt::print(stderr, "{}\n", e);
   std::vector<std::pair<std::string, std::string>> rows;
   for (const auto& s : loaded.scenarios) rows.emplace_back(s.name, s.description);
@@ -45,7 +45,7 @@ int list_faults() {
 
 int list_clients() {
   std::vector<std::pair<std::string, std::string>> rows;
-  for (const auto* kind : scenarios::client_kinds()) {
+  for (const auto* kind : runner::client_kinds()) {
     rows.emplace_back(std::string(kind->name), std::string(kind->summary));
   }
   print_rows(rows);

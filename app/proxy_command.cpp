@@ -26,8 +26,8 @@ struct ProxyOptions {
 };
 
 // Without --scenario: every path relayed as it is, no faults.
-scenario::Scenario pass_through() {
-  scenario::Scenario s;
+model::Scenario pass_through() {
+  model::Scenario s;
   s.name = "pass-through";
   s.description = "every request relayed to the upstream, no faults";
   s.resource.relayed = true;
@@ -37,7 +37,7 @@ scenario::Scenario pass_through() {
 
 int run_proxy(const ProxyOptions& opts) {
   const auto& flags = opts.listener;
-  scenario::Scenario scenario;
+  model::Scenario scenario;
   proxy::ServerOptions options;
   try {
     scenario = flags.scenario ? proxy::load_relay_scenario_file(*flags.scenario) : pass_through();

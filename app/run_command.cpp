@@ -16,10 +16,10 @@
 #include "sisyphus/core/units.hpp"
 #include "sisyphus/reports/console.hpp"
 #include "sisyphus/reports/report.hpp"
-#include "sisyphus/scenarios/client_adapter.hpp"
-#include "sisyphus/scenarios/runner.hpp"
-#include "sisyphus/scenarios/selection.hpp"
-#include "sisyphus/scenarios/signal_guard.hpp"
+#include "sisyphus/runner/client_adapter.hpp"
+#include "sisyphus/runner/runner.hpp"
+#include "sisyphus/runner/selection.hpp"
+#include "sisyphus/runner/signal_guard.hpp"
 
 namespace sisyphus::app {
 namespace {
@@ -65,7 +65,7 @@ class ProgressLine {
 };
 
 int run(const RunFlags& f) {
-  scenarios::RunOptions options;
+  runner::RunOptions options;
   options.client = f.client;
   options.seed = f.seed;
   options.jobs = f.jobs;
@@ -76,39 +76,39 @@ int run(const RunFlags& f) {
     return kExitUsage;
   }
   options.time_scale = TimeScale(f.time_scale);
-  std::optional<scenarios::Shard> shard;
+  std::optional<runner::Shard> shard;
   try {
     if (f.deadline) options.deadline = parse_duration(*f.deadline);
-    if (f.shard) shard = scenarios::Shard::parse(*f.shard);
-    if (f.client) scenarios::make_client(*f.client);  // a bad --client fails before any run
+    if (f.shard) shard = runner::Shard::parse(*f.shard);
+    if (f.client) runner::make_client(*f.client);  // a bad --client fails before any run
   } catch (const ParseError& e) {
     fmt::print(stderr, "sisyphus run: {}\n", e.what());
     return kExitUsage;
   }
 
   std::vector<std::filesystem::path> inputs(f.inputs.begin(), f.inputs.end());
-  scenarios::Loaded loaded = scenarios::load_scenarios(inputs);
+  runner::Loaded loaded = runner::load_scenarios(inputs);
   if (!loaded.errors.empty()) {
     for (const auto& e : loaded.errors) fmt::print(stderr, "{}\n", e);
     fmt::print(stderr, "sisyphus run: {} bad scenario input{}; nothing was run\n",
                loaded.errors.size(), loaded.errors.size() == 1 ? "" : "s");
     return kExitUsage;
   }
-  const std::string label = scenarios::run_client_label(loaded.scenarios, options);
-  auto selected = scenarios::filter_scenarios(std::move(loaded.scenarios), f.filters);
+  const std::string label = runner::run_client_label(loaded.scenarios, options);
+  auto selected = runner::filter_scenarios(std::move(loaded.scenarios), f.filters);
   if (selected.empty() && !f.filters.empty()) {
     fmt::print(stderr, "sisyphus run: no scenario matches --filter {}\n",
                fmt::join(f.filters, " --filter "));
     return kExitUsage;
   }
-  if (shard) selected = scenarios::shard_scenarios(std::move(selected), *shard);
+  if (shard) selected = runner::shard_scenarios(std::move(selected), *shard);
 
   // Ctrl-C kills the clients' process groups too (they do not get the terminal's signal).
-  const scenarios::SignalGuard signals;
+  const runner::SignalGuard signals;
   ProgressLine progress;
   progress.start(selected.size());
   const reports::RunResults results =
-      scenarios::run_scenarios(selected, options, label,
+      runner::run_scenarios(selected, options, label,
                                [&](const reports::ScenarioResult& r, std::size_t done,
                                    std::size_t total) { progress.update(r, done, total); });
   progress.clear();

@@ -23,8 +23,8 @@ struct ServeOptions {
 };
 
 // Without --scenario: 64 MiB of synthetic content at /file, no faults.
-scenario::Scenario default_scenario() {
-  scenario::Scenario s;
+model::Scenario default_scenario() {
+  model::Scenario s;
   s.name = "default";
   s.description = "64 MiB of synthetic content at /file, no faults";
   s.resource.path = "/file";
@@ -35,7 +35,7 @@ scenario::Scenario default_scenario() {
 
 int run_serve(const ServeOptions& opts) {
   const auto& flags = opts.listener;
-  scenario::Scenario scenario;
+  model::Scenario scenario;
   proxy::ServerOptions options;
   try {
     scenario = flags.scenario ? proxy::load_scenario_file(*flags.scenario) : default_scenario();

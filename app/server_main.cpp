@@ -52,7 +52,7 @@ void write_port_file(const fs::path& file, std::uint16_t port, std::uint16_t adm
 }
 
 int serve_until_signalled(const std::string& command, proxy::ServerOptions options,
-                          scenario::Scenario scenario, const ListenerFlags& flags,
+                          model::Scenario scenario, const ListenerFlags& flags,
                           const std::function<std::string(const proxy::Server&)>& banner) {
   // Signals are taken by sigwait() below; blocking them before the server's threads exist
   // keeps them from landing on an io thread.

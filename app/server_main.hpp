@@ -36,7 +36,7 @@ void write_port_file(const std::filesystem::path& file, std::uint16_t port,
 // Starts the server, writes the port file, prints the URL on stdout and `banner(server)` on
 // stderr, and serves until SIGINT or SIGTERM. Returns the exit code.
 int serve_until_signalled(const std::string& command, proxy::ServerOptions options,
-                          scenario::Scenario scenario, const ListenerFlags& flags,
+                          model::Scenario scenario, const ListenerFlags& flags,
                           const std::function<std::string(const proxy::Server&)>& banner);
 
 }  // namespace sisyphus::app

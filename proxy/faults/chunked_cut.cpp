@@ -1,6 +1,6 @@
 // chunked_cut: send the body with Transfer-Encoding: chunked and close the connection before
 // the terminating zero-length chunk: every byte arrives, but the message is incomplete.
-#include "fault_params.hpp"
+#include "faults/fault_params.hpp"
 #include "sisyphus/proxy/fault.hpp"
 
 namespace sisyphus::proxy::faults {
@@ -17,7 +17,7 @@ class ChunkedCut final : public Fault {
   }
 };
 
-std::unique_ptr<Fault> parse(const scenario::Params& params, const scenario::Scenario&) {
+std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
   expect_no_parameters(params, "chunked_cut");
   return std::make_unique<ChunkedCut>();
 }

@@ -32,7 +32,7 @@ class Corrupt final : public Fault {
   std::uint64_t bytes_;
 };
 
-std::unique_ptr<Fault> parse(const scenario::Params& params, const scenario::Scenario&) {
+std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
   params.require_map();
   params.allow_only({"at", "bytes"});
   if (!params.has("at")) {

@@ -1,7 +1,7 @@
 // drop: cut the body at an exact offset. close = FIN after the bytes before the offset;
 // reset = RST once the kernel send queue has drained (so those bytes are not discarded);
 // stall = hold the connection open and silent for `for`, then close.
-#include "fault_params.hpp"
+#include "faults/fault_params.hpp"
 #include "sisyphus/proxy/fault.hpp"
 
 namespace sisyphus::proxy::faults {
@@ -28,7 +28,7 @@ class Drop final : public Fault {
   Duration stall_for_;
 };
 
-std::unique_ptr<Fault> parse(const scenario::Params& params, const scenario::Scenario&) {
+std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
   params.require_map();
   params.allow_only({"at", "after", "how", "for"});
   PointSpec point = PointSpec::parse(params);

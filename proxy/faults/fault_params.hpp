@@ -9,7 +9,7 @@
 
 #include "sisyphus/core/units.hpp"
 #include "sisyphus/proxy/plan.hpp"
-#include "sisyphus/scenario/params.hpp"
+#include "sisyphus/model/params.hpp"
 
 namespace sisyphus::proxy::faults {
 
@@ -20,7 +20,7 @@ struct PointSpec {
   BodyPoint::Base base = BodyPoint::Base::resource;
   SizeSpec size;
 
-  static PointSpec parse(const scenario::Params& params) {
+  static PointSpec parse(const model::Params& params) {
     const bool at = params.has("at");
     const bool after = params.has("after");
     if (at && after) {
@@ -43,7 +43,7 @@ struct PointSpec {
 };
 
 // A kind that takes no parameters: `no_range: {}` or `no_range:` alone.
-inline void expect_no_parameters(const scenario::Params& params, std::string_view kind) {
+inline void expect_no_parameters(const model::Params& params, std::string_view kind) {
   if (params.is_null()) return;
   params.require_map();
   const std::string key = params.node().begin()->first.Scalar();

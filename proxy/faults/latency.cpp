@@ -27,7 +27,7 @@ class Latency final : public Fault {
   Duration jitter_;
 };
 
-std::unique_ptr<Fault> parse(const scenario::Params& params, const scenario::Scenario&) {
+std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
   params.require_map();
   params.allow_only({"first_byte", "per_chunk", "jitter"});
   if (!params.has("first_byte") && !params.has("per_chunk") && !params.has("jitter")) {

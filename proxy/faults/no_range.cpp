@@ -1,6 +1,6 @@
 // no_range: this response ignores Range and If-Range (200, whole body, no Accept-Ranges): the
 // per-attempt form of `server.ranges: false`.
-#include "fault_params.hpp"
+#include "faults/fault_params.hpp"
 #include "sisyphus/proxy/fault.hpp"
 
 namespace sisyphus::proxy::faults {
@@ -16,7 +16,7 @@ class NoRange final : public Fault {
   }
 };
 
-std::unique_ptr<Fault> parse(const scenario::Params& params, const scenario::Scenario&) {
+std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
   expect_no_parameters(params, "no_range");
   return std::make_unique<NoRange>();
 }

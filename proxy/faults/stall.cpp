@@ -1,6 +1,6 @@
 // stall: stop sending at an exact offset, keep the connection open and silent for `for`,
 // then close it (what a client's read-idle timeout must detect).
-#include "fault_params.hpp"
+#include "faults/fault_params.hpp"
 #include "sisyphus/proxy/fault.hpp"
 
 namespace sisyphus::proxy::faults {
@@ -25,7 +25,7 @@ class Stall final : public Fault {
   Duration stall_for_;
 };
 
-std::unique_ptr<Fault> parse(const scenario::Params& params, const scenario::Scenario&) {
+std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
   params.require_map();
   params.allow_only({"at", "after", "for"});
   PointSpec point = PointSpec::parse(params);

@@ -90,7 +90,7 @@ std::string check_imf_fixdate(std::string_view s) {
   return {};
 }
 
-std::unique_ptr<Fault> parse(const scenario::Params& params, const scenario::Scenario&) {
+std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
   params.require_map();
   params.allow_only({"code", "retry_after"});
   if (!params.has("code")) params.fail("expected 'code' (an HTTP status from 300 to 599)");

@@ -29,7 +29,7 @@ class Throttle final : public Fault {
   std::uint64_t rate_;
 };
 
-std::unique_ptr<Fault> parse(const scenario::Params& params, const scenario::Scenario&) {
+std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
   params.require_map();
   params.allow_only({"rate"});
   if (!params.has("rate")) params.fail("expected 'rate' (bytes per second, such as 1MiB/s)");

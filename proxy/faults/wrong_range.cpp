@@ -20,7 +20,7 @@ class WrongRange final : public Fault {
   std::int64_t shift_;
 };
 
-std::unique_ptr<Fault> parse(const scenario::Params& params, const scenario::Scenario&) {
+std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
   params.require_map();
   params.allow_only({"shift"});
   if (!params.has("shift")) params.fail("expected 'shift' (bytes, may be negative: 1KiB, -1KiB)");

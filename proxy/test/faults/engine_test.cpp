@@ -1,6 +1,6 @@
 // FaultEngine::decide() without a network: attempt numbering, `attempts:` entries, rule
 // narrowing, seeded probability, changes by attempt and by time, HEAD.
-#include "engine.hpp"
+#include "engine/engine.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -267,10 +267,10 @@ TEST(FaultEngine, RelayedResponsesSkipKindsThatCannotBeRelayed) {
 }
 
 TEST(FaultEngine, ContentSeedFormula) {
-  scenario::Resource r;
+  model::Resource r;
   r.seed = 100;
-  EXPECT_EQ(content_seed_for(r, 0), 100u);
-  EXPECT_EQ(content_seed_for(r, 3), 103u);
+  EXPECT_EQ(r.content_seed(0), 100u);
+  EXPECT_EQ(r.content_seed(3), 103u);
 }
 
 }  // namespace

@@ -6,19 +6,19 @@
 #include <string_view>
 
 #include "sisyphus/proxy/fault.hpp"
-#include "sisyphus/scenario/loader.hpp"
+#include "sisyphus/model/loader.hpp"
 
 namespace sisyphus::proxy::test {
 
-inline scenario::Scenario load(std::string_view yaml) {
-  return scenario::load_string(yaml, "t.yaml", FaultRegistry::instance());
+inline model::Scenario load(std::string_view yaml) {
+  return model::load_string(yaml, "t.yaml", FaultRegistry::instance());
 }
 
 // The error a scenario fails to load with ("t.yaml:LINE:COLUMN: message"), or "" if it loads.
 inline std::string load_error(std::string_view yaml) {
   try {
     load(yaml);
-  } catch (const scenario::ScenarioError& e) {
+  } catch (const model::ScenarioError& e) {
     return e.what();
   }
   return "";

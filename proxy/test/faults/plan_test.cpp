@@ -1,7 +1,7 @@
 // Each fault kind parsed from YAML and applied to an empty plan: what it asks the server to do.
 #include <gtest/gtest.h>
 
-#include "engine.hpp"
+#include "engine/engine.hpp"
 #include "fault_test_util.hpp"
 
 namespace sisyphus::proxy::test {
@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 
 ResponsePlan plan_for(std::string_view entry, std::uint64_t size = 1000, double scale = 1.0,
                       std::uint64_t rng_seed = 7) {
-  const scenario::Scenario s = load(with_attempt(entry));
+  const model::Scenario s = load(with_attempt(entry));
   ResponsePlan plan;
   Rng rng(rng_seed);
   const RequestContext ctx{"GET", "/file", 1, size, false, TimeScale(scale)};
@@ -109,7 +109,7 @@ TEST(FaultPlan, StatusWithoutRetryAfterAddsNoHeader) {
 }
 
 TEST(FaultPlan, TheLastStatusWinsWithItsOwnRetryAfter) {
-  const scenario::Scenario s = load(
+  const model::Scenario s = load(
       "name: t\nresource: {size: 10}\nattempts:\n  - status: {code: 503, retry_after: 5s}\n"
       "faults:\n  - status: {code: 429, retry_after: 2}\n  - status: {code: 500}\n");
   FaultEngine engine(s, TimeScale(1.0));

@@ -43,19 +43,19 @@ TEST(FaultRegistry, OnlyWrongRangeAndNoRangeCannotBeRelayed) {
 }
 
 TEST(FaultRegistry, BuildGivesAFaultOfThatKind) {
-  const scenario::Scenario s = load(with_attempt("{drop: {at: 1}, chunked_cut: {}}"));
+  const model::Scenario s = load(with_attempt("{drop: {at: 1}, chunked_cut: {}}"));
   EXPECT_EQ(FaultRegistry::instance().build(s.attempts[0].faults[0], s)->kind(), "drop");
   EXPECT_EQ(FaultRegistry::instance().build(s.attempts[0].faults[1], s)->kind(), "chunked_cut");
 }
 
 TEST(FaultRegistry, BuildRefusesAnUnknownKindWithItsLocation) {
-  const scenario::Scenario s = load(with_attempt("drop: {at: 1}"));
-  scenario::FaultSpec spec = s.attempts[0].faults[0];
+  const model::Scenario s = load(with_attempt("drop: {at: 1}"));
+  model::FaultSpec spec = s.attempts[0].faults[0];
   spec.kind = "dorp";
   try {
     FaultRegistry::instance().build(spec, s);
     FAIL() << "built an unknown kind";
-  } catch (const scenario::ScenarioError& e) {
+  } catch (const model::ScenarioError& e) {
     EXPECT_EQ(std::string(e.what()),
               "t.yaml:6:11: unknown fault kind 'dorp', did you mean 'drop'?");
   }
@@ -71,7 +71,7 @@ TEST(FaultRegistry, CheckRelayableNamesTheFaultAndWhy) {
         load("name: t\nresource: {size: 10}\nfaults:\n  - latency: {first_byte: 1ms}\n"
              "  - wrong_range: {shift: 1}\n"));
     FAIL() << "wrong_range accepted for a relay";
-  } catch (const scenario::ScenarioError& e) {
+  } catch (const model::ScenarioError& e) {
     EXPECT_EQ(std::string(e.what()),
               "t.yaml:5:18: fault 'wrong_range' cannot apply to a relayed response: the body "
               "would have to come from another range than the one forwarded upstream, and the "
@@ -82,7 +82,7 @@ TEST(FaultRegistry, CheckRelayableNamesTheFaultAndWhy) {
     registry.check_relayable(
         load("name: t\nresource: {size: 10}\nattempts:\n  - {}\n  - no_range: {}\n"));
     FAIL() << "no_range accepted for a relay";
-  } catch (const scenario::ScenarioError& e) {
+  } catch (const model::ScenarioError& e) {
     EXPECT_EQ(e.where().line, 5);
     EXPECT_NE(e.message().find("use `server.ranges: false`"), std::string::npos) << e.what();
   }

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "relay_fixture.hpp"
-#include "sisyphus/scenario/params.hpp"
+#include "sisyphus/model/params.hpp"
 
 namespace sisyphus::test {
 namespace {
@@ -229,7 +229,7 @@ TEST_F(RelayTest, ScenarioKeysAndFaultsThatCannotApplyToARelayAreRejectedWithThe
     proxy::load_relay_scenario_string("name: x\nresource:\n  path: /a\n  size: 1MiB\n",
                                       "relay.yaml");
     FAIL() << "resource.size accepted";
-  } catch (const scenario::ScenarioError& e) {
+  } catch (const model::ScenarioError& e) {
     EXPECT_STREQ(e.what(),
                  "relay.yaml:4:9: resource.size does not apply to `sisyphus proxy`: the proxy "
                  "relays the upstream's bytes and validators; only resource.path (a glob of the "
@@ -239,7 +239,7 @@ TEST_F(RelayTest, ScenarioKeysAndFaultsThatCannotApplyToARelayAreRejectedWithThe
     proxy::load_relay_scenario_string(
         "name: x\nattempts:\n  - {}\n  - wrong_range: {shift: 1KiB}\n", "relay.yaml");
     FAIL() << "wrong_range accepted";
-  } catch (const scenario::ScenarioError& e) {
+  } catch (const model::ScenarioError& e) {
     EXPECT_EQ(e.where().line, 4);
     EXPECT_EQ(e.where().column, 18);
     EXPECT_TRUE(
@@ -248,13 +248,13 @@ TEST_F(RelayTest, ScenarioKeysAndFaultsThatCannotApplyToARelayAreRejectedWithThe
         << e.what();
   }
   EXPECT_THROW(proxy::load_relay_scenario_string("name: x\nfaults:\n  - no_range: {}\n", "r.yaml"),
-               scenario::ScenarioError);
+               model::ScenarioError);
   // The same scenario serves fine as an origin; built in code, the proxy refuses it too.
-  scenario::Scenario origin = proxy::load_scenario_string(
+  model::Scenario origin = proxy::load_scenario_string(
       "name: x\nresource: {size: 1KiB}\nfaults:\n  - no_range: {}\n", "o.yaml");
   proxy::ServerOptions options;
   options.upstream = nginx_->url();
-  EXPECT_THROW(proxy::Server(options, origin), scenario::ScenarioError);
+  EXPECT_THROW(proxy::Server(options, origin), model::ScenarioError);
 }
 
 TEST_F(RelayTest, AdminApiStatsAndMetricsDescribeTheRelay) {

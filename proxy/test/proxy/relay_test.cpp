@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "http_date.hpp"
+#include "wire/http_date.hpp"
 #include "relay_fixture.hpp"
 
 namespace sisyphus::test {

@@ -46,7 +46,7 @@ TEST_F(AdminApi, GetScenarioReturnsTheScenarioAsJson) {
   EXPECT_EQ(v.at("name").as_string(), "admin");
   EXPECT_EQ(v.at("seed").to_number<std::uint64_t>(), 9u);
   // The JSON loads back into the same scenario.
-  scenario::Scenario again = proxy::load_scenario_string(r.body, "again.json");
+  model::Scenario again = proxy::load_scenario_string(r.body, "again.json");
   EXPECT_EQ(again.name, "admin");
   EXPECT_EQ(again.resource.size, 1000u);
   ASSERT_EQ(again.attempts.size(), 1u);

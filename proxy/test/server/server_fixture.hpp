@@ -16,7 +16,7 @@
 
 namespace sisyphus::test {
 
-inline scenario::Scenario scenario_from(const std::string& yaml) {
+inline model::Scenario scenario_from(const std::string& yaml) {
   return proxy::load_scenario_string(yaml, "test.yaml");
 }
 

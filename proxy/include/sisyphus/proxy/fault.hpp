@@ -11,7 +11,7 @@
 #include "sisyphus/core/rng.hpp"
 #include "sisyphus/core/time_scale.hpp"
 #include "sisyphus/proxy/plan.hpp"
-#include "sisyphus/scenario/loader.hpp"
+#include "sisyphus/model/loader.hpp"
 
 namespace sisyphus::proxy {
 
@@ -39,31 +39,31 @@ struct FaultKind {
   bool relayable = true;     // can apply to a relayed upstream response (sisyphus proxy)
   // Validates the parameters (Params::allow_only + typed reads; errors via Params::fail,
   // which carry file:line:column) and builds the fault.
-  std::unique_ptr<Fault> (*parse)(const scenario::Params& params,
-                                  const scenario::Scenario& scenario) = nullptr;
+  std::unique_ptr<Fault> (*parse)(const model::Params& params,
+                                  const model::Scenario& scenario) = nullptr;
   // Added by the fault engine: why a kind with relayable = false cannot be relayed (shown by
   // check_relayable() and `sisyphus list faults`).
   std::string_view not_relayable_because;
 };
 
 // Every fault kind of proxy/faults/, registered by file (the build generates the list).
-class FaultRegistry final : public scenario::FaultCatalog {
+class FaultRegistry final : public model::FaultCatalog {
  public:
   static const FaultRegistry& instance();
 
   const FaultKind* find(std::string_view name) const;
   const std::vector<const FaultKind*>& all() const { return kinds_; }  // sorted by name
-  std::unique_ptr<Fault> build(const scenario::FaultSpec& spec,
-                               const scenario::Scenario& scenario) const;
+  std::unique_ptr<Fault> build(const model::FaultSpec& spec,
+                               const model::Scenario& scenario) const;
 
-  // scenario::FaultCatalog
+  // model::FaultCatalog
   std::vector<std::string> kinds() const override;
   bool knows(std::string_view kind) const override;
-  void validate(const scenario::FaultSpec& spec, const scenario::Scenario& scenario) const override;
+  void validate(const model::FaultSpec& spec, const model::Scenario& scenario) const override;
 
-  // Added by the fault engine, for `sisyphus proxy`: throws scenario::ScenarioError
+  // Added by the fault engine, for `sisyphus proxy`: throws model::ScenarioError
   // (file:line:column of the fault) for the first fault whose kind is not relayable.
-  void check_relayable(const scenario::Scenario& scenario) const;
+  void check_relayable(const model::Scenario& scenario) const;
 
  private:
   FaultRegistry();

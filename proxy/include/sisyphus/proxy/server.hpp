@@ -11,7 +11,7 @@
 
 #include "sisyphus/core/time_scale.hpp"
 #include "sisyphus/proxy/log.hpp"
-#include "sisyphus/scenario/scenario.hpp"
+#include "sisyphus/model/scenario.hpp"
 
 namespace sisyphus::proxy {
 
@@ -45,7 +45,7 @@ struct Stats {
 
 class Server {
  public:
-  Server(ServerOptions options, scenario::Scenario scenario);
+  Server(ServerOptions options, model::Scenario scenario);
   ~Server();  // stop()s
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -58,8 +58,8 @@ class Server {
   std::string base_url() const;      // "http://127.0.0.1:PORT"
   std::string url() const;           // base_url() + resource path
 
-  scenario::Scenario scenario() const;
-  void set_scenario(scenario::Scenario scenario);  // also resets counters and the log
+  model::Scenario scenario() const;
+  void set_scenario(model::Scenario scenario);  // also resets counters and the log
   void reset();                                    // attempt counters, the log, the clock
 
   std::vector<LogRecord> log() const;
@@ -71,13 +71,13 @@ class Server {
 };
 
 // Loads a scenario file and validates every fault against the registry in proxy/faults/.
-scenario::Scenario load_scenario_file(const std::filesystem::path& file);
-scenario::Scenario load_scenario_string(std::string_view text, std::string_view name);
+model::Scenario load_scenario_file(const std::filesystem::path& file);
+model::Scenario load_scenario_string(std::string_view text, std::string_view name);
 
-// The same for `sisyphus proxy` (scenario::LoadMode::relay): `resource` may give only `path`,
+// The same for `sisyphus proxy` (model::LoadMode::relay): `resource` may give only `path`,
 // a glob of the request paths to break, and a fault kind that cannot apply to a relayed
 // response is an error naming its file:line:column and why.
-scenario::Scenario load_relay_scenario_file(const std::filesystem::path& file);
-scenario::Scenario load_relay_scenario_string(std::string_view text, std::string_view name);
+model::Scenario load_relay_scenario_file(const std::filesystem::path& file);
+model::Scenario load_relay_scenario_string(std::string_view text, std::string_view name);
 
 }  // namespace sisyphus::proxy

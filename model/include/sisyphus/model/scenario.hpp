@@ -1,0 +1,117 @@
+#pragma once
+// The scenario model: one YAML file (or the same schema in JSON via the admin API) as
+// plain data. The schema is DESIGN.md's "Scenario file"; docs/scenarios.md documents it.
+//
+// This library depends on core only. Fault kinds are not known here: a fault is kept as
+// its kind name plus its parameter mapping (FaultSpec); the proxy library's fault registry
+// validates and builds it (see FaultCatalog in loader.hpp).
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sisyphus/core/units.hpp"
+#include "sisyphus/model/params.hpp"
+
+namespace sisyphus::model {
+
+enum class EtagKind { strong, weak, none };
+
+struct Resource {
+  std::string path = "/file";
+  std::uint64_t size = 0;           // synthetic size; for file: the file's size at load
+  std::uint64_t seed = 1;           // content seed (synthetic)
+  std::optional<std::string> file;  // serve this file's bytes instead (path as written)
+  std::string resolved_file;        // `file` resolved against the scenario's directory
+  EtagKind etag = EtagKind::strong;
+  bool last_modified = true;
+  bool digest = false;  // Repr-Digest: sha-256=:…:
+  // Loaded for `sisyphus proxy` (LoadMode::relay): the bytes are the upstream's, `path` is a
+  // glob of the request paths the faults apply to, and the fields above it do not apply.
+  bool relayed = false;
+  bool is_file() const { return file.has_value(); }
+  // The content seed of generation g is `seed + g`: generation 0 is the original, each change
+  // applied adds one (docs/faults.md, "resource change"). The server serves it and the runner
+  // verifies against it, so this is the one place the rule is written.
+  std::uint64_t content_seed(std::uint64_t generation) const { return seed + generation; }
+};
+
+struct ServerOptions {
+  bool ranges = true;    // false: ignore Range, 200 + whole body, no Accept-Ranges
+  bool chunked = false;  // true: Transfer-Encoding: chunked, no Content-Length
+};
+
+// One fault as written: `drop: {at: 95%, how: close}` -> kind "drop", params {at, how}.
+struct FaultSpec {
+  std::string kind;
+  Params params;  // the mapping (or scalar) under the kind's key, with file positions
+};
+
+// `attempts:` entry k applies to the k-th request for the resource. `{}` is clean; an entry
+// may hold several faults (`{latency: {...}, drop: {...}}`).
+struct AttemptEntry {
+  std::vector<FaultSpec> faults;
+  SourceLocation where;
+};
+
+// `faults:` rule: applies to every request, narrowed by `attempts:` (list of attempt
+// numbers, 1-based) and `probability:` (seeded by the scenario seed).
+struct FaultRule {
+  FaultSpec fault;
+  std::vector<std::uint32_t> attempts;  // empty: every attempt
+  double probability = 1.0;
+  SourceLocation where;
+};
+
+// `changes:` the resource gets a new content seed and new validators.
+struct Change {
+  std::optional<std::uint32_t> before_attempt;  // applies from that attempt on
+  std::optional<Duration> at_time;              // or from that time since the scenario started
+  SourceLocation where;
+};
+
+struct Backoff {
+  std::string strategy =
+      "full-jitter";  // none|constant|exponential|full-jitter|equal-jitter|decorrelated-jitter
+  Duration base = std::chrono::milliseconds(100);
+  Duration cap = std::chrono::seconds(2);
+};
+
+struct ClientOptions {
+  std::string kind =
+      "reference";      // reference | reference-cli | naive | curl | wget | aria2c | command
+  std::string command;  // for kind == command: the template
+  std::uint32_t max_attempts = 10;
+  Backoff backoff;
+  std::string resume = "if-range";  // if-range | range | restart
+  std::optional<SizeSpec> prefill;  // output already holds this much of the original content
+  bool prefill_changed = false;     // `prefill: {size: 50%, changed: true}`: server already changed
+  bool sha256 = false;  // give the client the expected SHA-256 (`--sha256`) when it takes one
+  std::optional<Duration> read_timeout;
+  std::optional<Duration> connect_timeout;
+};
+
+struct Expectations {
+  std::optional<std::string> verdict;  // ok | failed-clean | failed-dirty | corrupt
+  std::optional<std::uint32_t> max_attempts;
+  std::optional<std::uint32_t> min_attempts;
+  std::optional<SizeSpec> max_wasted_bytes;
+  std::optional<Duration> max_duration;
+};
+
+struct Scenario {
+  std::string name;  // [a-z0-9-]+
+  std::string description;
+  std::uint64_t seed = 0;
+  Resource resource;
+  ServerOptions server;
+  std::vector<AttemptEntry> attempts;
+  std::vector<Change> changes;
+  std::vector<FaultRule> faults;
+  ClientOptions client;
+  Expectations expect;
+  std::string source_file;  // where it was loaded from ("<admin>" for the API)
+};
+
+}  // namespace sisyphus::model

@@ -1,0 +1,288 @@
+// Scenario -> YAML tree / JSON text, every default explicit, loadable again.
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "sisyphus/model/loader.hpp"
+
+namespace sisyphus::model {
+namespace {
+
+// Tag "!" marks a scalar as a string for the JSON writer ("42" stays "42"); the YAML
+// emitter does not print it.
+YAML::Node text(const std::string& v) {
+  YAML::Node n(v);
+  n.SetTag("!");
+  return n;
+}
+
+YAML::Node null_node() {
+  return YAML::Node(YAML::NodeType::Null);
+}
+
+template <typename T>
+YAML::Node optional_node(const std::optional<T>& v, std::string (*format)(const T&)) {
+  return v ? YAML::Node(format(*v)) : null_node();
+}
+
+std::string duration_text(const Duration& d) {
+  return format_duration(d);
+}
+std::string size_text(const SizeSpec& s) {
+  return s.to_string();
+}
+
+std::string etag_name(EtagKind k) {
+  switch (k) {
+    case EtagKind::strong:
+      return "strong";
+    case EtagKind::weak:
+      return "weak";
+    case EtagKind::none:
+      return "none";
+  }
+  return "strong";
+}
+
+// Fault parameters are read as text whatever their YAML type, so whether a scalar was
+// quoted carries no meaning; dropping the quoting tag makes the JSON of `code: "503"` and
+// `code: 503` the same (and survives a trip through YAML text, which loses quoting).
+void forget_quoting(YAML::Node node) {
+  if (node.IsScalar()) {
+    node.SetTag("?");
+  } else if (node.IsSequence()) {
+    for (auto item : node) forget_quoting(item);
+  } else if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) forget_quoting(it->second);
+  }
+}
+
+// A copy, so that callers editing the emitted tree cannot reach into the scenario.
+YAML::Node params_node(const Params& p) {
+  if (!p.node().IsDefined() || p.node().IsNull()) return null_node();
+  YAML::Node copy = YAML::Clone(p.node());
+  forget_quoting(copy);
+  return copy;
+}
+
+YAML::Node rule_node(const FaultRule& rule) {
+  bool narrowed = !rule.attempts.empty() || rule.probability != 1.0;
+  YAML::Node params = params_node(rule.fault.params);
+  if (narrowed) {
+    if (params.IsNull()) params = YAML::Node(YAML::NodeType::Map);
+    if (!params.IsMap()) {
+      throw std::invalid_argument(
+          fmt::format("fault rule '{}' has a scalar parameter and attempts/probability: it cannot "
+                      "be written as YAML",
+                      rule.fault.kind));
+    }
+    if (!rule.attempts.empty()) {
+      YAML::Node list(YAML::NodeType::Sequence);
+      for (auto a : rule.attempts) list.push_back(a);
+      list.SetStyle(YAML::EmitterStyle::Flow);
+      params["attempts"] = list;
+    }
+    if (rule.probability != 1.0) params["probability"] = fmt::format("{}", rule.probability);
+  }
+  YAML::Node m(YAML::NodeType::Map);
+  m[rule.fault.kind] = params;
+  return m;
+}
+
+void write_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+// RFC 8259 number grammar.
+bool is_json_number(std::string_view s) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+void write_json(std::string& out, const YAML::Node& node, int indent) {
+  std::string pad(static_cast<std::size_t>(indent) + 2, ' ');
+  std::string close_pad(static_cast<std::size_t>(indent), ' ');
+  if (!node.IsDefined() || node.IsNull()) {
+    out += "null";
+  } else if (node.IsScalar()) {
+    const std::string& s = node.Scalar();
+    // Plain YAML scalars that read as JSON literals stay bare; quoted ones stay strings.
+    if (node.Tag() != "!" && (s == "true" || s == "false" || is_json_number(s))) {
+      out += s;
+    } else {
+      write_string(out, s);
+    }
+  } else if (node.IsSequence()) {
+    if (node.size() == 0) {
+      out += "[]";
+      return;
+    }
+    out += "[\n";
+    bool first = true;
+    for (const auto& item : node) {
+      if (!first) out += ",\n";
+      first = false;
+      out += pad;
+      write_json(out, item, indent + 2);
+    }
+    out += "\n" + close_pad + "]";
+  } else if (node.IsMap()) {
+    if (node.size() == 0) {
+      out += "{}";
+      return;
+    }
+    out += "{\n";
+    bool first = true;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!first) out += ",\n";
+      first = false;
+      out += pad;
+      write_string(out, it->first.IsScalar() ? it->first.Scalar() : YAML::Dump(it->first));
+      out += ": ";
+      write_json(out, it->second, indent + 2);
+    }
+    out += "\n" + close_pad + "}";
+  }
+}
+
+}  // namespace
+
+YAML::Node to_yaml(const Scenario& s) {
+  YAML::Node root(YAML::NodeType::Map);
+  root["name"] = text(s.name);
+  root["description"] = text(s.description);
+  root["seed"] = s.seed;
+
+  const Resource& r = s.resource;
+  YAML::Node resource(YAML::NodeType::Map);
+  resource["path"] = text(r.path);
+  if (!r.relayed) {  // a relayed resource is the upstream's: only its path glob applies
+    resource["size"] = r.file ? null_node() : YAML::Node(format_size(r.size));
+    resource["seed"] = r.seed;
+    resource["file"] = r.file ? text(*r.file) : null_node();
+    resource["etag"] = etag_name(r.etag);
+    resource["last_modified"] = r.last_modified;
+    resource["digest"] = r.digest;
+  }
+  root["resource"] = resource;
+
+  YAML::Node server(YAML::NodeType::Map);
+  server["ranges"] = s.server.ranges;
+  server["chunked"] = s.server.chunked;
+  root["server"] = server;
+
+  YAML::Node attempts(YAML::NodeType::Sequence);
+  for (const auto& entry : s.attempts) {
+    YAML::Node m(YAML::NodeType::Map);
+    for (const auto& f : entry.faults) m[f.kind] = params_node(f.params);
+    if (entry.faults.empty()) m.SetStyle(YAML::EmitterStyle::Flow);
+    attempts.push_back(m);
+  }
+  root["attempts"] = attempts;
+
+  YAML::Node changes(YAML::NodeType::Sequence);
+  for (const auto& c : s.changes) {
+    YAML::Node m(YAML::NodeType::Map);
+    if (c.before_attempt) m["before_attempt"] = *c.before_attempt;
+    if (c.at_time) m["at_time"] = format_duration(*c.at_time);
+    changes.push_back(m);
+  }
+  root["changes"] = changes;
+
+  YAML::Node faults(YAML::NodeType::Sequence);
+  for (const auto& rule : s.faults) faults.push_back(rule_node(rule));
+  root["faults"] = faults;
+
+  const ClientOptions& c = s.client;
+  YAML::Node client(YAML::NodeType::Map);
+  client["kind"] = c.kind;
+  client["command"] = c.kind == "command" ? text(c.command) : null_node();
+  client["max_attempts"] = c.max_attempts;
+  YAML::Node backoff(YAML::NodeType::Map);
+  backoff["strategy"] = c.backoff.strategy;
+  backoff["base"] = format_duration(c.backoff.base);
+  backoff["cap"] = format_duration(c.backoff.cap);
+  client["backoff"] = backoff;
+  client["resume"] = c.resume;
+  if (c.prefill && c.prefill_changed) {
+    YAML::Node prefill(YAML::NodeType::Map);
+    prefill["size"] = c.prefill->to_string();
+    prefill["changed"] = true;
+    client["prefill"] = prefill;
+  } else {
+    client["prefill"] = optional_node(c.prefill, size_text);
+  }
+  client["sha256"] = c.sha256;
+  client["read_timeout"] = optional_node(c.read_timeout, duration_text);
+  client["connect_timeout"] = optional_node(c.connect_timeout, duration_text);
+  root["client"] = client;
+
+  const Expectations& e = s.expect;
+  YAML::Node expect(YAML::NodeType::Map);
+  expect["verdict"] = e.verdict ? YAML::Node(*e.verdict) : null_node();
+  expect["max_attempts"] = e.max_attempts ? YAML::Node(*e.max_attempts) : null_node();
+  expect["min_attempts"] = e.min_attempts ? YAML::Node(*e.min_attempts) : null_node();
+  expect["max_wasted_bytes"] = optional_node(e.max_wasted_bytes, size_text);
+  expect["max_duration"] = optional_node(e.max_duration, duration_text);
+  root["expect"] = expect;
+  return root;
+}
+
+std::string to_json(const Scenario& scenario) {
+  std::string out;
+  write_json(out, to_yaml(scenario), 0);
+  out += '\n';
+  return out;
+}
+
+bool equivalent(const Scenario& a, const Scenario& b) {
+  return to_json(a) == to_json(b);
+}
+
+}  // namespace sisyphus::model

@@ -1,0 +1,564 @@
+#include "sisyphus/model/loader.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "yaml_text.hpp"
+
+namespace sisyphus::model {
+namespace {
+
+namespace fs = std::filesystem;
+using detail::describe;
+using detail::join;
+using detail::location_of;
+
+constexpr std::uint64_t kMaxU32 = std::numeric_limits<std::uint32_t>::max();
+
+// Fault parameters are small; aliases can make a few lines stand for billions of nodes
+// ("billion laughs"), which every later walk (to_json, validators) would pay for.
+constexpr std::size_t kMaxParamNodes = 10'000;
+
+bool within_node_budget(const YAML::Node& node, std::size_t& budget) {
+  if (budget == 0) return false;
+  --budget;
+  if (node.IsSequence()) {
+    for (const auto& item : node) {
+      if (!within_node_budget(item, budget)) return false;
+    }
+  } else if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!within_node_budget(it->first, budget) || !within_node_budget(it->second, budget))
+        return false;
+    }
+  }
+  return true;
+}
+
+const std::vector<std::string> kPlaceholders{"url", "output", "max_attempts", "workdir"};
+const std::vector<std::string> kStrategies{"none",        "constant",     "exponential",
+                                           "full-jitter", "equal-jitter", "decorrelated-jitter"};
+
+// Reads one scenario document. Faults are validated last, against the whole scenario, so
+// that a fault can check its offsets against the resource size.
+class Reader {
+ public:
+  Reader(const FaultCatalog& catalog, std::string file, LoadMode mode = LoadMode::serve)
+      : catalog_(catalog), file_(std::move(file)), mode_(mode) {
+    base_dir_ = fs::path(file_).parent_path();
+  }
+
+  Scenario read(const YAML::Node& doc) {
+    Params root(doc, file_, "scenario");
+    root.allow_only({"name", "description", "seed", "resource", "server", "attempts", "changes",
+                     "faults", "client", "expect"});
+    s_.source_file = file_;
+    // Sections are named by their key alone in errors ("in resource", "in client.backoff").
+    Params sections(doc, file_);
+    read_name(root);
+    s_.description = root.optional_string("description").value_or("");
+    s_.seed = root.optional_unsigned("seed").value_or(0);
+    read_resource(sections.child("resource"));
+    read_server(sections.child("server"));
+    read_attempts(sections.child("attempts"));
+    read_changes(sections.child("changes"));
+    read_faults(sections.child("faults"));
+    read_client(sections.child("client"));
+    read_expect(sections.child("expect"));
+    for (const auto& entry : s_.attempts) {
+      for (const auto& spec : entry.faults) catalog_.validate(spec, s_);
+    }
+    for (const auto& rule : s_.faults) catalog_.validate(rule.fault, s_);
+    return std::move(s_);
+  }
+
+ private:
+  void read_name(const Params& root) {
+    s_.name = root.string("name");
+    bool ok = !s_.name.empty() && std::all_of(s_.name.begin(), s_.name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+    if (!ok) {
+      root.fail("name",
+                fmt::format("invalid name '{}': expected lowercase letters, digits and '-' only",
+                            s_.name));
+    }
+  }
+
+  void read_resource(const Params& r) {
+    r.allow_only({"path", "size", "seed", "file", "etag", "last_modified", "digest"});
+    if (mode_ == LoadMode::relay) return read_relayed_resource(r);
+    Resource& res = s_.resource;
+    if (auto path = r.optional_string("path")) {
+      bool ok = !path->empty() && path->front() == '/' &&
+                std::none_of(path->begin(), path->end(), [](char c) {
+                  return c == '?' || c == '#' || c == ' ' || static_cast<unsigned char>(c) < 0x20 ||
+                         c == 0x7f;
+                });
+      if (!ok) {
+        r.fail(
+            "path",
+            fmt::format("invalid path '{}': expected a URL path starting with '/', without spaces, "
+                        "'?' or '#'",
+                        *path));
+      }
+      res.path = *path;
+    }
+    if (r.has("file") && r.has("size")) {
+      r.fail("file",
+             "'file' and 'size' are mutually exclusive: a file resource has the file's size");
+    }
+    if (r.has("file")) {
+      read_file_resource(r);
+    } else if (auto size = r.optional_size("size")) {
+      if (size->is_percent()) {
+        r.fail("size",
+               fmt::format("invalid resource size '{}': expected an absolute size such as 64MiB, "
+                           "not a percentage",
+                           size->to_string()));
+      }
+      res.size = size->byte_count();
+    } else {
+      r.require_map();
+      r.fail(
+          fmt::format("missing required key 'size' in resource (or 'file' to serve a real file)"));
+    }
+    res.seed = r.optional_unsigned("seed").value_or(1);
+    if (r.has("etag")) {
+      std::string etag = r.choice("etag", {"strong", "weak", "none"});
+      res.etag = etag == "strong" ? EtagKind::strong
+                 : etag == "weak" ? EtagKind::weak
+                                  : EtagKind::none;
+    }
+    res.last_modified = r.boolean("last_modified", true);
+    res.digest = r.boolean("digest", false);
+  }
+
+  // `sisyphus proxy`: the upstream decides the bytes, their size and their validators.
+  void read_relayed_resource(const Params& r) {
+    for (const char* key : {"size", "seed", "file", "etag", "last_modified", "digest"}) {
+      if (r.has(key)) {
+        r.fail(key, fmt::format("resource.{} does not apply to `sisyphus proxy`: the proxy relays "
+                                "the upstream's bytes and validators; only resource.path (a glob "
+                                "of the request paths to break) may be given",
+                                key));
+      }
+    }
+    Resource& res = s_.resource;
+    res = Resource{};
+    res.relayed = true;
+    res.path = r.optional_string("path").value_or("/*");
+    const bool ok =
+        res.path.starts_with('/') && std::none_of(res.path.begin(), res.path.end(), [](char c) {
+          return c == '#' || c == ' ' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+        });
+    if (!ok) {
+      r.fail("path", fmt::format("invalid path glob '{}': expected a URL path starting with '/' "
+                                 "(`*` matches any characters), without spaces or '#'",
+                                 res.path));
+    }
+  }
+
+  void read_file_resource(const Params& r) {
+    std::string written = r.string("file");
+    if (written.empty()) r.fail("file", "expected a file path, got ''");
+    fs::path p(written);
+    if (p.is_relative()) p = base_dir_ / p;
+    std::error_code ec;
+    fs::file_status st = fs::status(p, ec);
+    if (!fs::exists(st))
+      r.fail("file", fmt::format("file not found: '{}' (looked for {})", written, p.string()));
+    if (!fs::is_regular_file(st)) r.fail("file", fmt::format("not a regular file: '{}'", written));
+    std::uintmax_t size = fs::file_size(p, ec);
+    if (ec) r.fail("file", fmt::format("cannot read '{}': {}", written, ec.message()));
+    s_.resource.file = written;
+    s_.resource.resolved_file = p.lexically_normal().string();
+    s_.resource.size = size;
+  }
+
+  void read_server(const Params& p) {
+    p.allow_only({"ranges", "chunked"});
+    s_.server.ranges = p.boolean("ranges", true);
+    s_.server.chunked = p.boolean("chunked", false);
+  }
+
+  // The items of a sequence section; absent or null is an empty sequence.
+  std::vector<YAML::Node> items(const Params& p, std::string_view what) const {
+    std::vector<YAML::Node> out;
+    if (!p.node().IsDefined() || p.node().IsNull()) return out;
+    if (!p.node().IsSequence())
+      p.fail(fmt::format("expected a sequence of {}, got {}", what, describe(p.node())));
+    for (const auto& item : p.node()) out.push_back(item);
+    return out;
+  }
+
+  FaultSpec fault_spec(const Params& owner, const std::string& kind) const {
+    Params params = owner.child(kind);
+    std::size_t budget = kMaxParamNodes;
+    if (!within_node_budget(params.node(), budget)) {
+      params.fail(fmt::format(
+          "parameters of '{}' are too large: more than {} YAML nodes (aliases expanded)", kind,
+          kMaxParamNodes));
+    }
+    return FaultSpec{kind, params};
+  }
+
+  void check_kind(const YAML::Node& key) const {
+    SourceLocation at = location_of(key, file_);
+    if (!key.IsScalar())
+      throw ScenarioError(at, fmt::format("expected a fault kind, got {}", describe(key)));
+    const std::string& kind = key.Scalar();
+    if (catalog_.knows(kind)) return;
+    std::vector<std::string> kinds = catalog_.kinds();
+    std::string close = closest_match(kind, kinds);
+    if (!close.empty())
+      throw ScenarioError(at,
+                          fmt::format("unknown fault kind '{}', did you mean '{}'?", kind, close));
+    throw ScenarioError(
+        at, fmt::format("unknown fault kind '{}', expected one of {}", kind, join(kinds)));
+  }
+
+  void read_attempts(const Params& section) {
+    for (const YAML::Node& node :
+         items(section, "attempts (one mapping of faults per attempt, {} for clean)")) {
+      Params item(node, file_);
+      AttemptEntry entry;
+      entry.where = item.location();
+      if (!item.is_null()) {
+        if (!item.is_map()) {
+          item.fail(
+              fmt::format("expected a mapping of fault kinds ({{}} for a clean attempt), got {}",
+                          describe(node)));
+        }
+        for (auto it = node.begin(); it != node.end(); ++it) {
+          check_kind(it->first);
+          const std::string& kind = it->first.Scalar();
+          bool duplicate = std::any_of(entry.faults.begin(), entry.faults.end(),
+                                       [&](const FaultSpec& f) { return f.kind == kind; });
+          if (duplicate) {
+            throw ScenarioError(location_of(it->first, file_),
+                                fmt::format("duplicate fault kind '{}' in this attempt", kind));
+          }
+          entry.faults.push_back(fault_spec(item, kind));
+        }
+      }
+      s_.attempts.push_back(std::move(entry));
+    }
+  }
+
+  // "3" -> 3, for the attempt numbers of a fault rule.
+  std::uint32_t attempt_number(const YAML::Node& node) const {
+    Params p(node, file_);
+    std::string text = p.scalar("an attempt number (1-based)");
+    std::uint64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc{} || end != text.data() + text.size() || n < 1 || n > kMaxU32) {
+      p.fail(fmt::format("expected an attempt number from 1 to {}, got '{}'", kMaxU32, text));
+    }
+    return static_cast<std::uint32_t>(n);
+  }
+
+  std::uint32_t bounded(const Params& p, std::string_view key, std::uint64_t min) const {
+    std::uint64_t n = p.unsigned_integer(key);
+    if (n < min || n > kMaxU32) {
+      p.fail(key, fmt::format("expected an integer from {} to {}, got {}", min, kMaxU32, n));
+    }
+    return static_cast<std::uint32_t>(n);
+  }
+
+  void read_changes(const Params& section) {
+    for (const YAML::Node& node : items(section, "changes")) {
+      Params item(node, file_, "changes");
+      item.allow_only({"before_attempt", "at_time"});
+      Change change;
+      change.where = item.location();
+      if (item.has("before_attempt") == item.has("at_time")) {
+        item.fail("expected exactly one of before_attempt, at_time");
+      }
+      if (item.has("before_attempt")) change.before_attempt = bounded(item, "before_attempt", 1);
+      if (item.has("at_time")) change.at_time = item.duration("at_time");
+      s_.changes.push_back(change);
+    }
+  }
+
+  void read_faults(const Params& section) {
+    for (YAML::Node node : items(section, "fault rules")) {
+      Params item(node, file_);
+      if (!item.is_map() || node.size() != 1) {
+        item.fail(fmt::format(
+            "expected one fault kind per rule, such as '- latency: {{first_byte: 100ms}}', got {}",
+            node.IsMap() ? fmt::format("{} keys", node.size()) : describe(node)));
+      }
+      auto kv = node.begin();
+      check_kind(kv->first);
+      const std::string kind = kv->first.Scalar();
+      FaultRule rule;
+      rule.where = item.location();
+      Params params = fault_spec(item, kind).params;
+      if (params.is_map()) {
+        if (params.has("attempts")) rule.attempts = rule_attempts(params);
+        if (params.has("probability")) {
+          double p = params.number("probability");
+          if (p < 0 || p > 1) {
+            params.fail("probability",
+                        fmt::format("expected a probability from 0 to 1, got {}", p));
+          }
+          rule.probability = p;
+        }
+        params = without_narrowing_keys(params);
+      }
+      rule.fault = FaultSpec{kind, params};
+      s_.faults.push_back(std::move(rule));
+    }
+  }
+
+  // The narrowing keys belong to the rule, not to the fault. A new mapping holding the same
+  // key and value nodes keeps their file positions (YAML::Clone would reset them) and leaves
+  // the parsed tree alone: an alias (`- drop: *d`) may share this mapping with another rule.
+  static Params without_narrowing_keys(const Params& params) {
+    YAML::Node rest(YAML::NodeType::Map);
+    for (auto it = params.node().begin(); it != params.node().end(); ++it) {
+      bool narrowing = it->first.IsScalar() &&
+                       (it->first.Scalar() == "attempts" || it->first.Scalar() == "probability");
+      if (!narrowing) rest.force_insert(it->first, it->second);
+    }
+    return Params(rest, params.file(), params.section(), params.location());
+  }
+
+  std::vector<std::uint32_t> rule_attempts(const Params& params) const {
+    YAML::Node v = params.node()["attempts"];
+    std::vector<std::uint32_t> out;
+    if (v.IsScalar()) {
+      out.push_back(attempt_number(v));
+    } else if (v.IsSequence()) {
+      for (const auto& n : v) out.push_back(attempt_number(n));
+      if (out.empty())
+        params.fail("attempts", "expected at least one attempt number (omit 'attempts' for all)");
+    } else {
+      params.fail("attempts",
+                  fmt::format("expected an attempt number or a list of them, got {}", describe(v)));
+    }
+    return out;
+  }
+
+  void read_client(const Params& c) {
+    c.allow_only({"kind", "command", "max_attempts", "backoff", "resume", "prefill", "sha256",
+                  "read_timeout", "connect_timeout"});
+    ClientOptions& client = s_.client;
+    if (c.has("kind")) {
+      client.kind = c.choice(
+          "kind", {"reference", "reference-cli", "naive", "curl", "wget", "aria2c", "command"});
+    } else if (c.has("command")) {
+      client.kind = "command";
+    }
+    if (client.kind == "command") {
+      if (!c.has("command"))
+        c.fail(
+            "kind",
+            "client kind 'command' needs a 'command' template such as 'mytool {url} -o {output}'");
+      client.command = c.string("command");
+      check_command(c);
+    } else if (c.has("command")) {
+      c.fail("command",
+             fmt::format("'command' is only used with kind: command (kind is '{}')", client.kind));
+    }
+    if (c.has("max_attempts")) client.max_attempts = bounded(c, "max_attempts", 1);
+    read_backoff(c.child("backoff"));
+    if (c.has("resume")) client.resume = c.choice("resume", {"if-range", "range", "restart"});
+    read_prefill(c.child("prefill"));
+    client.sha256 = c.boolean("sha256", false);
+    client.read_timeout = positive_duration(c, "read_timeout");
+    client.connect_timeout = positive_duration(c, "connect_timeout");
+  }
+
+  std::optional<Duration> positive_duration(const Params& p, std::string_view key) const {
+    auto d = p.optional_duration(key);
+    if (d && d->count() == 0) p.fail(key, "expected a duration greater than zero");
+    return d;
+  }
+
+  // A typo in a placeholder would reach the client as literal text; catch the close ones
+  // and leave other braces alone (shell code such as ${HOME} or awk '{print}').
+  void check_command(const Params& c) const {
+    const std::string& cmd = s_.client.command;
+    if (cmd.find_first_not_of(" \t\n") == std::string::npos) {
+      c.fail("command", "expected a non-empty command template such as 'mytool {url} -o {output}'");
+    }
+    for (std::size_t open = cmd.find('{'); open != std::string::npos;
+         open = cmd.find('{', open + 1)) {
+      std::size_t close = cmd.find('}', open);
+      if (close == std::string::npos) break;
+      std::string word = cmd.substr(open + 1, close - open - 1);
+      bool identifier = !word.empty() && std::all_of(word.begin(), word.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || ch == '_';
+      });
+      if (!identifier ||
+          std::find(kPlaceholders.begin(), kPlaceholders.end(), word) != kPlaceholders.end())
+        continue;
+      std::string guess = closest_match(word, kPlaceholders);
+      if (!guess.empty()) {
+        c.fail("command",
+               fmt::format("unknown placeholder '{{{}}}' in command, did you mean '{{{}}}'?", word,
+                           guess));
+      }
+    }
+  }
+
+  void read_backoff(const Params& b) {
+    Backoff& backoff = s_.client.backoff;
+    if (b.is_scalar()) {  // `backoff: exponential` is short for {strategy: exponential}
+      std::string text = b.node().Scalar();
+      if (std::find(kStrategies.begin(), kStrategies.end(), text) == kStrategies.end()) {
+        b.fail(fmt::format("expected one of {}, got '{}'", join(kStrategies), text));
+      }
+      backoff.strategy = text;
+      return;
+    }
+    b.allow_only({"strategy", "base", "cap"});
+    if (b.has("strategy"))
+      backoff.strategy = b.choice("strategy", {"none", "constant", "exponential", "full-jitter",
+                                               "equal-jitter", "decorrelated-jitter"});
+    if (b.has("base")) backoff.base = b.duration("base");
+    if (b.has("cap")) backoff.cap = b.duration("cap");
+    if (backoff.cap < backoff.base) {
+      b.fail(b.has("cap") ? "cap" : "base",
+             fmt::format("backoff cap ({}) is less than base ({})", format_duration(backoff.cap),
+                         format_duration(backoff.base)));
+    }
+  }
+
+  void read_prefill(const Params& p) {
+    ClientOptions& client = s_.client;
+    if (p.is_scalar()) {
+      client.prefill = prefill_size(p, std::nullopt);
+      return;
+    }
+    if (p.is_null() && !p.is_map()) return;
+    p.allow_only({"size", "changed"});
+    if (!p.has("size")) p.fail("missing required key 'size' in client.prefill");
+    client.prefill = prefill_size(p, "size");
+    client.prefill_changed = p.boolean("changed", false);
+  }
+
+  SizeSpec prefill_size(const Params& p, std::optional<std::string_view> key) const {
+    SizeSpec size;
+    if (key) {
+      size = p.size(*key);
+    } else {
+      std::string text = p.scalar("a size (e.g. 50% or 1MiB)");
+      try {
+        size = SizeSpec::parse(text);
+      } catch (const ParseError& e) {
+        p.fail(e.what());
+      }
+    }
+    if (!size.is_percent() && !s_.resource.relayed && size.byte_count() > s_.resource.size) {
+      std::string message = fmt::format("prefill ({}) is larger than the resource ({} bytes)",
+                                        format_size(size.byte_count()), s_.resource.size);
+      if (key) p.fail(*key, message);
+      p.fail(message);
+    }
+    return size;
+  }
+
+  void read_expect(const Params& e) {
+    e.allow_only({"verdict", "max_attempts", "min_attempts", "max_wasted_bytes", "max_duration"});
+    Expectations& expect = s_.expect;
+    if (e.has("verdict"))
+      expect.verdict = e.choice("verdict", {"ok", "failed-clean", "failed-dirty", "corrupt"});
+    if (e.has("max_attempts")) expect.max_attempts = bounded(e, "max_attempts", 1);
+    if (e.has("min_attempts")) expect.min_attempts = bounded(e, "min_attempts", 0);
+    if (expect.min_attempts && expect.max_attempts && *expect.min_attempts > *expect.max_attempts) {
+      e.fail("min_attempts", fmt::format("min_attempts ({}) is greater than max_attempts ({})",
+                                         *expect.min_attempts, *expect.max_attempts));
+    }
+    expect.max_wasted_bytes = e.optional_size("max_wasted_bytes");
+    expect.max_duration = e.optional_duration("max_duration");
+  }
+
+  const FaultCatalog& catalog_;
+  std::string file_;
+  LoadMode mode_;
+  fs::path base_dir_;
+  Scenario s_;
+};
+
+SourceLocation mark_location(const YAML::Mark& mark, std::string_view file) {
+  if (mark.is_null()) return {std::string(file), 0, 0};
+  return {std::string(file), mark.line + 1, mark.column + 1};
+}
+
+}  // namespace
+
+Scenario load_string(std::string_view text, std::string_view file_name,
+                     const FaultCatalog& faults) {
+  return load_string(text, file_name, faults, LoadMode::serve);
+}
+
+Scenario load_string(std::string_view text, std::string_view file_name, const FaultCatalog& faults,
+                     LoadMode mode) {
+  std::string file(file_name);
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    throw ScenarioError(mark_location(e.mark, file), "invalid YAML: nested too deeply");
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError(mark_location(e.mark, file), fmt::format("invalid YAML: {}", e.msg));
+  }
+  if (docs.empty() || !docs.front().IsDefined() || docs.front().IsNull()) {
+    throw ScenarioError({file, 1, 1},
+                        "empty scenario: expected a mapping with at least 'name' and 'resource'");
+  }
+  if (docs.size() > 1) {
+    throw ScenarioError(
+        location_of(docs[1], file),
+        fmt::format("expected one YAML document, found {} (one scenario per file)", docs.size()));
+  }
+  return Reader(faults, file, mode).read(docs.front());
+}
+
+Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults) {
+  return load_file(file, faults, LoadMode::serve);
+}
+
+Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults, LoadMode mode) {
+  std::string name = file.string();
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec))
+    throw ScenarioError({name, 0, 0}, "cannot open: is a directory");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ScenarioError({name, 0, 0}, fmt::format("cannot open: {}", std::strerror(errno)));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad())
+    throw ScenarioError({name, 0, 0}, fmt::format("cannot read: {}", std::strerror(errno)));
+  return load_string(text.str(), name, faults, mode);
+}
+
+std::vector<std::filesystem::path> scenario_files(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> out;
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec);
+  if (ec)
+    throw ScenarioError({dir.string(), 0, 0},
+                        fmt::format("cannot list scenarios: {}", ec.message()));
+  for (const auto& entry : it) {
+    auto ext = entry.path().extension();
+    if ((ext == ".yaml" || ext == ".yml") && entry.is_regular_file(ec)) out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.filename().string() < b.filename().string();
+  });
+  return out;
+}
+
+}  // namespace sisyphus::model

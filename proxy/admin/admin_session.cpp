@@ -1,0 +1,180 @@
+#include "admin/admin_session.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json.hpp>
+
+#include "wire/http_date.hpp"
+#include "sisyphus/proxy/server.hpp"
+#include "sisyphus/model/loader.hpp"
+
+namespace sisyphus::proxy {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace json = boost::json;
+
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::uint64_t kBodyLimit = 1024 * 1024;
+
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+Response make(http::status status, std::string content_type, std::string body) {
+  Response res{status, 11};
+  res.set(http::field::server, "sisyphus");
+  res.set(http::field::date, format_http_date(unix_now()));
+  res.set(http::field::content_type, content_type);
+  res.body() = std::move(body);
+  return res;
+}
+
+Response json_response(http::status status, const json::value& v) {
+  return make(status, "application/json", json::serialize(v) + "\n");
+}
+
+Response error(http::status status, std::string_view message) {
+  return json_response(status, json::object{{"error", message}});
+}
+
+// Endpoint table: path -> the one method it takes.
+struct Route {
+  std::string_view path;
+  http::verb method;
+};
+constexpr Route kRoutes[] = {
+    {"/v1/scenario", http::verb::get}, {"/v1/scenario", http::verb::put},
+    {"/v1/log", http::verb::get},      {"/v1/stats", http::verb::get},
+    {"/v1/reset", http::verb::post},   {"/metrics", http::verb::get},
+};
+
+Response route(ServerCore& core, const Request& req) {
+  std::string_view target = req.target();
+  std::string_view path = target.substr(0, target.find('?'));
+  std::string allow;
+  for (const auto& r : kRoutes) {
+    if (r.path == path) allow += (allow.empty() ? "" : ", ") + std::string(to_string(r.method));
+  }
+  if (allow.empty()) return error(http::status::not_found, fmt::format("no endpoint {}", path));
+  const http::verb m = req.method();
+  if (path == "/v1/scenario" && m == http::verb::get) {
+    return make(http::status::ok, "application/json",
+                model::to_json(core.current()->scenario()));
+  }
+  if (path == "/v1/scenario" && m == http::verb::put) {
+    try {
+      model::Scenario s = core.options().upstream
+                                 ? load_relay_scenario_string(req.body(), "<admin>")
+                                 : load_scenario_string(req.body(), "<admin>");
+      core.set_scenario(std::move(s));
+    } catch (const std::exception& e) {
+      return error(http::status::bad_request, e.what());
+    }
+    return make(http::status::ok, "application/json",
+                model::to_json(core.current()->scenario()));
+  }
+  if (path == "/v1/log" && m == http::verb::get) {
+    std::string body;
+    for (const auto& record : core.log()) body += to_json_line(record) + "\n";
+    return make(http::status::ok, "application/x-ndjson", std::move(body));
+  }
+  if (path == "/v1/stats" && m == http::verb::get) {
+    return make(http::status::ok, "application/json", stats_json(core));
+  }
+  if (path == "/v1/reset" && m == http::verb::post) {
+    core.reset();
+    return make(http::status::ok, "application/json", stats_json(core));
+  }
+  if (path == "/metrics" && m == http::verb::get) {
+    return make(http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
+                prometheus_metrics(core));
+  }
+  Response res = error(http::status::method_not_allowed,
+                       fmt::format("{} takes {}, not {}", path, allow, req.method_string()));
+  res.set(http::field::allow, allow);
+  return res;
+}
+
+// Prometheus label values escape backslash, double quote and newline.
+std::string label_value(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string stats_json(const ServerCore& core) {
+  const Stats s = core.stats();
+  json::object faults;
+  for (const auto& [kind, n] : core.faults_fired()) faults[kind] = n;
+  json::object o{{"scenario", core.current()->scenario().name},
+                 {"requests", s.requests},
+                 {"bytes_sent", s.bytes_sent},
+                 {"connections_open", s.connections_open},
+                 {"connections_total", s.connections_total},
+                 {"faults", std::move(faults)}};
+  return json::serialize(o) + "\n";
+}
+
+std::string prometheus_metrics(const ServerCore& core) {
+  const Stats s = core.stats();
+  std::string out;
+  out += "# HELP sisyphus_requests_total Requests answered (every status, errors included).\n";
+  out += "# TYPE sisyphus_requests_total counter\n";
+  out += fmt::format("sisyphus_requests_total {}\n", s.requests);
+  out += "# HELP sisyphus_bytes_sent_total Response body bytes written to sockets.\n";
+  out += "# TYPE sisyphus_bytes_sent_total counter\n";
+  out += fmt::format("sisyphus_bytes_sent_total {}\n", s.bytes_sent);
+  out += "# HELP sisyphus_faults_total Faults applied to responses, by kind.\n";
+  out += "# TYPE sisyphus_faults_total counter\n";
+  for (const auto& [kind, n] : core.faults_fired()) {
+    out += fmt::format("sisyphus_faults_total{{kind=\"{}\"}} {}\n", label_value(kind), n);
+  }
+  out += "# HELP sisyphus_connections_open Client connections open now.\n";
+  out += "# TYPE sisyphus_connections_open gauge\n";
+  out += fmt::format("sisyphus_connections_open {}\n", s.connections_open);
+  return out;
+}
+
+asio::awaitable<void> AdminSession::run() {
+  const ServerOptions& options = core_->options();
+  constexpr RequestLimits limits{.head = 16 * 1024, .body = kBodyLimit};
+  while (!aborted()) {
+    RequestParser parser;
+    const NextRequest next = co_await read_request(parser, limits);
+    if (!next.arrived || (next.failure && next.failure->status == 0)) co_return;
+    Response res;
+    bool keep_alive = false;
+    if (next.failure) {
+      res = error(static_cast<http::status>(next.failure->status), next.failure->why);
+    } else {
+      keep_alive = parser.get().keep_alive();
+      res = route(*core_, parser.get());
+    }
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    set_deadline(options.idle_timeout);
+    auto [wec, wn] = co_await http::async_write(socket_, res, nothrow);
+    clear_deadline();
+    if (wec || !keep_alive) {
+      co_await close_with_fin();
+      co_return;
+    }
+  }
+}
+
+}  // namespace sisyphus::proxy

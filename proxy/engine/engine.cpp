@@ -1,0 +1,112 @@
+#include "engine/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace sisyphus::proxy {
+
+FaultEngine::FaultEngine(model::Scenario scenario, TimeScale time_scale)
+    : scenario_(std::move(scenario)), time_scale_(time_scale), start_(Clock::now()) {
+  for (const auto& entry : scenario_.attempts) {
+    auto& built = attempt_faults_.emplace_back();
+    for (const auto& spec : entry.faults) built.push_back(build(spec));
+  }
+  for (const auto& rule : scenario_.faults) {
+    rules_.push_back(BuiltRule{build(rule.fault), rule.attempts, rule.probability});
+  }
+}
+
+FaultEngine::BuiltFault FaultEngine::build(const model::FaultSpec& spec) const {
+  const auto& registry = FaultRegistry::instance();
+  BuiltFault built{registry.build(spec, scenario_), true};
+  built.relayable = registry.find(spec.kind)->relayable;
+  return built;
+}
+
+std::uint32_t FaultEngine::generation_at(std::uint32_t attempt, Clock::duration elapsed) const {
+  std::uint32_t generation = 0;
+  for (const auto& change : scenario_.changes) {
+    const bool by_attempt = change.before_attempt && *change.before_attempt <= attempt;
+    const bool by_time = change.at_time && elapsed >= time_scale_(*change.at_time);
+    if (by_attempt || by_time) ++generation;
+  }
+  return generation;
+}
+
+std::uint32_t FaultEngine::generation_now(std::string_view path) const {
+  std::uint32_t count = 0;
+  Clock::time_point start;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = attempts_by_path_.find(std::string(path)); it != attempts_by_path_.end()) {
+      count = it->second;
+    }
+    start = start_;
+  }
+  return generation_at(count, Clock::now() - start);
+}
+
+Decision FaultEngine::decide(std::string_view method, std::string_view path,
+                             std::uint64_t resource_size, bool proxied) {
+  Decision decision = count(method, path);
+  if (decision.attempt > 0) {
+    decision.plan = plan_for(path, decision.attempt, resource_size, proxied);
+  }
+  return decision;
+}
+
+Decision FaultEngine::count(std::string_view method, std::string_view path) {
+  Decision decision;
+  if (method != "GET") {
+    decision.generation = generation_now(path);
+    decision.content_seed = scenario_.resource.content_seed(decision.generation);
+    return decision;
+  }
+  Clock::time_point start;
+  {
+    std::lock_guard lock(mutex_);
+    decision.attempt = ++attempts_by_path_[std::string(path)];
+    start = start_;
+  }
+  decision.generation = generation_at(decision.attempt, Clock::now() - start);
+  decision.content_seed = scenario_.resource.content_seed(decision.generation);
+  return decision;
+}
+
+ResponsePlan FaultEngine::plan_for(std::string_view path, std::uint32_t attempt,
+                                   std::uint64_t resource_size, bool proxied) const {
+  ResponsePlan plan;
+  const RequestContext ctx{"GET", path, attempt, resource_size, proxied, time_scale_};
+  // Each fault draws from its own stream, named by what identifies the request in a replay
+  // (path, attempt, rule), never by arrival order, so concurrency cannot change a choice.
+  auto apply = [&](const BuiltFault& built, std::string_view label, double probability) {
+    if (proxied && !built.relayable) return;
+    Rng rng(derive_seed(scenario_.seed, label));
+    if (!rng.chance(probability)) return;
+    built.fault->apply(plan, ctx, rng);
+  };
+  if (attempt >= 1 && attempt <= attempt_faults_.size()) {
+    const auto& entry = attempt_faults_[attempt - 1];
+    for (std::size_t j = 0; j < entry.size(); ++j) {
+      apply(entry[j], fmt::format("{}:{}:attempt:{}", path, attempt, j), 1.0);
+    }
+  }
+  for (std::size_t r = 0; r < rules_.size(); ++r) {
+    const BuiltRule& rule = rules_[r];
+    if (!rule.attempts.empty() &&
+        std::find(rule.attempts.begin(), rule.attempts.end(), attempt) == rule.attempts.end()) {
+      continue;
+    }
+    apply(rule.fault, fmt::format("{}:{}:{}", path, attempt, r), rule.probability);
+  }
+  return plan;
+}
+
+void FaultEngine::reset() {
+  std::lock_guard lock(mutex_);
+  attempts_by_path_.clear();
+  start_ = Clock::now();
+}
+
+}  // namespace sisyphus::proxy

@@ -1,0 +1,81 @@
+#pragma once
+// The fault engine: per-path attempt counters, resource changes, and which faults apply to
+// a request. Thread-safe: sessions on any thread call decide().
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sisyphus/core/time_scale.hpp"
+#include "sisyphus/proxy/fault.hpp"
+#include "sisyphus/proxy/plan.hpp"
+#include "sisyphus/model/scenario.hpp"
+
+namespace sisyphus::proxy {
+
+struct Decision {
+  std::uint32_t attempt = 0;     // k-th GET of this path (HEAD does not count: 0)
+  std::uint32_t generation = 0;  // how many changes apply at this moment
+  std::uint64_t content_seed = 0;
+  ResponsePlan plan;  // empty when no fault applies
+};
+
+class FaultEngine {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  FaultEngine(model::Scenario scenario, TimeScale time_scale);
+
+  // Counts the request (GET only) and builds its plan. `resource_size` is the size of the
+  // representation that will be answered. Relayed (proxy) responses pass proxied = true:
+  // kinds that are not relayable are then skipped (the proxy rejects them at load anyway).
+  // HEAD and every other method: attempt 0, the current generation, an empty plan; they are
+  // not counted, so `attempts:` entry k is always the k-th GET.
+  Decision decide(std::string_view method, std::string_view path, std::uint64_t resource_size,
+                  bool proxied = false);
+
+  // decide() in two steps, for the proxy: it counts a request before forwarding it (a status
+  // fault answers without asking the upstream) and builds the plan once the upstream has said
+  // how large the resource is. count() returns an empty plan; plan_for() draws from the same
+  // seeded streams as decide(), so calling it twice for one attempt gives the same plan.
+  Decision count(std::string_view method, std::string_view path);
+  ResponsePlan plan_for(std::string_view path, std::uint32_t attempt, std::uint64_t resource_size,
+                        bool proxied) const;
+
+  // The generation right now, without counting a request (for HEAD): changes keyed to an
+  // attempt count the GETs seen so far.
+  std::uint32_t generation_now(std::string_view path) const;
+
+  void reset();  // counters and the scenario clock
+  const model::Scenario& scenario() const { return scenario_; }
+  const TimeScale& time_scale() const { return time_scale_; }
+
+ private:
+  struct BuiltFault {
+    std::unique_ptr<Fault> fault;
+    bool relayable = true;
+  };
+  struct BuiltRule {
+    BuiltFault fault;
+    std::vector<std::uint32_t> attempts;  // empty: every attempt
+    double probability = 1.0;
+  };
+  BuiltFault build(const model::FaultSpec& spec) const;
+  // Changes keyed to an attempt happen as that GET arrives; timed ones once `elapsed` (since
+  // start or reset) reaches their time-scaled moment.
+  std::uint32_t generation_at(std::uint32_t attempt, Clock::duration elapsed) const;
+
+  model::Scenario scenario_;
+  TimeScale time_scale_;
+  std::vector<std::vector<BuiltFault>> attempt_faults_;  // per `attempts:` entry
+  std::vector<BuiltRule> rules_;
+  mutable std::mutex mutex_;  // guards the two members below, nothing else
+  std::unordered_map<std::string, std::uint32_t> attempts_by_path_;
+  Clock::time_point start_;
+};
+
+}  // namespace sisyphus::proxy

@@ -1,0 +1,187 @@
+#include "origin/origin_session.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/url/parse.hpp>
+
+#include "wire/http_date.hpp"
+
+namespace sisyphus::proxy {
+namespace {
+
+constexpr std::uint32_t kHeaderLimit = 16 * 1024;
+constexpr std::uint64_t kBodyLimit = 64 * 1024;
+
+std::optional<std::string> header(const http::request<http::string_body>& req, http::field f) {
+  auto it = req.find(f);
+  if (it == req.end()) return std::nullopt;
+  return std::string(it->value());
+}
+
+// The path of an origin-form ("/file?x") or absolute-form ("http://h/file") target,
+// percent-decoded; nullopt when the target is neither.
+std::optional<std::string> target_path(std::string_view target) {
+  if (target.starts_with("/")) {
+    auto url = boost::urls::parse_origin_form(target);
+    if (!url) return std::nullopt;
+    return std::string(url->path());
+  }
+  auto url = boost::urls::parse_absolute_uri(target);
+  if (!url || (url->scheme() != "http" && url->scheme() != "https")) return std::nullopt;
+  std::string path = url->path();
+  return path.empty() ? "/" : path;
+}
+
+std::optional<std::string> join(const std::vector<std::string>& names) {
+  if (names.empty()) return std::nullopt;
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
+}  // namespace
+
+asio::awaitable<void> OriginSession::run() {
+  constexpr RequestLimits limits{.head = kHeaderLimit, .body = kBodyLimit};
+  while (!aborted()) {
+    RequestParser parser;
+    const NextRequest next = co_await read_request(parser, limits);
+    if (!next.arrived) co_return;
+    if (next.failure) {
+      co_await reject(parser, next);
+      co_return;
+    }
+    LogRecord record;
+    if (!co_await handle(parser.get(), record, next.started)) co_return;
+  }
+}
+
+asio::awaitable<void> OriginSession::reject(const RequestParser& parser, const NextRequest& next) {
+  LogRecord record = unread_request_record(parser, next);
+  if (record.status != 0) {
+    ResponseSpec spec = text_response(record.status, false, unix_now());
+    const ResponsePlan no_faults;
+    WriteOutcome out = co_await write(spec, no_faults, nullptr, false);
+    record.bytes_sent = out.body_bytes;
+    record.duration_s = std::chrono::duration<double>(Clock::now() - next.started).count();
+    core_->record(std::move(record), {}, out.finishing_marked);
+    co_await end_connection(out);
+    co_return;
+  }
+  record.duration_s = std::chrono::duration<double>(Clock::now() - next.started).count();
+  core_->record(std::move(record), {}, false);
+}
+
+asio::awaitable<bool> OriginSession::handle(const http::request<http::string_body>& req,
+                                            LogRecord& record, Clock::time_point started) {
+  record.t = core_->seconds_since_start(started);
+  record.connection = id_;
+  record.method = std::string(req.method_string());
+  record.path = std::string(req.target());
+  record.range = header(req, http::field::range);
+  record.if_range = header(req, http::field::if_range);
+  const bool head = req.method() == http::verb::head;
+  const std::int64_t now = unix_now();
+  // HTTP/1.0 connections are not kept alive (no Connection: keep-alive negotiation); a
+  // later 1.x minor version is served as 1.1.
+  bool keep_alive = req.version() >= 11 && req.keep_alive();
+
+  ResponseSpec spec;
+  ResponsePlan plan;
+  std::shared_ptr<const ContentSource> source;
+  std::shared_ptr<ScenarioState> state;
+
+  auto refuse = [&](int status, std::string why) {
+    spec = text_response(status, head, now);
+    record.error = std::move(why);
+  };
+
+  const std::optional<std::string> path = target_path(req.target());
+  if (req.version() >= 11 && req.count(http::field::host) != 1) {
+    // RFC 9112 §3.2: exactly one Host in an HTTP/1.1 request, else 400.
+    refuse(400, "an HTTP/1.1 request needs exactly one Host header");
+    keep_alive = false;
+  } else if (req.count(http::field::transfer_encoding) > 0 && !req.chunked()) {
+    // RFC 9112 §6.3: a request body whose length cannot be determined.
+    refuse(400, "Transfer-Encoding without a final chunked coding");
+    keep_alive = false;
+  } else if (req.method() != http::verb::get && !head) {
+    refuse(405, fmt::format("method {} not allowed", req.method_string()));
+    spec.headers.emplace_back("Allow", "GET, HEAD");
+  } else if (!path) {
+    refuse(400, "malformed request target");
+    keep_alive = false;
+  } else {
+    record.path = *path;
+    state = core_->current();
+    const model::Resource& resource = state->scenario().resource;
+    if (*path != resource.path) {
+      refuse(404, "no such resource");
+    } else {
+      std::uint64_t size = resource.size;
+      std::string why;
+      if (resource.is_file()) {
+        source = open_file_source(resource, core_->options().file_root, size, why);
+      }
+      if (resource.is_file() && !source) {
+        refuse(404, why);
+      } else {
+        Decision decision = state->engine.decide(head ? "HEAD" : "GET", *path, size);
+        record.attempt = decision.attempt;
+        record.content_seed = decision.content_seed;
+        if (!source) source = synthetic_source(decision.content_seed);
+        plan = std::move(decision.plan);
+
+        Representation rep;
+        rep.size = size;
+        rep.content_seed = decision.content_seed;
+        rep.generation = decision.generation;
+        rep.etag = etag_for(resource.etag, decision.content_seed, size);
+        if (resource.last_modified) rep.last_modified = last_modified_for(decision.generation);
+        rep.digest = resource.digest;
+        rep.source = source;
+
+        RequestHeaders request;
+        request.head = head;
+        request.range = record.range;
+        request.if_range = record.if_range;
+        request.if_none_match = header(req, http::field::if_none_match);
+        request.if_modified_since = header(req, http::field::if_modified_since);
+        spec = build_response(request, rep, plan, state->scenario().server, now);
+        if (spec.wants_digest) {
+          const std::string identity = resource.is_file()
+                                           ? "file:" + resource.resolved_file + ":" + *resource.file
+                                           : fmt::format("seed:{}", decision.content_seed);
+          DigestCache& cache = core_->digests();
+          auto compute = [&cache, &rep, &identity]() -> asio::awaitable<std::string> {
+            co_return cache.get(rep, identity);
+          };
+          std::string digest =
+              co_await asio::co_spawn(core_->blocking_pool(), compute, asio::use_awaitable);
+          spec.headers.emplace_back("Repr-Digest", std::move(digest));
+        }
+      }
+    }
+  }
+
+  WriteOutcome out = co_await write(spec, plan, source.get(), keep_alive);
+  // A cut that falls outside this body had no effect: the log does not claim it.
+  std::vector<std::string> applied = plan.applied;
+  if (plan.cut && !out.cut && out.complete) {
+    auto it = std::find(applied.begin(), applied.end(), plan.cut->fault);
+    if (it != applied.end()) applied.erase(it);
+  }
+  record.status = spec.status;
+  record.bytes_sent = out.body_bytes;
+  record.fault = join(applied);
+  if (out.error && !record.error) record.error = out.error;
+  record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
+  core_->record(record, applied, out.finishing_marked);
+
+  co_await end_connection(out);
+  co_return out.ending == Ending::keep_open;
+}
+
+}  // namespace sisyphus::proxy

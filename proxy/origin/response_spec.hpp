@@ -1,0 +1,65 @@
+#pragma once
+// RFC 9110 semantics as plain data: given the request's conditional and range headers, the
+// representation and the fault plan, what the response is: status, header fields and the
+// body as a list of parts (literal framing text or slices of the representation). The
+// session then executes it byte by byte (response_writer.hpp). No Beast here.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "origin/representation.hpp"
+#include "sisyphus/proxy/plan.hpp"
+#include "sisyphus/model/scenario.hpp"
+
+namespace sisyphus::proxy {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// One piece of a body: literal bytes (multipart framing, a status text) or a slice of the
+// representation.
+struct BodyPart {
+  std::string literal;
+  bool from_resource = false;
+  std::uint64_t first = 0;  // resource position of the slice's first byte (what Content-Range says)
+  std::uint64_t length = 0;
+  std::uint64_t source_first = 0;  // where its bytes are read from (differs under wrong_range)
+  std::uint64_t size() const { return from_resource ? length : literal.size(); }
+};
+
+struct ResponseSpec {
+  int status = 200;
+  HeaderList headers;  // everything but Content-Length / Transfer-Encoding / Connection
+  std::vector<BodyPart> body;
+  bool send_body = true;             // false for HEAD and 304 (the header still announces it)
+  bool chunked = false;              // Transfer-Encoding: chunked instead of Content-Length
+  std::uint64_t content_length = 0;  // the length the header announces (not chunked)
+  bool announce_length = true;       // false for 304: neither Content-Length nor chunked
+  bool wants_digest = false;         // add Repr-Digest of the representation
+  bool range_ignored = false;        // for the log: a Range header was present but ignored
+
+  std::uint64_t body_length() const;
+};
+
+struct RequestHeaders {
+  bool head = false;  // HEAD, else GET
+  std::optional<std::string> range;
+  std::optional<std::string> if_range;
+  std::optional<std::string> if_none_match;
+  std::optional<std::string> if_modified_since;
+};
+
+// The response to a GET/HEAD of the representation, with the plan's status replacement,
+// extra headers, range suppression, chunking and range shift applied.
+ResponseSpec build_response(const RequestHeaders& request, const Representation& rep,
+                            const ResponsePlan& plan, const model::ServerOptions& server,
+                            std::int64_t now);
+
+// A small error or status response: "<code> <reason>\n" as text/plain.
+ResponseSpec text_response(int status, bool head, std::int64_t now);
+
+std::string_view reason_phrase(int status);
+
+}  // namespace sisyphus::proxy

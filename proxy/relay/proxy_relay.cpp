@@ -1,0 +1,370 @@
+// Relaying the upstream's answer: its head with hop-by-hop fields dropped and validators
+// rewritten for `changes:`, then its body piece by piece through the fault plan, which the
+// proxy builds now that the upstream has said where the body starts in the resource
+// (Content-Range) and how large the resource is.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include "wire/body_writer.hpp"
+#include "relay/proxy_session.hpp"
+#include "relay/proxy_util.hpp"
+#include "relay/relay_validators.hpp"
+#include "sisyphus/core/range.hpp"
+
+namespace sisyphus::proxy {
+namespace {
+
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+constexpr int kPipeSize = 1024 * 1024;
+
+// Where the body of this answer sits in the resource: a 200 is the whole representation, a
+// single-part 206 says so in Content-Range. Anything else (errors, multipart/byteranges) is
+// relayed as opaque bytes, where only `after` offsets mean something.
+struct Placement {
+  std::optional<std::uint64_t> first;  // resource offset of the first body byte
+  std::uint64_t resource_size = std::numeric_limits<std::uint64_t>::max();  // max: unknown
+};
+
+Placement place(int status, const http::fields& fields, std::optional<std::uint64_t> length) {
+  Placement p;
+  if (status == 200) {
+    p.first = 0;
+    if (length) p.resource_size = *length;
+  } else if (status == 206) {
+    auto it = fields.find(http::field::content_range);
+    if (it == fields.end()) return p;
+    const auto cr = range::parse_content_range(it->value());
+    if (!cr || !cr->range) return p;
+    p.first = cr->range->first;
+    if (cr->complete_length) p.resource_size = *cr->complete_length;
+  }
+  return p;
+}
+
+// The plan's cut as an offset into this body, when it falls inside it.
+std::optional<std::uint64_t> locate_cut(const ResponsePlan& plan, const Placement& placement,
+                                        std::optional<std::uint64_t> length) {
+  if (!plan.cut) return std::nullopt;
+  const std::uint64_t at = plan.cut->at.offset;
+  if (plan.cut->at.base == BodyPoint::Base::response) {
+    if (length && at >= *length) return std::nullopt;
+    return at;
+  }
+  if (!placement.first || at < *placement.first) return std::nullopt;
+  const std::uint64_t in_body = at - *placement.first;
+  if (length && in_body >= *length) return std::nullopt;
+  return in_body;
+}
+
+}  // namespace
+
+asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, LogRecord& record,
+                                          std::vector<std::string>& applied,
+                                          Clock::time_point started) {
+  const auto& upstream = parser_->get();
+  const int status = static_cast<int>(upstream.result_int());
+  const model::Scenario& scenario = ex.state->scenario();
+  // The head says the message has no body (HEAD, 204, 304, Content-Length: 0).
+  const bool body_follows = !parser_->is_done();
+  std::optional<std::uint64_t> length;
+  if (!parser_->chunked() && parser_->content_length()) length = *parser_->content_length();
+  const Placement placement = place(status, upstream, length);
+
+  ResponsePlan plan;
+  if (ex.faulted && ex.attempt > 0) {
+    plan = ex.state->engine.plan_for(ex.path, ex.attempt, placement.resource_size, true);
+  }
+  applied = plan.applied;
+
+  // The head the client gets: the upstream's fields minus hop-by-hop ones and framing (set
+  // here), validators of the client's generation, and the plan's extra fields.
+  http::response<http::empty_body> res;
+  res.version(11);
+  res.result(upstream.result_int());
+  res.reason(upstream.reason());
+  const std::vector<std::string> tokens = connection_tokens(upstream);
+  for (const auto& field : upstream) {
+    const std::string_view name = field.name_string();
+    if (is_hop_by_hop(name, tokens) || iequals(name, "via")) continue;
+    // A message without a body keeps the upstream's Content-Length (HEAD, 304 say what a
+    // GET would get); a body's framing is decided below.
+    if (body_follows && iequals(name, "content-length")) continue;
+    if (ex.faulted && !scenario.server.ranges && iequals(name, "accept-ranges")) continue;
+    if (ex.faulted && ex.generation > 0 && iequals(name, "etag")) {
+      res.insert(name, relay::client_etag(field.value(), ex.generation));
+      continue;
+    }
+    if (ex.faulted && ex.generation > 0 && iequals(name, "last-modified")) {
+      res.insert(name, relay::client_date(field.value(), ex.generation));
+      continue;
+    }
+    res.insert(name, field.value());
+  }
+  for (const auto& [name, value] : plan.headers) res.insert(name, value);
+  const std::string via =
+      fmt::format("{}.{} sisyphus", upstream.version() / 10, upstream.version() % 10);
+  const auto previous_via = field_value(upstream, "Via");
+  res.set(http::field::via, previous_via ? *previous_via + ", " + via : via);
+
+  bool chunked = false;
+  if (body_follows) {
+    chunked = (ex.faulted && scenario.server.chunked) || plan.chunked || plan.chunked_cut;
+    if (!length && !chunked) {
+      // Unknown length: re-framed as chunked, or, for an HTTP/1.0 client, ended by a close.
+      if (ex.client_version == 11) {
+        chunked = true;
+      } else {
+        keep_alive = false;
+      }
+    }
+    if (chunked) {
+      res.set(http::field::transfer_encoding, "chunked");
+    } else if (length) {
+      res.set(http::field::content_length, std::to_string(*length));
+    }
+  }
+  if (!keep_alive) res.set(http::field::connection, "close");
+
+  const std::optional<std::uint64_t> cut_at = locate_cut(plan, placement, length);
+  std::optional<std::uint64_t> framed_length;
+  if (!chunked) framed_length = length;
+  BodyWriter body(*this, plan, chunked, cut_at, framed_length);
+
+  bool head_sent = false;
+  if (plan.first_byte_delay.count() > 0 && !co_await sleep_for(plan.first_byte_delay)) {
+    record.error = "server stopping";
+  } else {
+    if (!body_follows || (!chunked && length == 0)) body.mark_finishing();
+    head_sent = co_await send_head(res);
+    if (!head_sent) record.error = "could not write the response head";
+  }
+
+  bool upstream_done = !body_follows;
+  std::optional<std::string> upstream_error;
+  std::uint64_t received = 0;
+  // The upstream connection goes back to the pool only after a complete answer, and as soon
+  // as it is complete: before its last bytes reach the client, so the client's next request
+  // finds it there.
+  bool released = false;
+  auto release_if_complete = [&](bool done) {
+    if (done && !released && upstream.keep_alive() && upstream_->socket().is_open()) {
+      pool_->release(std::move(upstream_));
+      released = true;
+    }
+  };
+  if (head_sent && body_follows) {
+    upstream_remaining_.reset();
+    if (length) upstream_remaining_ = *length;
+    // Bytes nobody looks at (no corruption, no chunk framing) need not pass through user
+    // space: splice(2) moves them from socket to socket through a pipe.
+    bool zero_copy =
+        length && !chunked && !upstream_->is_tls() && plan.corruptions.empty() && open_pipe();
+    if (zero_copy) {  // splice(2) must never block an io thread
+      boost::system::error_code client_ec;
+      boost::system::error_code upstream_ec;
+      socket_.non_blocking(true, client_ec);
+      upstream_->socket().non_blocking(true, upstream_ec);
+      zero_copy = !client_ec && !upstream_ec;
+    }
+    while (!upstream_done) {
+      if (zero_copy && upstream_->buffer().size() == 0) {
+        const std::uint64_t room = body.room();
+        if (room == 0) {
+          body.stop_at_cut();
+          break;
+        }
+        const Piece piece = co_await splice_piece(room);
+        release_if_complete(piece.done && !piece.error);
+        if (piece.size > 0) {
+          received += piece.size;
+          if (!co_await body.write_from_pipe(pipe_[0], piece.size)) break;
+        }
+        if (piece.error) {
+          upstream_error = fmt::format("{} after {} body bytes", *piece.error, received);
+          break;
+        }
+        upstream_done = piece.done;
+        continue;
+      }
+      const Piece piece = co_await read_piece();
+      release_if_complete(piece.done && !piece.error);
+      if (piece.size > 0) {
+        std::optional<std::uint64_t> resource_first;
+        if (placement.first) resource_first = *placement.first + received;
+        received += piece.size;
+        const std::span<std::byte> data(relay_buffer_.data(), piece.size);
+        if (!co_await body.write(data, resource_first)) break;
+      }
+      if (piece.error) {
+        upstream_error = fmt::format("{} after {} body bytes", *piece.error, received);
+        break;
+      }
+      upstream_done = piece.done;
+    }
+  }
+
+  if (pipe_[0] >= 0) {
+    int left = 0;
+    if (::ioctl(pipe_[0], FIONREAD, &left) != 0 || left > 0) close_pipe();
+  }
+
+  if (!released) {
+    release_if_complete(upstream_done && !upstream_error);
+    if (!released) upstream_->close();
+  }
+  upstream_.reset();
+
+  if (head_sent) {
+    if (upstream_error && !body.cut_reached() && !body.error()) {
+      // The head is out: all the client can see of the failure is a body that ends early.
+      record.error = fmt::format("upstream {}: {}", pool_->url().text, *upstream_error);
+      body.abandon(*record.error);
+    } else {
+      co_await body.finish(keep_alive);
+    }
+  }
+
+  if (plan.cut && !body.cut_reached()) forget_cut(applied, plan.cut->fault);
+  record.status = status;
+  record.bytes_sent = body.body_bytes();
+  record.fault = join_kinds(applied);
+  if (body.error() && !record.error) record.error = body.error();
+  record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
+  core_->record(record, applied, body.finishing_marked());
+  parser_.reset();
+  co_await body.end_connection();
+  co_return head_sent&& body.end() == BodyWriter::End::keep_open;
+}
+
+bool ProxySession::open_pipe() {
+  if (pipe_[0] >= 0) return true;
+  if (::pipe2(pipe_, O_NONBLOCK | O_CLOEXEC) != 0) {
+    pipe_[0] = pipe_[1] = -1;
+    return false;
+  }
+  // A larger pipe means fewer splice calls; the system may refuse (then 64 KiB it is).
+  ::fcntl(pipe_[1], F_SETPIPE_SZ, kPipeSize);
+  const int size = ::fcntl(pipe_[1], F_GETPIPE_SZ);
+  pipe_capacity_ = size > 0 ? static_cast<std::size_t>(size) : 65536;
+  return true;
+}
+
+void ProxySession::close_pipe() {
+  for (int& fd : pipe_) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+}
+
+ProxySession::~ProxySession() {
+  close_pipe();
+}
+
+asio::awaitable<ProxySession::Piece> ProxySession::splice_piece(std::uint64_t max) {
+  Piece piece;
+  UpstreamConnection& c = *upstream_;
+  const Duration timeout = core_->options().upstream_timeout;
+  const auto want = static_cast<std::size_t>(
+      std::min<std::uint64_t>({*upstream_remaining_, max, pipe_capacity_}));
+  for (;;) {
+    const ssize_t n = ::splice(c.socket().native_handle(), nullptr, pipe_[1], nullptr,
+                               want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (n > 0) {
+      // One call takes all that has arrived (up to `want`): asking again would only find
+      // EAGAIN, a system call per piece for nothing.
+      piece.size = static_cast<std::size_t>(n);
+      *upstream_remaining_ -= piece.size;
+      piece.done = *upstream_remaining_ == 0;
+      co_return piece;
+    }
+    if (n == 0) {
+      piece.error = "the upstream closed the connection mid-body";
+      co_return piece;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN) {
+      piece.error = fmt::format("reading the body failed: {}", std::strerror(errno));
+      co_return piece;
+    }
+    c.arm(socket_.get_executor(), timeout);
+    auto [ec] = co_await c.socket().async_wait(asio::ip::tcp::socket::wait_read, nothrow);
+    c.disarm();
+    if (ec) {
+      piece.error = c.timed_out() ? fmt::format("no body bytes within {}", format_duration(timeout))
+                                  : fmt::format("reading the body failed: {}", ec.message());
+      co_return piece;
+    }
+  }
+}
+
+asio::awaitable<ProxySession::Piece> ProxySession::read_piece() {
+  Piece piece;
+  UpstreamConnection& c = *upstream_;
+  const Duration timeout = core_->options().upstream_timeout;
+  const auto strand = socket_.get_executor();
+
+  if (upstream_remaining_) {
+    // Content-Length body: straight from the socket into the relay buffer, after whatever
+    // the head's read already buffered.
+    if (*upstream_remaining_ == 0) {
+      piece.done = true;
+      co_return piece;
+    }
+    const auto want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(relay_buffer_.size(), *upstream_remaining_));
+    const asio::mutable_buffer into(relay_buffer_.data(), want);
+    if (c.buffer().size() > 0) {
+      piece.size = asio::buffer_copy(into, c.buffer().data());
+      c.buffer().consume(piece.size);
+    } else {
+      c.arm(strand, timeout);
+      auto receive = [&](auto& stream) { return stream.async_read_some(into, nothrow); };
+      auto [ec, n] = co_await on_stream(c, receive);
+      c.disarm();
+      piece.size = n;
+      if (ec && n == 0) {
+        piece.error =
+            c.timed_out() ? fmt::format("no body bytes within {}", format_duration(timeout))
+            : ec == asio::error::eof ? std::string("the upstream closed the connection mid-body")
+                                     : fmt::format("reading the body failed: {}", ec.message());
+        co_return piece;
+      }
+    }
+    *upstream_remaining_ -= piece.size;
+    piece.done = *upstream_remaining_ == 0;
+    co_return piece;
+  }
+
+  // Chunked or ended by a close: Beast's parser removes the framing.
+  auto& body = parser_->get().body();
+  body.data = relay_buffer_.data();
+  body.size = relay_buffer_.size();
+  body.more = true;
+  c.arm(strand, timeout);
+  auto receive = [&](auto& stream) {
+    return http::async_read(stream, c.buffer(), *parser_, nothrow);
+  };
+  auto [ec, n] = co_await on_stream(c, receive);
+  c.disarm();
+  piece.size = relay_buffer_.size() - body.size;
+  if (ec == http::error::need_buffer) ec = {};
+  if (ec) {
+    piece.error = c.timed_out() ? fmt::format("no body bytes within {}", format_duration(timeout))
+                                : fmt::format("reading the body failed: {}", ec.message());
+  }
+  piece.done = !ec && parser_->is_done();
+  co_return piece;
+}
+
+}  // namespace sisyphus::proxy

@@ -1,0 +1,279 @@
+#include "sisyphus/proxy/server.hpp"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "admin/admin_session.hpp"
+#include "wire/endpoint.hpp"
+#include "origin/origin_session.hpp"
+#include "relay/proxy_session.hpp"
+#include "server/server_core.hpp"
+#include "sisyphus/proxy/fault.hpp"
+#include "relay/upstream.hpp"
+
+namespace sisyphus::proxy {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+enum class Kind { origin, admin };
+
+// One io_context per io thread, each with its own epoll: a connection's readiness events
+// wake only the thread that serves it. (With one io_context run by several threads, the
+// idle ones woke for every packet of a relayed body that another thread was busy moving.)
+// New connections go to the context serving the fewest.
+class ContextPool {
+ public:
+  explicit ContextPool(unsigned n) {
+    for (unsigned i = 0; i < n; ++i) slots_.push_back(std::make_unique<Slot>());
+  }
+  asio::io_context& front() { return slots_.front()->ioc; }
+  // The context for a new connection, and the count to decrement when it ends.
+  std::pair<asio::io_context*, std::shared_ptr<std::atomic<int>>> least_loaded() {
+    Slot* best = slots_.front().get();
+    for (auto& s : slots_) {
+      if (s->load->load() < best->load->load()) best = s.get();
+    }
+    return {&best->ioc, best->load};
+  }
+  void run_threads(std::vector<std::thread>& threads) {
+    for (auto& s : slots_) {
+      s->work.emplace(s->ioc.get_executor());
+      threads.emplace_back([ioc = &s->ioc] {
+        // splice(2) into a socket the client has closed fails with EPIPE and raises SIGPIPE,
+        // which would end the whole process (sisyphus proxy, or a user's test binary that
+        // embeds the server). splice has no MSG_NOSIGNAL: blocked here, the signal stays
+        // pending on this thread and the call just fails with EPIPE.
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+        ioc->run();
+      });
+    }
+  }
+  void stop() {
+    for (auto& s : slots_) {
+      s->work.reset();
+      s->ioc.stop();
+    }
+  }
+  // Coroutine frames still suspended in one context may own sockets of another (an upstream
+  // connection reused across contexts), so every context drops its pending work before any
+  // is destroyed.
+  ~ContextPool() {
+    for (auto& s : slots_) s->ioc.shutdown_now();
+  }
+
+ private:
+  struct Context : asio::io_context {
+    Context() : asio::io_context(1) {}
+    void shutdown_now() { shutdown(); }
+  };
+  struct Slot {
+    Context ioc;
+    std::shared_ptr<std::atomic<int>> load = std::make_shared<std::atomic<int>>(0);
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  };
+  std::vector<std::unique_ptr<Slot>> slots_;
+};
+
+// Accepts until the acceptor closes; each connection gets a strand of its own on the least
+// loaded context. With an upstream pool, client connections are relayed (sisyphus proxy)
+// instead of served.
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ContextPool& contexts,
+                                  std::shared_ptr<ServerCore> core, Kind kind,
+                                  std::shared_ptr<UpstreamPool> pool) {
+  while (acceptor.is_open()) {
+    auto [ioc, load] = contexts.least_loaded();
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(*ioc), nothrow);
+    if (ec) {
+      if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+      // EMFILE and friends: back off briefly instead of spinning, keep serving.
+      asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(10));
+      co_await pause.async_wait(nothrow);
+      continue;
+    }
+    boost::system::error_code opt_ec;
+    socket.set_option(tcp::no_delay(true), opt_ec);
+    tcp::socket s(std::move(socket));
+    std::shared_ptr<Connection> c;
+    if (kind == Kind::origin && pool) {
+      c = std::make_shared<ProxySession>(std::move(s), core, pool);
+    } else if (kind == Kind::origin) {
+      c = std::make_shared<OriginSession>(std::move(s), core, true);
+    } else {
+      c = std::make_shared<AdminSession>(std::move(s), core, false);
+    }
+    c->count_on(std::move(load));
+    c->start();
+  }
+}
+
+tcp::acceptor open_acceptor(asio::io_context& ioc, const std::string& where) {
+  tcp::endpoint ep = parse_endpoint(where);
+  tcp::acceptor acceptor(ioc);
+  boost::system::error_code ec;
+  acceptor.open(ep.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(ep, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot listen on {}: {}", where, ec.message()));
+  return acceptor;
+}
+
+std::string host_for_url(const tcp::endpoint& ep) {
+  auto a = ep.address();
+  if (a.is_unspecified()) return a.is_v6() ? "[::1]" : "127.0.0.1";
+  return a.is_v6() ? "[" + a.to_string() + "]" : a.to_string();
+}
+
+}  // namespace
+
+struct Server::Impl {
+  std::shared_ptr<ServerCore> core;
+  std::mutex mutex;  // start/stop
+  bool started = false;
+  bool stopped = false;
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+  std::uint16_t admin_port = 0;
+  std::string host;
+  // Acceptors are declared after the contexts so they are destroyed before them; the core,
+  // declared first, outlives any coroutine frame the contexts still hold.
+  std::unique_ptr<ContextPool> contexts;
+  std::shared_ptr<UpstreamPool> pool;  // sisyphus proxy only
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<tcp::acceptor> admin_acceptor;
+};
+
+Server::Server(ServerOptions options, model::Scenario scenario)
+    : impl_(std::make_unique<Impl>()) {
+  if (options.threads == 0) options.threads = 1;
+  if (options.upstream) FaultRegistry::instance().check_relayable(scenario);
+  impl_->core = std::make_shared<ServerCore>(std::move(options), std::move(scenario));
+}
+
+Server::~Server() {
+  stop();
+}
+
+void Server::start() {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->started) throw std::logic_error("Server::start: already started");
+  const ServerOptions& options = impl_->core->options();
+  impl_->contexts = std::make_unique<ContextPool>(options.threads);
+  asio::io_context& first = impl_->contexts->front();
+  if (options.upstream) {
+    impl_->pool = std::make_shared<UpstreamPool>(UpstreamUrl::parse(*options.upstream), options);
+  }
+  impl_->acceptor = std::make_unique<tcp::acceptor>(open_acceptor(first, options.listen));
+  impl_->port = impl_->acceptor->local_endpoint().port();
+  impl_->host = host_for_url(impl_->acceptor->local_endpoint());
+  if (options.admin) {
+    impl_->admin_acceptor = std::make_unique<tcp::acceptor>(open_acceptor(first, *options.admin));
+    impl_->admin_port = impl_->admin_acceptor->local_endpoint().port();
+  }
+  // The accept loops run on the first context's one thread, as do the acceptors' closes
+  // in stop(): nothing else touches an acceptor.
+  asio::co_spawn(
+      first,
+      accept_loop(*impl_->acceptor, *impl_->contexts, impl_->core, Kind::origin, impl_->pool),
+      asio::detached);
+  if (impl_->admin_acceptor) {
+    asio::co_spawn(
+        first,
+        accept_loop(*impl_->admin_acceptor, *impl_->contexts, impl_->core, Kind::admin, nullptr),
+        asio::detached);
+  }
+  impl_->contexts->run_threads(impl_->threads);
+  impl_->started = true;
+}
+
+void Server::stop() {
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->started || impl_->stopped) return;
+  impl_->stopped = true;
+  for (auto* a : {impl_->acceptor.get(), impl_->admin_acceptor.get()}) {
+    if (a == nullptr) continue;
+    asio::post(a->get_executor(), [a] {
+      boost::system::error_code ec;
+      a->close(ec);
+    });
+  }
+  impl_->core->abort_all();
+  // Give sessions a moment to unwind (close sockets, log what they were doing); whatever
+  // is still suspended after that is destroyed with the io_context.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (impl_->core->tracked_connections() > 0 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  if (impl_->pool) impl_->pool->close_all();
+  impl_->contexts->stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+  impl_->acceptor.reset();
+  impl_->admin_acceptor.reset();
+  impl_->contexts.reset();
+  impl_->core->blocking_pool().join();
+}
+
+std::uint16_t Server::port() const {
+  return impl_->port;
+}
+std::uint16_t Server::admin_port() const {
+  return impl_->admin_port;
+}
+
+std::string Server::base_url() const {
+  return fmt::format("http://{}:{}", impl_->host, impl_->port);
+}
+
+std::string Server::url() const {
+  const model::Resource& resource = impl_->core->current()->scenario().resource;
+  // A relayed resource's path is a glob; the proxy's root stands for every path it matches.
+  if (resource.relayed && resource.path.find_first_of("*?[") != std::string::npos) {
+    return base_url() + "/";
+  }
+  return base_url() + resource.path;
+}
+
+model::Scenario Server::scenario() const {
+  return impl_->core->current()->scenario();
+}
+
+void Server::set_scenario(model::Scenario scenario) {
+  if (impl_->core->options().upstream) FaultRegistry::instance().check_relayable(scenario);
+  impl_->core->set_scenario(std::move(scenario));
+}
+
+void Server::reset() {
+  impl_->core->reset();
+}
+
+std::vector<LogRecord> Server::log() const {
+  return impl_->core->log();
+}
+
+Stats Server::stats() const {
+  return impl_->core->stats();
+}
+
+}  // namespace sisyphus::proxy

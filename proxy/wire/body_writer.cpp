@@ -1,0 +1,252 @@
+#include "wire/body_writer.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <limits>
+
+namespace sisyphus::proxy {
+namespace {
+
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+// One write per slice of this size when the plan times its writes (per-chunk delay), so that
+// "per chunk" means the same whatever size of pieces the caller feeds.
+constexpr std::size_t kTimedWrite = 64 * 1024;
+
+// Pacing: byte `pos` of the body may leave no earlier than start + pos / rate.
+Connection::Clock::time_point pace(Connection::Clock::time_point start, std::uint64_t pos,
+                                   std::uint64_t rate) {
+  const long double seconds = static_cast<long double>(pos) / static_cast<long double>(rate);
+  return start + std::chrono::duration_cast<Connection::Clock::duration>(
+                     std::chrono::duration<long double>(seconds));
+}
+
+std::size_t max_write(const ResponsePlan& plan) {
+  // A throttled body goes out in about 100 writes per second.
+  if (plan.rate > 0)
+    return static_cast<std::size_t>(std::clamp<std::uint64_t>(plan.rate / 100, 1, kTimedWrite));
+  if (plan.per_chunk_delay.count() > 0) return kTimedWrite;
+  return std::numeric_limits<std::size_t>::max();
+}
+
+}  // namespace
+
+BodyWriter::BodyWriter(Connection& connection, const ResponsePlan& plan, bool chunked,
+                       std::optional<std::uint64_t> cut_at, std::optional<std::uint64_t> length)
+    : c_(connection),
+      plan_(plan),
+      chunked_(chunked),
+      cut_at_(cut_at),
+      length_(length),
+      max_write_(max_write(plan)) {}
+
+void BodyWriter::mark_finishing() {
+  if (!finishing_marked_) c_.core_->finishing_started();
+  finishing_marked_ = true;
+}
+
+void BodyWriter::fail(std::string why) {
+  error_ = std::move(why);
+  end_ = End::gone;
+}
+
+void BodyWriter::abandon(std::string why) {
+  error_ = std::move(why);
+  complete_ = false;
+  end_ = End::fin;
+}
+
+Connection::Clock::time_point BodyWriter::release_time() {
+  const auto now = Connection::Clock::now();
+  if (!started_) {  // pacing counts from the first body byte, after any first-byte delay
+    started_ = true;
+    start_ = now;
+  }
+  auto at = now + plan_.per_chunk_delay;
+  if (plan_.rate > 0) at = std::max(at, pace(start_, pos_, plan_.rate));
+  return at;
+}
+
+std::size_t BodyWriter::next_slice(std::size_t left) {
+  std::size_t n = std::min(left, max_write_);
+  if (cut_at_) {
+    if (pos_ >= *cut_at_) {
+      cut_reached_ = true;
+      return 0;
+    }
+    n = static_cast<std::size_t>(std::min<std::uint64_t>(n, *cut_at_ - pos_));
+  }
+  return n;
+}
+
+void BodyWriter::before_last_write(std::size_t n) {
+  if (!chunked_ && !cut_at_ && length_ && pos_ + n == *length_) mark_finishing();
+}
+
+std::uint64_t BodyWriter::room() const {
+  if (!cut_at_) return std::numeric_limits<std::uint64_t>::max();
+  return *cut_at_ > pos_ ? *cut_at_ - pos_ : 0;
+}
+
+void BodyWriter::stop_at_cut() {
+  if (cut_at_ && pos_ >= *cut_at_) cut_reached_ = true;
+}
+
+asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
+  if (error_ || cut_reached_) co_return false;
+  const Duration idle = c_.core_->options().idle_timeout;
+  const int fd = c_.socket_.native_handle();
+  while (n > 0) {
+    const std::size_t k = next_slice(n);
+    if (k == 0) co_return false;
+    const auto release_at = release_time();
+    if (release_at > Connection::Clock::now()) {
+      const bool awake = co_await c_.sleep_until(release_at);
+      if (!awake) {
+        fail("server stopping");
+        co_return false;
+      }
+    }
+    before_last_write(k);
+    std::size_t moved = 0;
+    while (moved < k) {
+      const ssize_t r =
+          ::splice(pipe, nullptr, fd, nullptr, k - moved, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (r > 0) {
+        moved += static_cast<std::size_t>(r);
+        body_bytes_ += static_cast<std::uint64_t>(r);
+        continue;
+      }
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0 && errno == EAGAIN) {
+        // Only a wait needs the deadline (arming it per write costs more than the write).
+        c_.set_deadline(idle);
+        auto [ec] = co_await c_.socket_.async_wait(asio::ip::tcp::socket::wait_write, nothrow);
+        c_.clear_deadline();
+        if (!ec) continue;
+        fail(c_.timed_out() ? "write timeout: the client stopped reading" : ec.message());
+        co_return false;
+      }
+      fail(r == 0 ? "the client closed the connection" : std::strerror(errno));
+      co_return false;
+    }
+    pos_ += k;
+    n -= k;
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
+                                        std::optional<std::uint64_t> resource_first) {
+  if (error_ || cut_reached_) co_return false;
+  const Duration idle = c_.core_->options().idle_timeout;
+  std::size_t off = 0;
+  while (off < piece.size()) {
+    const std::size_t n = next_slice(piece.size() - off);
+    if (n == 0) co_return false;
+    const auto release_at = release_time();
+    if (release_at > Connection::Clock::now()) {
+      const bool awake = co_await c_.sleep_until(release_at);
+      if (!awake) {
+        fail("server stopping");
+        co_return false;
+      }
+    }
+    before_last_write(n);
+    std::byte* data = piece.data() + off;
+    if (resource_first) {
+      const std::uint64_t first = *resource_first + off;
+      for (const auto& corruption : plan_.corruptions) {
+        if (corruption.resource_offset >= first && corruption.resource_offset - first < n) {
+          data[corruption.resource_offset - first] ^= std::byte{corruption.mask};
+        }
+      }
+    }
+    c_.set_deadline(idle);
+    boost::system::error_code ec;
+    std::size_t written = 0;
+    if (chunked_) {
+      const std::string size_line = fmt::format("{:x}\r\n", n);
+      const std::array<asio::const_buffer, 3> buffers{
+          asio::buffer(size_line), asio::buffer(data, n), asio::buffer("\r\n", 2)};
+      auto [e, w] = co_await asio::async_write(c_.socket_, buffers, nothrow);
+      ec = e;
+      written = std::min(n, w > size_line.size() ? w - size_line.size() : 0);
+    } else {
+      auto [e, w] = co_await asio::async_write(c_.socket_, asio::buffer(data, n), nothrow);
+      ec = e;
+      written = w;
+    }
+    c_.clear_deadline();
+    body_bytes_ += written;
+    if (ec) {
+      fail(c_.timed_out() ? "write timeout: the client stopped reading" : ec.message());
+      co_return false;
+    }
+    pos_ += n;
+    off += n;
+  }
+  co_return true;
+}
+
+asio::awaitable<void> BodyWriter::finish(bool keep_alive) {
+  if (error_) co_return;
+  if (cut_reached_) {
+    switch (plan_.cut->how) {
+      case CutHow::close:
+        end_ = End::fin;
+        break;
+      case CutHow::reset:
+        end_ = End::rst;
+        break;
+      case CutHow::stall:
+        // The stall is part of the request's duration; the record goes in before the FIN.
+        // (Nothing was marked finishing: a body that reaches its cut never writes its end.)
+        co_await c_.sleep_for(plan_.cut->stall_for);
+        end_ = End::fin;
+        break;
+    }
+    co_return;
+  }
+  if (chunked_ && plan_.chunked_cut) {
+    end_ = End::fin;
+    co_return;
+  }
+  if (chunked_) {
+    mark_finishing();
+    c_.set_deadline(c_.core_->options().idle_timeout);
+    auto [ec, w] = co_await asio::async_write(c_.socket_, asio::buffer("0\r\n\r\n", 5), nothrow);
+    c_.clear_deadline();
+    if (ec) {
+      fail(c_.timed_out() ? "write timeout: the client stopped reading" : ec.message());
+      co_return;
+    }
+  }
+  complete_ = true;
+  end_ = keep_alive ? End::keep_open : End::fin;
+}
+
+asio::awaitable<void> BodyWriter::end_connection() {
+  switch (end_) {
+    case End::keep_open:
+    case End::gone:
+      break;
+    case End::fin:
+      co_await c_.close_with_fin();
+      break;
+    case End::rst:
+      co_await c_.close_with_rst();
+      break;
+  }
+}
+
+}  // namespace sisyphus::proxy

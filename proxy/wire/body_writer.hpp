@@ -1,0 +1,105 @@
+#pragma once
+// Executing the body side of a ResponsePlan byte-exactly on a connection: per-chunk delay,
+// pacing (throttle), corrupted bytes, the cut (close, reset or stall) and chunk framing.
+// The caller feeds the body in order, piece by piece, each piece with the resource offset of
+// its first byte when it is a slice of the representation: the origin feeds slices of its
+// content source, the proxy what it reads from the upstream. Byte counts are what the socket
+// accepted. Internal to the proxy library (Asio types).
+#include <boost/asio/awaitable.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "wire/connection.hpp"
+#include "sisyphus/proxy/plan.hpp"
+
+namespace sisyphus::proxy {
+
+// Like the origin server's writer, it ends the connection only after the caller has logged
+// the request (a client that sees the FIN or RST finds it in the log), and it tells the
+// core just before it writes the last byte of a complete response (ServerCore::
+// finishing_started()), so a client that has read everything finds the record too.
+class BodyWriter {
+ public:
+  // How the connection ends once the response is logged.
+  enum class End {
+    keep_open,  // complete; the connection may take another request
+    fin,        // close with FIN (a drop with how: close or stall, a chunked cut, no keep-alive)
+    rst,        // drain the send queue, then RST (a drop with how: reset)
+    gone,       // the socket failed or the server is stopping: nothing left to do
+  };
+
+  // `cut_at`: where the plan's cut falls in this body, as a body offset (nullopt: nowhere).
+  // `length`: the body's length when known (Content-Length framing), to know which write
+  // carries its last byte. The head must already be on the wire.
+  BodyWriter(Connection& connection, const ResponsePlan& plan, bool chunked,
+             std::optional<std::uint64_t> cut_at, std::optional<std::uint64_t> length);
+
+  // Writes `piece` in order after the previous ones, flipping the planned bytes in place.
+  // `resource_first` is the resource offset of piece[0], or nullopt for bytes that are not
+  // part of the representation (a status body, an opaque relayed body). Returns false once
+  // nothing more may be written: the cut was reached (cut_reached()) or the connection
+  // failed (error()). Bytes past the cut are not written.
+  asio::awaitable<bool> write(std::span<std::byte> piece,
+                              std::optional<std::uint64_t> resource_first);
+
+  // The same for `n` bytes waiting in a pipe (the proxy's zero-copy path: splice(2) from
+  // the upstream socket into the pipe, from the pipe into the client socket). Only for
+  // bodies without chunk framing and without corruptions (their bytes are never seen here).
+  asio::awaitable<bool> write_from_pipe(int pipe, std::size_t n);
+  // Body bytes that may still be written before the cut (max when there is none); at 0,
+  // stop_at_cut() ends the body there.
+  std::uint64_t room() const;
+  void stop_at_cut();
+
+  // After the last piece: the terminating zero-length chunk unless the plan cuts (a stall
+  // is waited out here, as part of the request), and how the connection will end.
+  asio::awaitable<void> finish(bool keep_alive);
+  // After the request is logged: FIN or RST as decided.
+  asio::awaitable<void> end_connection();
+
+  // The response ends with the head (HEAD, 304, an empty body): call before writing it.
+  void mark_finishing();
+  // Pass to ServerCore::record(): the core waits for this request's record.
+  bool finishing_marked() const { return finishing_marked_; }
+
+  std::uint64_t body_bytes() const { return body_bytes_; }  // chunk framing excluded
+  bool cut_reached() const { return cut_reached_; }
+  bool complete() const { return complete_; }  // the message ended as framed
+  End end() const { return end_; }
+  const std::optional<std::string>& error() const { return error_; }
+  // Something of the caller's own broke the response off (the upstream failed mid-body):
+  // the client can only see the connection close.
+  void abandon(std::string why);
+
+ private:
+  void fail(std::string why);
+  // When the next write may start: after the per-chunk delay and the pacing slot. (Awaited
+  // in place: a helper coroutine returning bool for this crashed when built by g++ 12.)
+  Connection::Clock::time_point release_time();
+  // How many of the `left` bytes the next write takes: at most max_write_ (one per timed
+  // slice), never past the cut; 0 once the cut is reached (then cut_reached()).
+  std::size_t next_slice(std::size_t left);
+  // Marks finishing when the next `n` bytes end a complete body.
+  void before_last_write(std::size_t n);
+
+  Connection& c_;
+  const ResponsePlan& plan_;
+  bool chunked_;
+  std::optional<std::uint64_t> cut_at_;
+  std::optional<std::uint64_t> length_;
+  std::size_t max_write_;
+  bool started_ = false;
+  Connection::Clock::time_point start_;
+  std::uint64_t pos_ = 0;
+  std::uint64_t body_bytes_ = 0;
+  bool cut_reached_ = false;
+  bool complete_ = false;
+  bool finishing_marked_ = false;
+  End end_ = End::gone;
+  std::optional<std::string> error_;
+};
+
+}  // namespace sisyphus::proxy

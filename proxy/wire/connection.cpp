@@ -1,0 +1,239 @@
+#include "wire/connection.hpp"
+
+#include <fmt/format.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+
+namespace sisyphus::proxy {
+namespace {
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+}
+
+Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<ServerCore> core, bool counted)
+    : socket_(std::move(socket)),
+      core_(std::move(core)),
+      deadline_(socket_.get_executor()),
+      sleeper_(socket_.get_executor()),
+      counted_(counted) {
+  deadline_.expires_at(Clock::time_point::max());
+}
+
+Connection::~Connection() {
+  if (id_ != 0) core_->connection_closed(id_, counted_);
+  if (load_) --*load_;
+}
+
+asio::awaitable<Connection::NextRequest> Connection::read_request(RequestParser& parser,
+                                                                  const RequestLimits& limits) {
+  namespace http = boost::beast::http;
+  const ServerOptions& options = core_->options();
+  NextRequest next;
+  const bool first = !awaited_request_;
+  awaited_request_ = true;
+  if (buffer_.size() == 0) {
+    set_deadline(first ? options.header_timeout : options.idle_timeout);
+    auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(16 * 1024), nothrow);
+    clear_deadline();
+    if (ec || aborted_) co_return next;
+    buffer_.commit(n);
+  }
+  next.arrived = true;
+  next.started = Clock::now();
+  parser.body_limit(limits.body);
+  set_deadline(options.header_timeout);
+  boost::system::error_code ec = co_await read_request_head(parser, limits.head);
+  if (!ec && !parser.is_done()) {
+    // A client that asks first (curl does for bodies over 1 MiB) gets its go-ahead now
+    // rather than after its own timeout.
+    const auto& head = parser.get();
+    const auto expect = head.find(http::field::expect);
+    if (limits.answer_100_continue && head.version() == 11 && expect != head.end() &&
+        boost::beast::iequals(expect->value(), "100-continue")) {
+      auto [wec, wn] = co_await asio::async_write(
+          socket_, asio::buffer("HTTP/1.1 100 Continue\r\n\r\n", 25), nothrow);
+      ec = wec;
+    }
+    if (!ec) {
+      auto [bec, bn] = co_await http::async_read(socket_, buffer_, parser, nothrow);
+      ec = bec;
+    }
+  }
+  clear_deadline();
+  if (aborted_) {
+    next.arrived = false;  // the server is stopping: nobody to answer
+  } else if (ec) {
+    next.failure = classify_read_failure(ec, limits);
+  }
+  co_return next;
+}
+
+LogRecord Connection::unread_request_record(const RequestParser& parser,
+                                            const NextRequest& next) const {
+  LogRecord record;
+  record.t = core_->seconds_since_start(next.started);
+  record.method = std::string(parser.get().method_string());
+  record.path = std::string(parser.get().target());
+  record.connection = id_;
+  if (next.failure) {
+    record.status = next.failure->status;
+    record.error = next.failure->why;
+  }
+  return record;
+}
+
+asio::awaitable<boost::system::error_code> Connection::read_request_head(RequestParser& parser,
+                                                                         std::uint32_t limit) {
+  namespace http = boost::beast::http;
+  parser.header_limit(limit);
+  boost::system::error_code ec;
+  std::size_t consumed = 0;
+  // The parser is not eager: each read_some stops at the end of the head, so `consumed`
+  // counts head bytes only.
+  while (!ec && !parser.is_header_done()) {
+    auto [e, n] = co_await http::async_read_some(socket_, buffer_, parser, nothrow);
+    ec = e;
+    consumed += n;
+    if (!ec && consumed > limit) ec = http::error::header_limit;
+  }
+  co_return ec;
+}
+
+void Connection::count_on(std::shared_ptr<std::atomic<int>> load) {
+  ++*load;
+  load_ = std::move(load);
+}
+
+void Connection::start() {
+  id_ = core_->connection_opened(weak_from_this(), counted_);
+  auto self = shared_from_this();
+  asio::co_spawn(
+      socket_.get_executor(),
+      [self]() -> asio::awaitable<void> {
+        try {
+          co_await self->run();
+        } catch (const std::exception&) {
+          // A session never takes the server down; whatever failed ends this connection.
+        }
+        self->finished_ = true;
+        boost::system::error_code ec;
+        self->socket_.close(ec);
+        self->deadline_.cancel();
+        self->sleeper_.cancel();
+      },
+      asio::detached);
+  asio::co_spawn(
+      socket_.get_executor(), [self]() { return self->watchdog(); }, asio::detached);
+}
+
+void Connection::abort() {
+  auto self = shared_from_this();
+  asio::post(socket_.get_executor(), [self] {
+    self->aborted_ = true;
+    boost::system::error_code ec;
+    self->socket_.close(ec);
+    self->deadline_.cancel();
+    self->sleeper_.cancel();
+  });
+}
+
+asio::awaitable<void> Connection::watchdog() {
+  auto self = shared_from_this();
+  while (!finished_ && !aborted_) {
+    co_await deadline_.async_wait(nothrow);
+    if (finished_ || aborted_) break;
+    // Re-armed or cancelled timers wake with the expiry still in the future.
+    if (deadline_.expiry() <= Clock::now()) {
+      timed_out_ = true;
+      boost::system::error_code ec;
+      socket_.cancel(ec);
+      deadline_.expires_at(Clock::time_point::max());
+    }
+  }
+}
+
+void Connection::set_deadline(Duration d) {
+  timed_out_ = false;
+  deadline_.expires_after(d);  // wakes the watchdog, which waits again for the new expiry
+}
+
+void Connection::clear_deadline() {
+  deadline_.expires_at(Clock::time_point::max());
+}
+
+asio::awaitable<bool> Connection::sleep_for(Duration d) {
+  co_return co_await sleep_until(Clock::now() + d);
+}
+
+asio::awaitable<bool> Connection::sleep_until(Clock::time_point t) {
+  if (aborted_) co_return false;
+  if (t <= Clock::now()) co_return true;
+  sleeper_.expires_at(t);
+  co_await sleeper_.async_wait(nothrow);
+  co_return !aborted_;
+}
+
+asio::awaitable<bool> Connection::drain_send_queue(Duration bound) {
+  const auto give_up = Clock::now() + bound;
+  while (socket_.is_open()) {
+    int queued = 0;
+    if (::ioctl(socket_.native_handle(), SIOCOUTQ, &queued) != 0 || queued == 0) co_return true;
+    if (Clock::now() >= give_up) co_return false;
+    if (!co_await sleep_for(std::chrono::milliseconds(1))) co_return false;
+  }
+  co_return false;
+}
+
+void Connection::discard_pending_input() {
+  if (!socket_.is_open()) return;
+  char sink[4096];
+  while (::recv(socket_.native_handle(), sink, sizeof sink, MSG_DONTWAIT) > 0) {
+  }
+}
+
+asio::awaitable<void> Connection::close_with_fin() {
+  boost::system::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  // close() with unread input would send an RST that can overtake (and discard) data still
+  // queued: wait for the queue to drain, drop any input, then close.
+  co_await drain_send_queue(std::chrono::seconds(5));
+  discard_pending_input();
+  socket_.close(ec);
+}
+
+asio::awaitable<void> Connection::close_with_rst() {
+  co_await drain_send_queue(std::chrono::seconds(5));
+  boost::system::error_code ec;
+  if (socket_.is_open()) {
+    socket_.set_option(asio::socket_base::linger(true, 0), ec);
+    socket_.close(ec);
+  }
+}
+
+Connection::ReadFailure Connection::classify_read_failure(boost::system::error_code ec,
+                                                          const RequestLimits& limits) const {
+  namespace http = boost::beast::http;
+  if (timed_out()) return {408, "request not received within the header timeout"};
+  if (ec == http::error::header_limit) {
+    return {431, fmt::format("request header larger than {} bytes", limits.head)};
+  }
+  if (ec == http::error::body_limit) {
+    return {413, fmt::format("request body larger than {} bytes", limits.body)};
+  }
+  if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
+    return {400, fmt::format("malformed request: {}", ec.message())};
+  }
+  return {0, fmt::format("connection lost while reading the request: {}", ec.message())};
+}
+
+}  // namespace sisyphus::proxy

@@ -1,0 +1,124 @@
+#pragma once
+// The base of every server connection (origin and admin): one socket on its own strand, a
+// watchdog deadline that cancels the socket's pending operations when it passes (header
+// timeout, idle keep-alive, a reader that stopped reading), cancellable sleeps, and the
+// ways a connection ends: graceful close, FIN after a cut, RST after draining the send
+// queue. Internal to the proxy library (Asio types).
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/server_core.hpp"
+
+namespace sisyphus::proxy {
+
+namespace asio = boost::asio;
+
+class Connection : public Abortable, public std::enable_shared_from_this<Connection> {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Connection(asio::ip::tcp::socket socket, std::shared_ptr<ServerCore> core, bool counted);
+  ~Connection() override;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Counts this connection in `load` (how many its io_context serves) until it ends.
+  void count_on(std::shared_ptr<std::atomic<int>> load);
+  // Registers with the core and spawns run() and the watchdog on the socket's strand.
+  void start();
+  // Thread-safe: closes the socket and wakes every wait; run() then unwinds.
+  void abort() override;
+
+ protected:
+  friend class BodyWriter;  // executes response plans on this connection (body_writer.hpp)
+
+  virtual asio::awaitable<void> run() = 0;
+
+  // Pending and later socket operations fail with operation_aborted once `d` from now has
+  // passed; timed_out() then says why.
+  void set_deadline(Duration d);
+  void clear_deadline();
+  bool timed_out() const { return timed_out_; }
+  void clear_timed_out() { timed_out_ = false; }
+  bool aborted() const { return aborted_; }
+
+  using RequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+
+  // How a session reads its requests.
+  struct RequestLimits {
+    std::uint32_t head = 16 * 1024;    // bytes of request line and fields, in all: else 431
+    std::uint64_t body = 0;            // request body bytes: else 413
+    bool answer_100_continue = false;  // send `100 Continue` before reading an expected body
+  };
+  // Why reading a request failed and the status that answers it (0: the client went away
+  // mid-request, nothing to answer).
+  struct ReadFailure {
+    int status = 0;
+    std::string why;
+  };
+  // The next request on a kept-alive connection.
+  struct NextRequest {
+    bool arrived = false;  // false: the client left or idled out between requests (or the
+                           // server is stopping): nothing to answer, nothing to log
+    Clock::time_point started;
+    std::optional<ReadFailure> failure;  // set when it began but could not be read whole
+  };
+  // Waits for the next request, within the header timeout for the connection's first and
+  // the idle keep-alive timeout for later ones, then reads all of it into `parser` within
+  // the header timeout (slow-loris defence). Shared by the origin, proxy and admin sessions.
+  asio::awaitable<NextRequest> read_request(RequestParser& parser, const RequestLimits& limits);
+  // The log record of a request that could not be read: what its parser got of it, and why.
+  LogRecord unread_request_record(const RequestParser& parser, const NextRequest& next) const;
+
+  // false when the connection was aborted meanwhile.
+  asio::awaitable<bool> sleep_for(Duration d);
+  asio::awaitable<bool> sleep_until(Clock::time_point t);
+
+  // Waits (polling SIOCOUTQ every millisecond, at most `bound`) until the kernel has no
+  // unacknowledged bytes for this socket: everything written has reached the peer's stack.
+  asio::awaitable<bool> drain_send_queue(Duration bound);
+  // Server-initiated end of the connection: FIN after every written byte, then close.
+  // Unread input is discarded first so that the close does not turn into an RST.
+  asio::awaitable<void> close_with_fin();
+  // RST after every written byte reached the peer (SO_LINGER {1, 0} then close).
+  asio::awaitable<void> close_with_rst();
+
+  asio::ip::tcp::socket socket_;
+  std::shared_ptr<ServerCore> core_;
+  std::uint64_t id_ = 0;
+  boost::beast::flat_buffer buffer_;  // bytes read from the client and not yet parsed
+
+ private:
+  ReadFailure classify_read_failure(boost::system::error_code ec,
+                                    const RequestLimits& limits) const;
+  // Reads a request's head into `parser`, from buffer_ and then the socket (the caller sets
+  // the deadline); a head of more than `limit` bytes in all fails with header_limit. (Beast
+  // 1.81 applies the parser's own header_limit to each window of unparsed bytes, and parsed
+  // fields leave the window, so many small fields would get through.)
+  asio::awaitable<boost::system::error_code> read_request_head(RequestParser& parser,
+                                                               std::uint32_t limit);
+
+  asio::awaitable<void> watchdog();
+  void discard_pending_input();
+
+  asio::steady_timer deadline_;
+  asio::steady_timer sleeper_;
+  bool counted_;
+  std::shared_ptr<std::atomic<int>> load_;
+  bool timed_out_ = false;
+  bool aborted_ = false;
+  bool awaited_request_ = false;  // read_request() has waited once: later waits are idle ones
+  bool finished_ = false;
+};
+
+}  // namespace sisyphus::proxy

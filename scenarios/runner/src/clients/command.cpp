@@ -1,0 +1,59 @@
+// command: any client, as a /bin/sh command template. {url}, {output}, {max_attempts} and
+// {workdir} are replaced by shell-quoted values; other braces are left alone. The command
+// runs in the work directory; exit 0 means the client claims success.
+#include <array>
+
+#include "../external.hpp"
+#include "../subprocess.hpp"
+
+namespace sisyphus::runner::clients {
+namespace {
+
+class Command final : public ClientAdapter {
+ public:
+  explicit Command(std::string_view tmpl) : template_(tmpl) {}
+  std::string_view kind() const override { return "command"; }
+  std::string label() const override { return "command: " + template_; }
+  std::string spec() const override { return "command: " + template_; }
+
+  ClientOutcome run(const ClientContext& ctx) const override {
+    const std::array<std::pair<std::string_view, std::string>, 4> values{{
+        {"{url}", ctx.url},
+        {"{output}", ctx.output.string()},
+        {"{max_attempts}", std::to_string(ctx.scenario->client.max_attempts)},
+        {"{workdir}", ctx.workdir.string()},
+    }};
+    std::string cmd;
+    for (std::size_t i = 0; i < template_.size();) {
+      bool replaced = false;
+      for (const auto& [key, value] : values) {
+        if (template_.compare(i, key.size(), key) == 0) {
+          cmd += detail::shell_quote(value);
+          i += key.size();
+          replaced = true;
+          break;
+        }
+      }
+      if (!replaced) cmd += template_[i++];
+    }
+    return detail::run_external(ctx, {"/bin/sh", "-c", cmd});
+  }
+
+ private:
+  std::string template_;
+};
+
+}  // namespace
+
+const ClientKind& command_client() {
+  static const ClientKind kind{
+      .name = "command",
+      .summary = "any client: 'command: TEMPLATE' with {url} {output} {max_attempts} {workdir}",
+      .make = [](std::string_view argument) -> std::unique_ptr<ClientAdapter> {
+        return std::make_unique<Command>(argument);
+      },
+  };
+  return kind;
+}
+
+}  // namespace sisyphus::runner::clients

@@ -1,0 +1,362 @@
+// The runner end to end through the library: a real in-process server on 127.0.0.1:0, real
+// clients (in-process and subprocesses), exact metrics from the server's log.
+#include "sisyphus/runner/runner.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "sisyphus/core/content.hpp"
+#include "sisyphus/proxy/server.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
+
+namespace sisyphus::runner {
+namespace {
+
+using reports::Verdict;
+using namespace std::chrono_literals;
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  model::Scenario load(const std::string& file, const std::string& yaml) {
+    const auto path = dir_.path() / file;
+    std::ofstream(path) << yaml;
+    return proxy::load_scenario_file(path);
+  }
+
+  RunOptions options() const {
+    RunOptions o;
+    o.work_root = dir_.path() / "work";
+    o.sisyphus_binary = SISYPHUS_TEST_BINARY;
+    return o;
+  }
+
+  // The one work directory a kept run left under work_root.
+  std::filesystem::path kept_dir() const {
+    std::vector<std::filesystem::path> dirs;
+    for (const auto& e : std::filesystem::directory_iterator(dir_.path() / "work")) {
+      dirs.push_back(e.path());
+    }
+    EXPECT_EQ(dirs.size(), 1u);
+    return dirs.empty() ? std::filesystem::path() : dirs.front();
+  }
+
+  static bool process_gone(pid_t pid) {
+    // A killed orphan is reaped by init shortly after; give it a moment.
+    for (int i = 0; i < 200; ++i) {
+      if (::kill(pid, 0) != 0 && errno == ESRCH) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+
+  test::TempDir dir_;
+};
+
+constexpr const char* kDropHalf = R"(name: drop-half
+description: drop at 50 %
+seed: 5
+resource: {size: 1MiB}
+attempts:
+  - drop: {at: 50%, how: close}
+expect:
+  max_attempts: 2
+  max_wasted_bytes: 0
+  max_duration: 5s
+)";
+
+TEST_F(RunnerTest, ReferenceResumesAndTheLogGivesExactMetrics) {
+  const auto s = load("drop-half.yaml", kDropHalf);
+  RunOptions o = options();
+  o.client = "reference";
+  const reports::ScenarioResult r = run_scenario(s, o);
+  EXPECT_EQ(r.verdict, Verdict::ok) << r.client_output.value_or("");
+  EXPECT_TRUE(r.passed);
+  EXPECT_EQ(r.client.kind, "reference");
+  EXPECT_EQ(r.client.label, "reference");
+  EXPECT_EQ(r.attempts, 2u);
+  EXPECT_EQ(r.bytes_sent, 1048576u);
+  EXPECT_EQ(r.bytes_wasted, 0u);
+  EXPECT_EQ(r.size, 1048576u);
+  EXPECT_EQ(r.seed, 5u);
+  EXPECT_FALSE(r.corruption);
+  EXPECT_FALSE(r.timed_out);
+  ASSERT_EQ(r.attempt_log.size(), 2u);
+  EXPECT_EQ(r.attempt_log[0].attempt, 1u);
+  EXPECT_EQ(r.attempt_log[0].range, std::nullopt);
+  EXPECT_EQ(r.attempt_log[0].status, 200);
+  EXPECT_EQ(r.attempt_log[0].bytes_sent, 524288u);
+  EXPECT_EQ(r.attempt_log[0].fault, "drop");
+  EXPECT_EQ(r.attempt_log[0].gap_s, std::nullopt);
+  EXPECT_EQ(r.attempt_log[1].range, "bytes=524288-");
+  ASSERT_TRUE(r.attempt_log[1].if_range);
+  EXPECT_EQ(r.attempt_log[1].if_range->front(), '"');  // a strong ETag
+  EXPECT_EQ(r.attempt_log[1].status, 206);
+  EXPECT_EQ(r.attempt_log[1].bytes_sent, 524288u);
+  EXPECT_EQ(r.attempt_log[1].fault, std::nullopt);
+  ASSERT_TRUE(r.attempt_log[1].gap_s);
+  EXPECT_GE(*r.attempt_log[1].gap_s, 0.0);
+  EXPECT_EQ(r.expectations.size(), 4u);
+  EXPECT_EQ(r.replay, "sisyphus run " + (dir_.path() / "drop-half.yaml").string() +
+                          " --client reference --seed 5 --time-scale 1");
+  // The work directory is gone.
+  EXPECT_TRUE(std::filesystem::is_empty(dir_.path() / "work"));
+}
+
+TEST_F(RunnerTest, SeedOverrideAndTimeScaleReachTheReplayCommand) {
+  const auto s = load("drop-half.yaml", kDropHalf);
+  RunOptions o = options();
+  o.client = "naive";
+  o.seed = 99;
+  o.time_scale = TimeScale(0.5);
+  o.deadline = 7s;
+  const auto r = run_scenario(s, o);
+  EXPECT_EQ(r.seed, 99u);
+  EXPECT_EQ(r.replay, "sisyphus run " + (dir_.path() / "drop-half.yaml").string() +
+                          " --client naive --seed 99 --time-scale 0.5 --deadline 7s");
+}
+
+constexpr const char* kChange = R"(name: change
+seed: 3
+resource: {size: 256KiB}
+attempts:
+  - drop: {at: 100000, how: close}
+changes:
+  - before_attempt: 2
+)";
+
+TEST_F(RunnerTest, NaiveSplicesTwoVersionsAndIsCorrupt) {
+  const auto s = load("change.yaml", kChange);
+  RunOptions o = options();
+  o.client = "naive";
+  const auto r = run_scenario(s, o);
+  EXPECT_EQ(r.verdict, Verdict::corrupt);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.attempts, 2u);
+  EXPECT_EQ(r.bytes_sent, 262144u);  // 100000 of version 1, the rest of version 2
+  EXPECT_EQ(r.bytes_wasted, 262144u);
+  ASSERT_TRUE(r.corruption);
+  // The output holds the original (content seed 1, the default) in [0, 100000); the server's
+  // last version is generation 1, content seed 2.
+  std::vector<std::byte> v1(100000), v2(100000);
+  content::fill(1, 0, v1);
+  content::fill(2, 0, v2);
+  std::uint64_t differing = 0;
+  for (std::size_t i = 0; i < v1.size(); ++i) differing += v1[i] != v2[i] ? 1 : 0;
+  EXPECT_EQ(r.corruption->kind, reports::CorruptionKind::mismatch);
+  EXPECT_EQ(r.corruption->bad_bytes, differing);
+  ASSERT_EQ(r.corruption->bad_ranges.size(), 1u);
+  EXPECT_EQ(r.corruption->first_bad_offset, r.corruption->bad_ranges[0].first);
+  EXPECT_LE(r.corruption->bad_ranges[0].first, 15u);
+  EXPECT_GE(r.corruption->bad_ranges[0].last, 99984u);
+  EXPECT_LE(r.corruption->bad_ranges[0].last, 99999u);
+
+  o.client = "reference";
+  const auto ref = run_scenario(s, o);
+  EXPECT_EQ(ref.verdict, Verdict::ok);
+  EXPECT_EQ(ref.bytes_sent, 100000u + 262144u);  // If-Range failed: the whole new version
+  EXPECT_EQ(ref.bytes_wasted, 100000u);
+}
+
+TEST_F(RunnerTest, PrefillGoesWhereEachClientKeepsItsPartialDownload) {
+  const auto s = load("prefill.yaml", R"(name: prefill
+seed: 8
+resource: {size: 200000}
+client:
+  prefill: 50%
+expect:
+  max_wasted_bytes: 0
+)");
+  for (const char* client : {"reference", "naive"}) {
+    RunOptions o = options();
+    o.client = client;
+    const auto r = run_scenario(s, o);
+    EXPECT_EQ(r.verdict, Verdict::ok) << client << "\n" << r.client_output.value_or("");
+    EXPECT_EQ(r.attempts, 1u) << client;
+    EXPECT_EQ(r.bytes_sent, 100000u) << client;
+    ASSERT_EQ(r.attempt_log.size(), 1u);
+    EXPECT_EQ(r.attempt_log[0].range, "bytes=100000-") << client;
+    EXPECT_EQ(r.bytes_wasted, 0u) << client;
+    EXPECT_TRUE(r.passed) << client;
+  }
+}
+
+TEST_F(RunnerTest, PrefillChangedServesTheNewVersionFromTheFirstRequest) {
+  const auto s = load("prefill-changed.yaml", R"(name: prefill-changed
+seed: 9
+resource: {size: 200000}
+client:
+  prefill: {size: 50%, changed: true}
+)");
+  RunOptions o = options();
+  o.client = "reference";
+  const auto ref = run_scenario(s, o);
+  EXPECT_EQ(ref.verdict, Verdict::ok);
+  ASSERT_EQ(ref.attempt_log.size(), 1u);
+  EXPECT_EQ(ref.attempt_log[0].status, 200);  // If-Range with the old ETag does not hold
+  EXPECT_EQ(ref.bytes_sent, 200000u);
+  EXPECT_EQ(ref.bytes_wasted, 0u);  // nothing the client held was reusable
+
+  o.client = "naive";
+  const auto naive = run_scenario(s, o);
+  EXPECT_EQ(naive.verdict, Verdict::corrupt);
+  ASSERT_EQ(naive.attempt_log.size(), 1u);
+  EXPECT_EQ(naive.attempt_log[0].status, 206);
+  ASSERT_TRUE(naive.corruption);
+  EXPECT_EQ(naive.corruption->kind, reports::CorruptionKind::mismatch);
+  EXPECT_LE(naive.corruption->first_bad_offset, 15u);
+}
+
+TEST_F(RunnerTest, FileResourceIsServedAndVerified) {
+  {
+    std::ofstream data(dir_.path() / "data.bin", std::ios::binary);
+    for (int i = 0; i < 300000; ++i) data.put(static_cast<char>(i * 7 % 253));
+  }
+  const auto s = load("file.yaml", R"(name: file-resource
+seed: 1
+resource: {file: data.bin}
+attempts:
+  - drop: {at: 123456, how: reset}
+)");
+  RunOptions o = options();
+  o.client = "reference";
+  const auto r = run_scenario(s, o);
+  EXPECT_EQ(r.verdict, Verdict::ok) << r.client_output.value_or("") << r.error.value_or("");
+  EXPECT_EQ(r.size, 300000u);
+  EXPECT_EQ(r.attempts, 2u);
+  EXPECT_EQ(r.bytes_sent, 300000u);
+}
+
+TEST_F(RunnerTest, HangingCommandIsKilledAtTheDeadline) {
+  const auto s = load("hang.yaml", R"(name: hang
+resource: {size: 1KiB}
+expect: {verdict: failed-clean}
+)");
+  RunOptions o = options();
+  o.client = "command: echo $$ > {workdir}/pid; exec sleep 1000";
+  o.deadline = 1s;
+  o.keep = true;
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run_scenario(s, o);
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_EQ(r.verdict, Verdict::failed_clean);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.client_exit_code, std::nullopt);
+  EXPECT_GE(r.duration_s, 1.0);
+  EXPECT_LT(took, 10.0);
+  ASSERT_EQ(r.expectations.size(), 2u);
+  EXPECT_EQ(r.expectations[1].name, "deadline");
+  EXPECT_FALSE(r.expectations[1].passed);
+  EXPECT_EQ(r.client.label, "command: echo $$ > {workdir}/pid; exec sleep 1000");
+  EXPECT_NE(r.client_output.value_or("").find("killed (SIGKILL to the process group) at the "
+                                              "1.000s deadline"),
+            std::string::npos);
+  std::ifstream pid_file(kept_dir() / "pid");
+  pid_t pid = 0;
+  ASSERT_TRUE(pid_file >> pid);
+  EXPECT_TRUE(process_gone(pid));
+}
+
+TEST_F(RunnerTest, WhatTheClientLeftInItsProcessGroupIsKilled) {
+  const auto s = load("bg.yaml", "name: background\nresource: {size: 1KiB}\n");
+  RunOptions o = options();
+  o.client = "command: sleep 1000 & echo $! > {workdir}/child; exit 0";
+  o.keep = true;
+  const auto r = run_scenario(s, o);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.client_exit_code, 0);
+  EXPECT_EQ(r.verdict, Verdict::corrupt);  // claimed success, wrote nothing
+  ASSERT_TRUE(r.corruption);
+  EXPECT_EQ(r.corruption->kind, reports::CorruptionKind::truncated);
+  EXPECT_EQ(r.corruption->bad_bytes, 1024u);
+  std::ifstream pid_file(kept_dir() / "child");
+  pid_t pid = 0;
+  ASSERT_TRUE(pid_file >> pid);
+  EXPECT_TRUE(process_gone(pid));
+}
+
+TEST_F(RunnerTest, CommandTemplateGetsQuotedValuesAndItsExitCodeIsKept) {
+  const auto s = load("cmd.yaml", R"(name: cmd
+resource: {size: 4KiB}
+client: {max_attempts: 7}
+)");
+  RunOptions o = options();
+  o.client = "command: curl -fsS -o {output} {url} && echo attempts={max_attempts}; exit 3";
+  const auto r = run_scenario(s, o);
+  EXPECT_EQ(r.client_exit_code, 3);
+  EXPECT_EQ(r.verdict, Verdict::failed_clean);  // said failure; the file is whole and right
+  EXPECT_EQ(r.attempts, 1u);
+  EXPECT_EQ(r.client_output, "attempts=7\n");
+}
+
+TEST_F(RunnerTest, AClientThatCannotStartIsAHarnessError) {
+  const auto s = load("cli.yaml", "name: cli\nresource: {size: 1KiB}\n");
+  RunOptions o = options();
+  o.client = "reference-cli";
+  o.sisyphus_binary = dir_.path() / "no-such-sisyphus";
+  const auto r = run_scenario(s, o);
+  EXPECT_EQ(r.verdict, Verdict::error);
+  EXPECT_FALSE(r.passed);
+  ASSERT_TRUE(r.error);
+  EXPECT_NE(r.error->find("cannot start"), std::string::npos) << *r.error;
+}
+
+TEST_F(RunnerTest, ReferenceCliRunsSisyphusGet) {
+  const auto s = load("drop-half.yaml", kDropHalf);
+  RunOptions o = options();
+  o.client = "reference-cli";
+  const auto r = run_scenario(s, o);
+  EXPECT_EQ(r.verdict, Verdict::ok) << r.client_output.value_or("") << r.error.value_or("");
+  EXPECT_EQ(r.client_exit_code, 0);
+  EXPECT_EQ(r.attempts, 2u);
+  EXPECT_EQ(r.bytes_wasted, 0u);
+}
+
+TEST_F(RunnerTest, DeadlineRules) {
+  model::Scenario s;
+  RunOptions o;
+  EXPECT_EQ(deadline_for(s, o), 60s);
+  s.expect.max_duration = 2s;
+  EXPECT_EQ(deadline_for(s, o), 6s);
+  o.time_scale = TimeScale(0.1);
+  EXPECT_EQ(deadline_for(s, o), 1s);  // 0.6 s, raised to the 1 s minimum
+  s.expect.max_duration = std::nullopt;
+  EXPECT_EQ(deadline_for(s, o), 6s);
+  o.deadline = 500ms;
+  EXPECT_EQ(deadline_for(s, o), 500ms);  // as given
+}
+
+TEST_F(RunnerTest, ManyScenariosInParallelComeBackSortedByName) {
+  std::vector<model::Scenario> all;
+  for (const char* name : {"zz", "mm", "aa"}) {
+    all.push_back(load(std::string(name) + ".yaml",
+                       std::string("name: ") + name + "\nresource: {size: 64KiB}\n"));
+  }
+  RunOptions o = options();
+  o.jobs = 2;
+  std::atomic<int> calls{0};
+  const auto results =
+      run_scenarios(all, o, run_client_label(all, o),
+                    [&](const reports::ScenarioResult&, std::size_t done, std::size_t total) {
+                      EXPECT_EQ(total, 3u);
+                      EXPECT_LE(done, 3u);
+                      ++calls;
+                    });
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(results.client, "reference");
+  ASSERT_EQ(results.scenarios.size(), 3u);
+  EXPECT_EQ(results.scenarios[0].name, "aa");
+  EXPECT_EQ(results.scenarios[1].name, "mm");
+  EXPECT_EQ(results.scenarios[2].name, "zz");
+  for (const auto& r : results.scenarios) EXPECT_EQ(r.verdict, Verdict::ok);
+}
+
+}  // namespace
+}  // namespace sisyphus::runner
