@@ -9,15 +9,13 @@ namespace sisyphus::runner::detail {
 // Mirrors how the client builds its state from a full response (resume_policy.cpp), from
 // the original representation's headers.
 void write_part_prefill(const PrefillContext& ctx) {
-  const OriginalHead& h = ctx.original;
+  const proxy::RepresentationHead& h = ctx.original;
   client::PartState state;
   state.url = ctx.url;
   if (h.etag && client::is_valid_etag(*h.etag)) state.etag = h.etag;
   if (h.last_modified && client::parse_http_date(*h.last_modified)) {
     state.last_modified = h.last_modified;
-    state.last_modified_strong = client::last_modified_is_strong(
-        *h.last_modified,
-        h.date ? std::optional<std::string_view>(*h.date) : std::optional<std::string_view>());
+    state.last_modified_strong = client::last_modified_is_strong(*h.last_modified, h.date);
   }
   if (!h.chunked) state.size = h.content_length;
   if (h.repr_digest) {

@@ -11,9 +11,9 @@
 #include <set>
 #include <thread>
 
-#include "probe.hpp"
 #include "sisyphus/core/sha256.hpp"
 #include "sisyphus/core/version.hpp"
+#include "sisyphus/proxy/original_head.hpp"
 #include "sisyphus/proxy/server.hpp"
 #include "sisyphus/runner/client_adapter.hpp"
 #include "sisyphus/runner/expectations.hpp"
@@ -124,7 +124,7 @@ void execute(const model::Scenario& s, const ClientAdapter& client, const RunOpt
     p.bytes = prefill_bytes = s.client.prefill->resolve(s.resource.size);
     p.original_seed = s.resource.content_seed(0);
     if (s.resource.is_file()) p.file = s.resource.resolved_file;
-    p.original = detail::probe_original(s, options.time_scale);
+    p.original = proxy::original_head(s, server_options.file_root);
     client.prefill(p);
   }
 

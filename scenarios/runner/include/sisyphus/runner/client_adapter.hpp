@@ -13,15 +13,16 @@
 #include "sisyphus/core/time_scale.hpp"
 #include "sisyphus/core/units.hpp"
 #include "sisyphus/model/scenario.hpp"
+#include "sisyphus/proxy/original_head.hpp"
 
 namespace sisyphus::runner {
 
 // What the adapter is asked to do for one scenario run.
 struct ClientContext {
   const model::Scenario* scenario = nullptr;  // the effective scenario (seed override applied)
-  std::string url;                               // the resource on the in-process server
-  std::filesystem::path output;                  // where the download must end up
-  std::filesystem::path workdir;                 // the scenario's own directory
+  std::string url;                            // the resource on the in-process server
+  std::filesystem::path output;               // where the download must end up
+  std::filesystem::path workdir;              // the scenario's own directory
   TimeScale time_scale{1.0};
   Duration deadline{0};  // wall time from the start of run(); the client is stopped by then
   std::optional<std::string> sha256;      // expected digest (hex) when `client.sha256: true`
@@ -37,17 +38,6 @@ struct ClientOutcome {
   std::optional<std::string> error;  // the client could not be run at all (harness error)
 };
 
-// The headers of the original representation (generation 0), as a HEAD request returns them:
-// what an earlier run of the client had seen before it was killed.
-struct OriginalHead {
-  std::optional<std::string> etag;
-  std::optional<std::string> last_modified;
-  std::optional<std::string> date;
-  std::optional<std::string> repr_digest;
-  std::optional<std::uint64_t> content_length;
-  bool chunked = false;
-};
-
 // `client.prefill`: an earlier process was killed after writing `bytes` of the original content.
 struct PrefillContext {
   std::string url;  // the URL the client will be given
@@ -55,7 +45,7 @@ struct PrefillContext {
   std::uint64_t bytes = 0;
   std::uint64_t original_seed = 0;            // content seed of generation 0 (synthetic resources)
   std::optional<std::filesystem::path> file;  // the resource's file, for `file:` resources
-  OriginalHead original;
+  proxy::RepresentationHead original;         // what the server sent for it (validators, size)
 };
 
 class ClientAdapter {
