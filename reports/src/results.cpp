@@ -3,72 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <ctime>
 #include <tuple>
-#include <utility>
-
-#include "sisyphus/core/error.hpp"
 
 namespace sisyphus::reports {
-namespace {
-
-constexpr std::array<std::pair<Verdict, std::string_view>, 5> kVerdictNames{{
-    {Verdict::ok, "ok"},
-    {Verdict::failed_clean, "failed-clean"},
-    {Verdict::failed_dirty, "failed-dirty"},
-    {Verdict::corrupt, "corrupt"},
-    {Verdict::error, "error"},
-}};
-
-constexpr std::array<std::pair<CorruptionKind, std::string_view>, 3> kKindNames{{
-    {CorruptionKind::mismatch, "mismatch"},
-    {CorruptionKind::truncated, "truncated"},
-    {CorruptionKind::extended, "extended"},
-}};
-
-}  // namespace
-
-std::string_view to_string(Verdict v) {
-  for (const auto& [verdict, name] : kVerdictNames) {
-    if (verdict == v) return name;
-  }
-  return "error";
-}
-
-std::optional<Verdict> verdict_from_string(std::string_view text) {
-  for (const auto& [verdict, name] : kVerdictNames) {
-    if (name == text) return verdict;
-  }
-  return std::nullopt;
-}
-
-Verdict parse_verdict(std::string_view text) {
-  if (auto v = verdict_from_string(text)) return *v;
-  throw ParseError(fmt::format(
-      "bad verdict \"{}\": expected ok, failed-clean, failed-dirty, corrupt or error", text));
-}
-
-std::string_view to_string(CorruptionKind k) {
-  for (const auto& [kind, name] : kKindNames) {
-    if (kind == k) return name;
-  }
-  return "mismatch";
-}
-
-std::optional<CorruptionKind> corruption_kind_from_string(std::string_view text) {
-  for (const auto& [kind, name] : kKindNames) {
-    if (name == text) return kind;
-  }
-  return std::nullopt;
-}
-
-std::uint64_t compute_bytes_wasted(Verdict verdict, std::uint64_t bytes_sent, std::uint64_t size,
-                                   std::uint64_t reusable) {
-  if (verdict != Verdict::ok) return bytes_sent;
-  const std::uint64_t needed = size - std::min(reusable, size);
-  return bytes_sent > needed ? bytes_sent - needed : 0;
-}
 
 bool all_expectations_passed(const std::vector<Expectation>& expectations) {
   return std::all_of(expectations.begin(), expectations.end(),

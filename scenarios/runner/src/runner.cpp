@@ -170,7 +170,7 @@ void execute(const model::Scenario& s, const ClientAdapter& client, const RunOpt
                                        ? s.resource.content_seed(s.client.prefill_changed ? 1 : 0)
                                        : gets.back().content_seed;
   const ExpectedContent expected = expected_content(s, final_seed);
-  const OutputCheck check = compare_output(output, expected);
+  const reports::OutputCheck check = compare_output(output, expected);
   bool other_prefix = false;
   if (!outcome.success && !check.clean_prefix(expected.size()) && !s.resource.is_file()) {
     std::set<std::uint64_t> seen{s.resource.content_seed(0)};
@@ -181,7 +181,8 @@ void execute(const model::Scenario& s, const ClientAdapter& client, const RunOpt
       if (compare_output(output, other).clean_prefix(other.size())) other_prefix = true;
     }
   }
-  const Classification c = classify(outcome.success, check, expected.size(), other_prefix);
+  const reports::Classification c =
+      reports::classify(outcome.success, check, expected.size(), other_prefix);
   r.verdict = c.verdict;
   r.corruption = c.corruption;
   const std::uint64_t reusable = s.client.prefill_changed ? 0 : prefill_bytes;

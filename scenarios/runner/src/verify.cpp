@@ -105,8 +105,9 @@ void ExpectedContent::read(std::uint64_t offset, std::span<std::byte> out) const
   read_exact(in, *file_, offset, out);
 }
 
-OutputCheck compare_output(const std::filesystem::path& output, const ExpectedContent& expected) {
-  OutputCheck check;
+reports::OutputCheck compare_output(const std::filesystem::path& output,
+                                    const ExpectedContent& expected) {
+  reports::OutputCheck check;
   std::error_code ec;
   check.exists = std::filesystem::is_regular_file(output, ec);
   check.size = check.exists ? file_size_or_throw(output) : 0;
@@ -144,27 +145,6 @@ OutputCheck compare_output(const std::filesystem::path& output, const ExpectedCo
     check.corruption = std::move(c);
   }
   return check;
-}
-
-Classification classify(bool client_success, const OutputCheck& check, std::uint64_t expected_size,
-                        bool clean_prefix_of_other_version) {
-  Classification out;
-  if (client_success) {
-    if (check.identical() || (expected_size == 0 && check.exists && check.size == 0)) {
-      out.verdict = reports::Verdict::ok;
-    } else {
-      out.verdict = reports::Verdict::corrupt;
-      out.corruption = check.corruption;
-    }
-    return out;
-  }
-  if (check.clean_prefix(expected_size) || clean_prefix_of_other_version) {
-    out.verdict = reports::Verdict::failed_clean;
-    return out;
-  }
-  out.verdict = reports::Verdict::failed_dirty;
-  out.corruption = check.corruption;
-  return out;
 }
 
 }  // namespace sisyphus::runner

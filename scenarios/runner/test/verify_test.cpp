@@ -13,7 +13,9 @@ namespace sisyphus::runner {
 namespace {
 
 using reports::ByteRange;
+using reports::Classification;
 using reports::CorruptionKind;
+using reports::OutputCheck;
 using reports::Verdict;
 
 constexpr std::uint64_t kSeed = 7;

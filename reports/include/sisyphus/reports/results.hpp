@@ -1,7 +1,8 @@
 #pragma once
 // The results model: what one `sisyphus run` measured, in the shape of results.json
-// (schema 1, DESIGN.md "Verdicts and metrics"). The runner fills it; every writer and the
-// merge are pure functions of it. Field names here are the JSON field names.
+// (schema 1, DESIGN.md "Verdicts and metrics"; the verdict and its rules: verdict.hpp). The
+// runner fills it; every writer and the merge are pure functions of it. Field names here are
+// the JSON field names.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -10,49 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include "sisyphus/reports/verdict.hpp"
+
 namespace sisyphus::reports {
 
 inline constexpr int kSchemaVersion = 1;
-// results.json keeps at most this many bad ranges; bad_bytes still counts all of them.
-inline constexpr std::size_t kMaxBadRanges = 16;
-
-enum class Verdict {
-  ok,            // client said success, output identical
-  failed_clean,  // client said failure; output absent or a correct prefix
-  failed_dirty,  // client said failure; output holds wrong bytes
-  corrupt,       // client said success, output differs: the worst
-  error,         // the harness itself failed (client could not start, server failed, ...)
-};
-
-// "ok", "failed-clean", "failed-dirty", "corrupt", "error".
-std::string_view to_string(Verdict v);
-// Inverse of to_string; nullopt for anything else.
-std::optional<Verdict> verdict_from_string(std::string_view text);
-// Inverse of to_string; throws sisyphus::ParseError naming the text and the accepted names.
-Verdict parse_verdict(std::string_view text);
-
-enum class CorruptionKind {
-  mismatch,   // same length, some bytes differ
-  truncated,  // shorter than the resource (the common prefix may also differ)
-  extended,   // longer than the resource
-};
-std::string_view to_string(CorruptionKind k);
-std::optional<CorruptionKind> corruption_kind_from_string(std::string_view text);
-
-// Inclusive byte range [first, last] of the output, like an HTTP byte range.
-struct ByteRange {
-  std::uint64_t first = 0;
-  std::uint64_t last = 0;
-  bool operator==(const ByteRange&) const = default;
-};
-
-struct Corruption {
-  CorruptionKind kind = CorruptionKind::mismatch;
-  std::uint64_t first_bad_offset = 0;
-  std::uint64_t bad_bytes = 0;        // all wrong bytes (missing/extra bytes count as bad)
-  std::vector<ByteRange> bad_ranges;  // the first kMaxBadRanges, ascending
-  bool operator==(const Corruption&) const = default;
-};
 
 // One checked expectation of the scenario's `expect:` block (or a runner-made one such as
 // "verdict"). Values are rendered as the user wrote them: "ok", "3", "1MiB", "10s".
@@ -116,12 +79,6 @@ struct RunResults {
   std::vector<ScenarioResult> scenarios;
   bool operator==(const RunResults&) const = default;
 };
-
-// DESIGN.md: bytes_sent - size when the verdict is ok, else bytes_sent. `reusable` is the
-// part of the current version the client already held when it started (an unchanged
-// prefill): those bytes need not be sent, so they are not charged as needed. Never below 0.
-std::uint64_t compute_bytes_wasted(Verdict verdict, std::uint64_t bytes_sent, std::uint64_t size,
-                                   std::uint64_t reusable = 0);
 
 // passed = every expectation held (an empty list holds).
 bool all_expectations_passed(const std::vector<Expectation>& expectations);

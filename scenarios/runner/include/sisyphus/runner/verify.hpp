@@ -1,12 +1,12 @@
 #pragma once
 // Verification of a client's output against the bytes it should hold, regenerated block by
-// block (never stored), and the verdict of DESIGN.md "Verdicts and metrics".
+// block (never stored). The verdict it leads to: sisyphus/reports/verdict.hpp.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <span>
 
-#include "sisyphus/reports/results.hpp"
+#include "sisyphus/reports/verdict.hpp"
 
 namespace sisyphus::runner {
 
@@ -27,37 +27,9 @@ class ExpectedContent {
   std::optional<std::filesystem::path> file_;
 };
 
-struct OutputCheck {
-  bool exists = false;
-  std::uint64_t size = 0;        // bytes in the output (0 when absent)
-  std::uint64_t common_bad = 0;  // differing bytes within min(size, expected size)
-  // Null when the output is identical to the expected content. Absent output counts as
-  // empty: `truncated` from byte 0 (when the expected content is not empty). bad_bytes is
-  // exact; a bad range goes on across fewer than 16 bytes that happen to match (random
-  // content matches one byte in 256), so a spliced region is one range.
-  std::optional<reports::Corruption> corruption;
-
-  bool identical() const { return exists && !corruption; }
-  // Absent, or no longer than expected with every byte it has right.
-  bool clean_prefix(std::uint64_t expected_size) const {
-    return !exists || (size <= expected_size && common_bad == 0);
-  }
-};
-
 // Streams `output` against `expected` in blocks. Throws std::runtime_error when the output
 // exists but cannot be read.
-OutputCheck compare_output(const std::filesystem::path& output, const ExpectedContent& expected);
-
-struct Classification {
-  reports::Verdict verdict = reports::Verdict::error;
-  std::optional<reports::Corruption> corruption;  // for failed-dirty and corrupt
-};
-
-// client_success: what the client claimed. `check` compares with the version the server
-// served last. `clean_prefix_of_other_version`: the output is a correct prefix of another
-// version the client saw (e.g. the original of a `prefill: {changed: true}`), which is not
-// wrong bytes, only stale ones.
-Classification classify(bool client_success, const OutputCheck& check, std::uint64_t expected_size,
-                        bool clean_prefix_of_other_version = false);
+reports::OutputCheck compare_output(const std::filesystem::path& output,
+                                    const ExpectedContent& expected);
 
 }  // namespace sisyphus::runner
