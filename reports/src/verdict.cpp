@@ -25,20 +25,33 @@ constexpr std::array<std::pair<CorruptionKind, std::string_view>, 3> kKindNames{
     {CorruptionKind::extended, "extended"},
 }};
 
+// Both ways through a table of (value, name) pairs.
+template <typename Enum, std::size_t N>
+std::string_view name_in(const std::array<std::pair<Enum, std::string_view>, N>& names, Enum value,
+                         std::string_view fallback) {
+  for (const auto& [v, name] : names) {
+    if (v == value) return name;
+  }
+  return fallback;
+}
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> value_in(const std::array<std::pair<Enum, std::string_view>, N>& names,
+                             std::string_view text) {
+  for (const auto& [v, name] : names) {
+    if (name == text) return v;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view to_string(Verdict v) {
-  for (const auto& [verdict, name] : kVerdictNames) {
-    if (verdict == v) return name;
-  }
-  return "error";
+  return name_in(kVerdictNames, v, "error");
 }
 
 std::optional<Verdict> verdict_from_string(std::string_view text) {
-  for (const auto& [verdict, name] : kVerdictNames) {
-    if (name == text) return verdict;
-  }
-  return std::nullopt;
+  return value_in(kVerdictNames, text);
 }
 
 Verdict parse_verdict(std::string_view text) {
@@ -48,17 +61,11 @@ Verdict parse_verdict(std::string_view text) {
 }
 
 std::string_view to_string(CorruptionKind k) {
-  for (const auto& [kind, name] : kKindNames) {
-    if (kind == k) return name;
-  }
-  return "mismatch";
+  return name_in(kKindNames, k, "mismatch");
 }
 
 std::optional<CorruptionKind> corruption_kind_from_string(std::string_view text) {
-  for (const auto& [kind, name] : kKindNames) {
-    if (name == text) return kind;
-  }
-  return std::nullopt;
+  return value_in(kKindNames, text);
 }
 
 Classification classify(bool client_success, const OutputCheck& check, std::uint64_t expected_size,
