@@ -237,15 +237,7 @@ reports::ScenarioResult run_scenario(const model::Scenario& input, const RunOpti
     }
   }
 
-  Measured m;
-  m.verdict = r.verdict;
-  m.attempts = r.attempts;
-  m.bytes_wasted = r.bytes_wasted;
-  m.size = r.size;
-  m.duration_s = r.duration_s;
-  m.timed_out = r.timed_out;
-  m.deadline = deadline;
-  r.expectations = check_expectations(s.expect, m, options.time_scale);
+  r.expectations = check_expectations(s.expect, r, deadline, options.time_scale);
   r.passed =
       r.verdict != reports::Verdict::error && reports::all_expectations_passed(r.expectations);
   return r;
