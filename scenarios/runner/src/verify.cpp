@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sisyphus/core/content.hpp"
+#include "sisyphus/core/sha256.hpp"
 
 namespace sisyphus::runner {
 namespace {
@@ -95,6 +96,11 @@ ExpectedContent ExpectedContent::file(const std::filesystem::path& path) {
   return c;
 }
 
+ExpectedContent ExpectedContent::of(const model::Resource& resource, std::uint64_t content_seed) {
+  if (resource.is_file()) return file(resource.resolved_file);
+  return synthetic(content_seed, resource.size);
+}
+
 void ExpectedContent::read(std::uint64_t offset, std::span<std::byte> out) const {
   if (!file_) {
     content::fill(seed_, offset, out);
@@ -103,6 +109,17 @@ void ExpectedContent::read(std::uint64_t offset, std::span<std::byte> out) const
   std::ifstream in(*file_, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot open", file_->string()));
   read_exact(in, *file_, offset, out);
+}
+
+std::string ExpectedContent::sha256_hex() const {
+  Sha256 sha;
+  std::vector<std::byte> block(kBlock);
+  for (std::uint64_t off = 0; off < size_; off += block.size()) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), size_ - off));
+    read(off, std::span(block).first(n));
+    sha.update(std::span<const std::byte>(block).first(n));
+  }
+  return to_hex(sha.finish());
 }
 
 reports::OutputCheck compare_output(const std::filesystem::path& output,

@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <optional>
 #include <span>
+#include <string>
 
+#include "sisyphus/model/scenario.hpp"
 #include "sisyphus/reports/verdict.hpp"
 
 namespace sisyphus::runner {
@@ -16,10 +18,14 @@ class ExpectedContent {
   static ExpectedContent synthetic(std::uint64_t seed, std::uint64_t size);
   // Size is the file's size now; throws std::runtime_error when it cannot be read.
   static ExpectedContent file(const std::filesystem::path& path);
+  // The version of `resource` with this content seed (its file, for a `file:` resource).
+  static ExpectedContent of(const model::Resource& resource, std::uint64_t content_seed);
 
   std::uint64_t size() const { return size_; }
   // Bytes [offset, offset + out.size()); throws std::runtime_error on a short file.
   void read(std::uint64_t offset, std::span<std::byte> out) const;
+  // SHA-256 of every byte, lower-case hex (what `sisyphus get --sha256` takes).
+  std::string sha256_hex() const;
 
  private:
   std::uint64_t seed_ = 0;

@@ -1,0 +1,48 @@
+#include "output_verdict.hpp"
+
+#include <cstdint>
+#include <set>
+
+#include "sisyphus/runner/verify.hpp"
+
+namespace sisyphus::runner::detail {
+namespace {
+
+// The version in effect at the end: the one the server served last. With no request at
+// all, nothing was served: the version in effect at the start.
+std::uint64_t final_seed(const model::Scenario& s, const std::vector<proxy::LogRecord>& gets) {
+  if (!gets.empty()) return gets.back().content_seed;
+  return s.resource.content_seed(s.client.prefill_changed ? 1 : 0);
+}
+
+// Whether the output is a correct prefix of a version other than the last (synthetic
+// resources only: a file has one version).
+bool clean_prefix_of_another_version(const model::Scenario& s, const std::filesystem::path& output,
+                                     const std::vector<proxy::LogRecord>& gets,
+                                     std::uint64_t last) {
+  std::set<std::uint64_t> seen{s.resource.content_seed(0)};
+  for (const auto& g : gets) seen.insert(g.content_seed);
+  seen.erase(last);
+  bool found = false;
+  for (std::uint64_t seed : seen) {
+    const ExpectedContent other = ExpectedContent::of(s.resource, seed);
+    if (compare_output(output, other).clean_prefix(other.size())) found = true;
+  }
+  return found;
+}
+
+}  // namespace
+
+reports::Classification judge_output(const model::Scenario& s, bool client_success,
+                                     const std::filesystem::path& output,
+                                     const std::vector<proxy::LogRecord>& gets) {
+  const std::uint64_t last = final_seed(s, gets);
+  const ExpectedContent expected = ExpectedContent::of(s.resource, last);
+  const reports::OutputCheck check = compare_output(output, expected);
+  const bool stale = !client_success && !check.clean_prefix(expected.size()) &&
+                     !s.resource.is_file() &&
+                     clean_prefix_of_another_version(s, output, gets, last);
+  return reports::classify(client_success, check, expected.size(), stale);
+}
+
+}  // namespace sisyphus::runner::detail
