@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "sisyphus/core/units.hpp"
 
@@ -38,6 +39,43 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   return n;
 }
 
+// Every escaper: the text is made valid UTF-8 first, then each code point is either kept or
+// replaced by what `spell` returns for it.
+template <typename Spell>
+std::string escape(std::string_view raw, Spell spell) {
+  const std::string s = sanitize_utf8(raw);
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (std::size_t i = 0; i < s.size();) {
+    const std::string_view code_point(s.data() + i, utf8_length(s, i));
+    if (const std::optional<std::string> spelled = spell(code_point)) {
+      out += *spelled;
+    } else {
+      out += code_point;
+    }
+    i += code_point.size();
+  }
+  return out;
+}
+
+// The characters markup reads: the same references in XML, HTML and Markdown.
+std::optional<std::string> markup_reference(char c) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    default:
+      return std::nullopt;
+  }
+}
+
+bool is_control(char c) {
+  return static_cast<unsigned char>(c) < 0x20;
+}
+
 }  // namespace
 
 std::string sanitize_utf8(std::string_view s) {
@@ -57,55 +95,35 @@ std::string sanitize_utf8(std::string_view s) {
 }
 
 std::string xml_escape(std::string_view raw, bool attribute) {
-  const std::string s = sanitize_utf8(raw);
-  std::string out;
-  out.reserve(s.size() + s.size() / 8);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
+  return escape(raw, [attribute](std::string_view cp) -> std::optional<std::string> {
+    // U+FFFE and U+FFFF are not XML characters.
+    if (cp == "\xEF\xBF\xBE" || cp == "\xEF\xBF\xBF") return "\xEF\xBF\xBD";
+    if (cp.size() != 1) return std::nullopt;
+    const char c = cp.front();
+    if (auto reference = markup_reference(c)) return reference;
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
       case '"':
-        out += "&quot;";
-        break;
+        return "&quot;";
       case '\'':
-        out += "&#39;";
-        break;
+        return "&#39;";
       case '\t':
-        out += attribute ? "&#9;" : "\t";
-        break;
+        return attribute ? "&#9;" : "\t";
       case '\n':
-        out += attribute ? "&#10;" : "\n";
-        break;
+        return attribute ? "&#10;" : "\n";
       case '\r':
-        out += "&#13;";
-        break;
+        return "&#13;";
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else if (s.compare(i, 3, "\xEF\xBF\xBE") == 0 || s.compare(i, 3, "\xEF\xBF\xBF") == 0) {
-          // U+FFFE and U+FFFF are not XML characters either.
-          out += "\xEF\xBF\xBD";
-          i += 2;
-        } else {
-          out += c;
-        }
+        if (is_control(c)) return fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        return std::nullopt;
     }
-  }
-  return out;
+  });
 }
 
 std::string markdown_cell(std::string_view raw) {
-  const std::string s = sanitize_utf8(raw);
-  std::string out;
-  for (char c : s) {
+  return escape(raw, [](std::string_view cp) -> std::optional<std::string> {
+    if (cp.size() != 1) return std::nullopt;
+    const char c = cp.front();
+    if (auto reference = markup_reference(c)) return reference;
     switch (c) {
       case '|':
       case '\\':
@@ -115,32 +133,13 @@ std::string markdown_cell(std::string_view raw) {
       case '[':
       case ']':
       case '#':
-        out += '\\';
-        out += c;
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '\n':
-      case '\r':
-      case '\t':
-        out += ' ';
-        break;
+        return std::string{'\\', c};
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += ' ';
-        } else {
-          out += c;
-        }
+        // Newlines, tabs and other control characters would end or break the table row.
+        if (is_control(c)) return " ";
+        return std::nullopt;
     }
-  }
-  return out;
+  });
 }
 
 std::string markdown_code_block(std::string_view raw, std::string_view lang) {
