@@ -12,8 +12,8 @@
 #include <span>
 #include <string>
 
-#include "wire/connection.hpp"
 #include "sisyphus/proxy/plan.hpp"
+#include "wire/connection.hpp"
 
 namespace sisyphus::proxy {
 
@@ -76,8 +76,11 @@ class BodyWriter {
 
  private:
   void fail(std::string why);
-  // When the next write may start: after the per-chunk delay and the pacing slot. (Awaited
-  // in place: a helper coroutine returning bool for this crashed when built by g++ 12.)
+  // The preamble of every write, copying or splicing: how many of the `left` bytes it takes
+  // (next_slice()), once it may start (release_time()); 0 when nothing more may be written
+  // (the cut is reached, or the server is stopping: then error()).
+  asio::awaitable<std::size_t> next_write(std::size_t left);
+  // When the next write may start: after the per-chunk delay and the pacing slot.
   Connection::Clock::time_point release_time();
   // How many of the `left` bytes the next write takes: at most max_write_ (one per timed
   // slice), never past the cut; 0 once the cut is reached (then cut_reached()).
