@@ -92,6 +92,23 @@ LogRecord Connection::unread_request_record(const RequestParser& parser,
   return record;
 }
 
+LogRecord Connection::request_record(const Request& request, Clock::time_point started) const {
+  namespace http = boost::beast::http;
+  auto field = [&request](http::field f) -> std::optional<std::string> {
+    auto it = request.find(f);
+    if (it == request.end()) return std::nullopt;
+    return std::string(it->value());
+  };
+  LogRecord record;
+  record.t = core_->seconds_since_start(started);
+  record.connection = id_;
+  record.method = std::string(request.method_string());
+  record.path = std::string(request.target());
+  record.range = field(http::field::range);
+  record.if_range = field(http::field::if_range);
+  return record;
+}
+
 asio::awaitable<boost::system::error_code> Connection::read_request_head(RequestParser& parser,
                                                                          std::uint32_t limit) {
   namespace http = boost::beast::http;

@@ -1,9 +1,11 @@
 #pragma once
-// The base of every server connection (origin and admin): one socket on its own strand, a
-// watchdog deadline that cancels the socket's pending operations when it passes (header
-// timeout, idle keep-alive, a reader that stopped reading), cancellable sleeps, and the
-// ways a connection ends: graceful close, FIN after a cut, RST after draining the send
-// queue. Internal to the proxy library (Asio types).
+// The base of every server connection (the origin, proxy and admin sessions): one socket on
+// its own strand, a watchdog deadline that cancels the socket's pending operations when it
+// passes (header timeout, idle keep-alive, a reader that stopped reading), reading requests
+// within those timeouts and the start of their log records, cancellable sleeps, and the ways
+// a connection ends: FIN after every written byte, RST after draining the send queue.
+// Responses go out through PlanExecutor and BodyWriter (plan_executor.hpp, body_writer.hpp).
+// Internal to the proxy library (Asio types).
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -40,7 +42,9 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   void abort() override;
 
  protected:
-  friend class BodyWriter;  // executes response plans on this connection (body_writer.hpp)
+  // They execute response plans on this connection (plan_executor.hpp, body_writer.hpp).
+  friend class PlanExecutor;
+  friend class BodyWriter;
 
   virtual asio::awaitable<void> run() = 0;
 
@@ -52,6 +56,7 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   void clear_timed_out() { timed_out_ = false; }
   bool aborted() const { return aborted_; }
 
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
   using RequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
 
   // How a session reads its requests.
@@ -79,6 +84,15 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   asio::awaitable<NextRequest> read_request(RequestParser& parser, const RequestLimits& limits);
   // The log record of a request that could not be read: what its parser got of it, and why.
   LogRecord unread_request_record(const RequestParser& parser, const NextRequest& next) const;
+  // The start of a read request's log record: when it began, on which connection, its
+  // method, target (the session replaces it with the decoded path), Range and If-Range.
+  LogRecord request_record(const Request& request, Clock::time_point started) const;
+  // Whether the client lets the connection take another request after this one: HTTP/1.1
+  // without Connection: close. HTTP/1.0 connections are not kept (no keep-alive negotiation);
+  // the parser admits no other version.
+  static bool keeps_alive(const Request& request) {
+    return request.version() >= 11 && request.keep_alive();
+  }
 
   // false when the connection was aborted meanwhile.
   asio::awaitable<bool> sleep_for(Duration d);
