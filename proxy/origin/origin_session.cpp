@@ -39,18 +39,8 @@ std::optional<std::string> target_path(std::string_view target) {
 
 }  // namespace
 
-asio::awaitable<void> OriginSession::run() {
-  constexpr RequestLimits limits{.head = kHeaderLimit, .body = kBodyLimit};
-  while (!aborted()) {
-    RequestParser parser;
-    const NextRequest next = co_await read_request(parser, limits);
-    if (!next.arrived) co_return;
-    if (next.failure) {
-      co_await reject(parser, next);
-      co_return;
-    }
-    if (!co_await handle(parser.get(), next.started)) co_return;
-  }
+Connection::RequestLimits OriginSession::request_limits() const {
+  return {.head = kHeaderLimit, .body = kBodyLimit};
 }
 
 asio::awaitable<void> OriginSession::reject(const RequestParser& parser, const NextRequest& next) {
@@ -65,7 +55,7 @@ asio::awaitable<void> OriginSession::reject(const RequestParser& parser, const N
   core_->record(std::move(record), {}, false);
 }
 
-asio::awaitable<bool> OriginSession::handle(const Request& req, Clock::time_point started) {
+asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point started) {
   LogRecord record = request_record(req, started);
   const bool head = req.method() == http::verb::head;
   const std::int64_t now = unix_now();

@@ -17,12 +17,11 @@ class OriginSession final : public Connection {
   using Connection::Connection;
 
  private:
-  asio::awaitable<void> run() override;
-
-  // Answers one parsed request and logs it; returns whether the connection can take another.
-  asio::awaitable<bool> handle(const Request& request, Clock::time_point started);
+  RequestLimits request_limits() const override;
+  // Answers one request and logs it; returns whether the connection can take another.
+  asio::awaitable<bool> handle(Request& request, Clock::time_point started) override;
   // Answers a request that could not be read (400/408/413/431) and logs it.
-  asio::awaitable<void> reject(const RequestParser& parser, const NextRequest& next);
+  asio::awaitable<void> reject(const RequestParser& parser, const NextRequest& next) override;
 };
 
 }  // namespace sisyphus::proxy

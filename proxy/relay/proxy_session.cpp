@@ -108,7 +108,11 @@ ProxySession::ProxySession(asio::ip::tcp::socket socket, std::shared_ptr<ServerC
                            std::shared_ptr<UpstreamPool> pool)
     : Connection(std::move(socket), std::move(core), true),
       pool_(std::move(pool)),
-      relay_buffer_(kRelayBuffer) {}
+      relay_buffer_(kRelayBuffer) {
+  boost::system::error_code ec;
+  const auto remote = socket_.remote_endpoint(ec);
+  if (!ec) client_address_ = remote.address().to_string();
+}
 
 void ProxySession::abort() {
   auto self = std::static_pointer_cast<ProxySession>(shared_from_this());
@@ -118,24 +122,8 @@ void ProxySession::abort() {
   Connection::abort();
 }
 
-asio::awaitable<void> ProxySession::run() {
-  // Request bodies are read whole before forwarding.
-  constexpr RequestLimits limits{
-      .head = kHeaderLimit, .body = kRequestBodyLimit, .answer_100_continue = true};
-  boost::system::error_code remote_ec;
-  const auto remote = socket_.remote_endpoint(remote_ec);
-  if (!remote_ec) client_address_ = remote.address().to_string();
-  while (!aborted()) {
-    RequestParser parser;
-    const NextRequest next = co_await read_request(parser, limits);
-    if (!next.arrived) co_return;
-    if (next.failure) {
-      co_await reject(parser, next);
-      co_return;
-    }
-    Request request = parser.release();
-    if (!co_await handle(request, next.started)) co_return;
-  }
+Connection::RequestLimits ProxySession::request_limits() const {
+  return {.head = kHeaderLimit, .body = kRequestBodyLimit, .answer_100_continue = true};
 }
 
 asio::awaitable<void> ProxySession::reject(const RequestParser& parser, const NextRequest& next) {

@@ -48,10 +48,13 @@ class ProxySession final : public Connection {
     std::shared_ptr<ScenarioState> state;
   };
 
-  asio::awaitable<void> run() override;
-  asio::awaitable<bool> handle(Request& request, Clock::time_point started);
+  // Request bodies are read whole before forwarding.
+  RequestLimits request_limits() const override;
+  // Refuses, answers or forwards one request and logs it; returns whether the connection
+  // can take another.
+  asio::awaitable<bool> handle(Request& request, Clock::time_point started) override;
   // Answers a request that could not be read (400/408/413/431) and logs it.
-  asio::awaitable<void> reject(const RequestParser& parser, const NextRequest& next);
+  asio::awaitable<void> reject(const RequestParser& parser, const NextRequest& next) override;
 
   // The request as the upstream gets it: hop-by-hop fields dropped, Host set, Via and
   // X-Forwarded-For added, conditionals mapped back to the upstream's validators.

@@ -34,6 +34,21 @@ Connection::~Connection() {
   if (load_) --*load_;
 }
 
+asio::awaitable<void> Connection::serve_requests() {
+  const RequestLimits limits = request_limits();
+  while (!aborted_) {
+    RequestParser parser;
+    const NextRequest next = co_await read_request(parser, limits);
+    if (!next.arrived) co_return;
+    if (next.failure) {
+      co_await reject(parser, next);
+      co_return;
+    }
+    Request request = parser.release();
+    if (!co_await handle(request, next.started)) co_return;
+  }
+}
+
 asio::awaitable<Connection::NextRequest> Connection::read_request(RequestParser& parser,
                                                                   const RequestLimits& limits) {
   namespace http = boost::beast::http;
@@ -138,7 +153,7 @@ void Connection::start() {
       socket_.get_executor(),
       [self]() -> asio::awaitable<void> {
         try {
-          co_await self->run();
+          co_await self->serve_requests();
         } catch (const std::exception&) {
           // A session never takes the server down; whatever failed ends this connection.
         }
