@@ -61,8 +61,9 @@ struct ResponsePlan {
   // server.chunked, where the scenario applies) or a fault asks for it.
   bool chunked_body(bool server_chunked) const { return server_chunked || chunked || chunked_cut; }
 
-  // Keeps whichever cut happens first (comparing like bases; a resource cut vs a response
-  // cut is resolved by the session when it knows where the body starts).
+  // Keeps whichever cut happens first, comparing like bases. Of a resource and a response
+  // cut the one set last is kept: which comes first is not known before the body's start is
+  // (locate_cut() in origin/response_writer.cpp and relay/proxy_relay.cpp places the cut).
   void set_cut(Cut c) {
     if (!cut || cut->at.base != c.at.base || c.at.offset < cut->at.offset) cut = std::move(c);
   }
