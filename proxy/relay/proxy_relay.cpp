@@ -1,7 +1,8 @@
 // Relaying the upstream's answer: its head with hop-by-hop fields dropped and validators
-// rewritten for `changes:`, then its body piece by piece through the fault plan, which the
-// proxy builds now that the upstream has said where the body starts in the resource
-// (Content-Range) and how large the resource is.
+// rewritten for `changes:`, then its body piece by piece (spliced or copied) through the
+// plan executor (wire/plan_executor.hpp) with the fault plan, which the proxy builds now
+// that the upstream has said where the body starts in the resource (Content-Range) and how
+// large the resource is.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/ioctl.h>
