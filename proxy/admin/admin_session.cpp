@@ -9,9 +9,9 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/json.hpp>
 
-#include "wire/http_date.hpp"
-#include "sisyphus/proxy/server.hpp"
 #include "sisyphus/model/loader.hpp"
+#include "sisyphus/proxy/server.hpp"
+#include "wire/http_date.hpp"
 
 namespace sisyphus::proxy {
 namespace {
@@ -64,20 +64,18 @@ Response route(ServerCore& core, const Request& req) {
   if (allow.empty()) return error(http::status::not_found, fmt::format("no endpoint {}", path));
   const http::verb m = req.method();
   if (path == "/v1/scenario" && m == http::verb::get) {
-    return make(http::status::ok, "application/json",
-                model::to_json(core.current()->scenario()));
+    return make(http::status::ok, "application/json", model::to_json(core.current()->scenario()));
   }
   if (path == "/v1/scenario" && m == http::verb::put) {
     try {
       model::Scenario s = core.options().upstream
-                                 ? load_relay_scenario_string(req.body(), "<admin>")
-                                 : load_scenario_string(req.body(), "<admin>");
+                              ? load_relay_scenario_string(req.body(), "<admin>")
+                              : load_scenario_string(req.body(), "<admin>");
       core.set_scenario(std::move(s));
     } catch (const std::exception& e) {
       return error(http::status::bad_request, e.what());
     }
-    return make(http::status::ok, "application/json",
-                model::to_json(core.current()->scenario()));
+    return make(http::status::ok, "application/json", model::to_json(core.current()->scenario()));
   }
   if (path == "/v1/log" && m == http::verb::get) {
     std::string body;
@@ -150,31 +148,30 @@ std::string prometheus_metrics(const ServerCore& core) {
   return out;
 }
 
-asio::awaitable<void> AdminSession::run() {
-  const ServerOptions& options = core_->options();
-  constexpr RequestLimits limits{.head = 16 * 1024, .body = kBodyLimit};
-  while (!aborted()) {
-    RequestParser parser;
-    const NextRequest next = co_await read_request(parser, limits);
-    if (!next.arrived || (next.failure && next.failure->status == 0)) co_return;
-    Response res;
-    bool keep_alive = false;
-    if (next.failure) {
-      res = error(static_cast<http::status>(next.failure->status), next.failure->why);
-    } else {
-      keep_alive = parser.get().keep_alive();
-      res = route(*core_, parser.get());
-    }
-    res.keep_alive(keep_alive);
-    res.prepare_payload();
-    set_deadline(options.idle_timeout);
-    auto [wec, wn] = co_await http::async_write(socket_, res, nothrow);
-    clear_deadline();
-    if (wec || !keep_alive) {
-      co_await close_with_fin();
-      co_return;
-    }
+Connection::RequestLimits AdminSession::request_limits() const {
+  return {.head = 16 * 1024, .body = kBodyLimit};
+}
+
+asio::awaitable<bool> AdminSession::handle(Request& request, Clock::time_point) {
+  co_return co_await send(route(*core_, request), request.keep_alive());
+}
+
+asio::awaitable<void> AdminSession::reject(const RequestParser&, const NextRequest& next) {
+  if (next.failure->status == 0) co_return;  // the client went away: nothing to answer
+  co_await send(error(static_cast<http::status>(next.failure->status), next.failure->why), false);
+}
+
+asio::awaitable<bool> AdminSession::send(Response res, bool keep_alive) {
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  set_deadline(core_->options().idle_timeout);
+  auto [wec, wn] = co_await http::async_write(socket_, res, nothrow);
+  clear_deadline();
+  if (wec || !keep_alive) {
+    co_await close_with_fin();
+    co_return false;
   }
+  co_return true;
 }
 
 }  // namespace sisyphus::proxy

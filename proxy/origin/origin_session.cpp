@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
 
+#include "origin/response_writer.hpp"
 #include "wire/http_date.hpp"
 
 namespace sisyphus::proxy {
@@ -13,6 +14,8 @@ namespace {
 
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 constexpr std::uint64_t kBodyLimit = 64 * 1024;
+// A planned cut stays in the log unless the response completed without it (plan_executor.hpp).
+constexpr UnexecutedCut kUnexecutedCut = UnexecutedCut::named_unless_complete;
 
 std::optional<std::string> header(const http::request<http::string_body>& req, http::field f) {
   auto it = req.find(f);
@@ -34,59 +37,29 @@ std::optional<std::string> target_path(std::string_view target) {
   return path.empty() ? "/" : path;
 }
 
-std::optional<std::string> join(const std::vector<std::string>& names) {
-  if (names.empty()) return std::nullopt;
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
-  return out;
-}
-
 }  // namespace
 
-asio::awaitable<void> OriginSession::run() {
-  constexpr RequestLimits limits{.head = kHeaderLimit, .body = kBodyLimit};
-  while (!aborted()) {
-    RequestParser parser;
-    const NextRequest next = co_await read_request(parser, limits);
-    if (!next.arrived) co_return;
-    if (next.failure) {
-      co_await reject(parser, next);
-      co_return;
-    }
-    LogRecord record;
-    if (!co_await handle(parser.get(), record, next.started)) co_return;
-  }
+Connection::RequestLimits OriginSession::request_limits() const {
+  return {.head = kHeaderLimit, .body = kBodyLimit};
 }
 
 asio::awaitable<void> OriginSession::reject(const RequestParser& parser, const NextRequest& next) {
   LogRecord record = unread_request_record(parser, next);
   if (record.status != 0) {
-    ResponseSpec spec = text_response(record.status, false, unix_now());
+    const ResponseSpec spec = text_response(record.status, false, unix_now());
     const ResponsePlan no_faults;
-    WriteOutcome out = co_await write(spec, no_faults, nullptr, false);
-    record.bytes_sent = out.body_bytes;
-    record.duration_s = std::chrono::duration<double>(Clock::now() - next.started).count();
-    core_->record(std::move(record), {}, out.finishing_marked);
-    co_await end_connection(out);
+    co_await write_answer(*this, {spec, no_faults}, false, record, next.started, kUnexecutedCut);
     co_return;
   }
   record.duration_s = std::chrono::duration<double>(Clock::now() - next.started).count();
   core_->record(std::move(record), {}, false);
 }
 
-asio::awaitable<bool> OriginSession::handle(const http::request<http::string_body>& req,
-                                            LogRecord& record, Clock::time_point started) {
-  record.t = core_->seconds_since_start(started);
-  record.connection = id_;
-  record.method = std::string(req.method_string());
-  record.path = std::string(req.target());
-  record.range = header(req, http::field::range);
-  record.if_range = header(req, http::field::if_range);
+asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point started) {
+  LogRecord record = request_record(req, started);
   const bool head = req.method() == http::verb::head;
   const std::int64_t now = unix_now();
-  // HTTP/1.0 connections are not kept alive (no Connection: keep-alive negotiation); a
-  // later 1.x minor version is served as 1.1.
-  bool keep_alive = req.version() >= 11 && req.keep_alive();
+  bool keep_alive = keeps_alive(req);
 
   ResponseSpec spec;
   ResponsePlan plan;
@@ -166,22 +139,8 @@ asio::awaitable<bool> OriginSession::handle(const http::request<http::string_bod
     }
   }
 
-  WriteOutcome out = co_await write(spec, plan, source.get(), keep_alive);
-  // A cut that falls outside this body had no effect: the log does not claim it.
-  std::vector<std::string> applied = plan.applied;
-  if (plan.cut && !out.cut && out.complete) {
-    auto it = std::find(applied.begin(), applied.end(), plan.cut->fault);
-    if (it != applied.end()) applied.erase(it);
-  }
-  record.status = spec.status;
-  record.bytes_sent = out.body_bytes;
-  record.fault = join(applied);
-  if (out.error && !record.error) record.error = out.error;
-  record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
-  core_->record(record, applied, out.finishing_marked);
-
-  co_await end_connection(out);
-  co_return out.ending == Ending::keep_open;
+  co_return co_await write_answer(*this, {spec, plan, source.get()}, keep_alive, record, started,
+                                  kUnexecutedCut);
 }
 
 }  // namespace sisyphus::proxy

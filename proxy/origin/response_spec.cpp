@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
-#include "wire/http_date.hpp"
 #include "sisyphus/core/range.hpp"
 #include "sisyphus/core/rng.hpp"
+#include "wire/http_date.hpp"
 
 namespace sisyphus::proxy {
 namespace {
@@ -158,7 +158,7 @@ ResponseSpec text_response(int status, bool head, std::int64_t now) {
 ResponseSpec build_response(const RequestHeaders& req, const Representation& rep,
                             const ResponsePlan& plan, const model::ServerOptions& server,
                             std::int64_t now) {
-  const bool chunked = server.chunked || plan.chunked || plan.chunked_cut;
+  const bool chunked = plan.chunked_body(server.chunked);
   auto finish = [&](ResponseSpec spec) {
     for (const auto& h : plan.headers) spec.headers.push_back(h);
     spec.chunked = chunked && spec.status != 304;

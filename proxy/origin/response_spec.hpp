@@ -1,8 +1,8 @@
 #pragma once
 // RFC 9110 semantics as plain data: given the request's conditional and range headers, the
 // representation and the fault plan, what the response is: status, header fields and the
-// body as a list of parts (literal framing text or slices of the representation). The
-// session then executes it byte by byte (response_writer.hpp). No Beast here.
+// body as a list of parts (literal framing text or slices of the representation).
+// response_writer.hpp then executes it byte by byte, with the plan. No Beast here.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "origin/representation.hpp"
-#include "sisyphus/proxy/plan.hpp"
 #include "sisyphus/model/scenario.hpp"
+#include "sisyphus/proxy/plan.hpp"
 
 namespace sisyphus::proxy {
 

@@ -1,7 +1,8 @@
 // Relaying the upstream's answer: its head with hop-by-hop fields dropped and validators
-// rewritten for `changes:`, then its body piece by piece through the fault plan, which the
-// proxy builds now that the upstream has said where the body starts in the resource
-// (Content-Range) and how large the resource is.
+// rewritten for `changes:`, then its body piece by piece (spliced or copied) through the
+// plan executor (wire/plan_executor.hpp) with the fault plan, which the proxy builds now
+// that the upstream has said where the body starts in the resource (Content-Range) and how
+// large the resource is.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/ioctl.h>
@@ -16,7 +17,6 @@
 #include <cstring>
 #include <limits>
 
-#include "wire/body_writer.hpp"
 #include "relay/proxy_session.hpp"
 #include "relay/proxy_util.hpp"
 #include "relay/relay_validators.hpp"
@@ -70,7 +70,6 @@ std::optional<std::uint64_t> locate_cut(const ResponsePlan& plan, const Placemen
 }  // namespace
 
 asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, LogRecord& record,
-                                          std::vector<std::string>& applied,
                                           Clock::time_point started) {
   const auto& upstream = parser_->get();
   const int status = static_cast<int>(upstream.result_int());
@@ -85,12 +84,10 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
   if (ex.faulted && ex.attempt > 0) {
     plan = ex.state->engine.plan_for(ex.path, ex.attempt, placement.resource_size, true);
   }
-  applied = plan.applied;
 
-  // The head the client gets: the upstream's fields minus hop-by-hop ones and framing (set
-  // here), validators of the client's generation, and the plan's extra fields.
-  http::response<http::empty_body> res;
-  res.version(11);
+  // The head the client gets: the upstream's fields minus hop-by-hop ones and framing (the
+  // executor sets it), validators of the client's generation, and the plan's extra fields.
+  PlanExecutor::Response res;
   res.result(upstream.result_int());
   res.reason(upstream.reason());
   const std::vector<std::string> tokens = connection_tokens(upstream);
@@ -117,38 +114,23 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
   const auto previous_via = field_value(upstream, "Via");
   res.set(http::field::via, previous_via ? *previous_via + ", " + via : via);
 
-  bool chunked = false;
+  Framing framing;
+  framing.body = body_follows;
   if (body_follows) {
-    chunked = (ex.faulted && scenario.server.chunked) || plan.chunked || plan.chunked_cut;
-    if (!length && !chunked) {
+    framing.chunked = plan.chunked_body(ex.faulted && scenario.server.chunked);
+    if (!length && !framing.chunked) {
       // Unknown length: re-framed as chunked, or, for an HTTP/1.0 client, ended by a close.
       if (ex.client_version == 11) {
-        chunked = true;
+        framing.chunked = true;
       } else {
         keep_alive = false;
       }
     }
-    if (chunked) {
-      res.set(http::field::transfer_encoding, "chunked");
-    } else if (length) {
-      res.set(http::field::content_length, std::to_string(*length));
-    }
+    if (!framing.chunked) framing.length = length;
   }
-  if (!keep_alive) res.set(http::field::connection, "close");
-
-  const std::optional<std::uint64_t> cut_at = locate_cut(plan, placement, length);
-  std::optional<std::uint64_t> framed_length;
-  if (!chunked) framed_length = length;
-  BodyWriter body(*this, plan, chunked, cut_at, framed_length);
-
-  bool head_sent = false;
-  if (plan.first_byte_delay.count() > 0 && !co_await sleep_for(plan.first_byte_delay)) {
-    record.error = "server stopping";
-  } else {
-    if (!body_follows || (!chunked && length == 0)) body.mark_finishing();
-    head_sent = co_await send_head(res);
-    if (!head_sent) record.error = "could not write the response head";
-  }
+  PlanExecutor exec(*this, plan, framing, locate_cut(plan, placement, length), keep_alive);
+  BodyWriter& body = exec.body();
+  const bool head_sent = co_await exec.send_head(res);
 
   bool upstream_done = !body_follows;
   std::optional<std::string> upstream_error;
@@ -168,8 +150,8 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
     if (length) upstream_remaining_ = *length;
     // Bytes nobody looks at (no corruption, no chunk framing) need not pass through user
     // space: splice(2) moves them from socket to socket through a pipe.
-    bool zero_copy =
-        length && !chunked && !upstream_->is_tls() && plan.corruptions.empty() && open_pipe();
+    bool zero_copy = length && !framing.chunked && !upstream_->is_tls() &&
+                     plan.corruptions.empty() && open_pipe();
     if (zero_copy) {  // splice(2) must never block an io thread
       boost::system::error_code client_ec;
       boost::system::error_code upstream_ec;
@@ -225,26 +207,14 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
   }
   upstream_.reset();
 
-  if (head_sent) {
-    if (upstream_error && !body.cut_reached() && !body.error()) {
-      // The head is out: all the client can see of the failure is a body that ends early.
-      record.error = fmt::format("upstream {}: {}", pool_->url().text, *upstream_error);
-      body.abandon(*record.error);
-    } else {
-      co_await body.finish(keep_alive);
-    }
+  if (upstream_error && !body.cut_reached() && !body.error()) {
+    // The head is out: all the client can see of the failure is a body that ends early.
+    body.abandon(fmt::format("upstream {}: {}", pool_->url().text, *upstream_error));
+  } else {
+    co_await exec.finish();
   }
-
-  if (plan.cut && !body.cut_reached()) forget_cut(applied, plan.cut->fault);
-  record.status = status;
-  record.bytes_sent = body.body_bytes();
-  record.fault = join_kinds(applied);
-  if (body.error() && !record.error) record.error = body.error();
-  record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
-  core_->record(record, applied, body.finishing_marked());
   parser_.reset();
-  co_await body.end_connection();
-  co_return head_sent&& body.end() == BodyWriter::End::keep_open;
+  co_return co_await exec.conclude(record, status, started, kUnexecutedCut);
 }
 
 bool ProxySession::open_pipe() {
@@ -278,8 +248,8 @@ asio::awaitable<ProxySession::Piece> ProxySession::splice_piece(std::uint64_t ma
   const auto want = static_cast<std::size_t>(
       std::min<std::uint64_t>({*upstream_remaining_, max, pipe_capacity_}));
   for (;;) {
-    const ssize_t n = ::splice(c.socket().native_handle(), nullptr, pipe_[1], nullptr,
-                               want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    const ssize_t n = ::splice(c.socket().native_handle(), nullptr, pipe_[1], nullptr, want,
+                               SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
     if (n > 0) {
       // One call takes all that has arrived (up to `want`): asking again would only find
       // EAGAIN, a system call per piece for nothing.

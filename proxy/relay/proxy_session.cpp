@@ -7,18 +7,16 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 #include <limits>
 
-#include "wire/body_writer.hpp"
-#include "wire/http_date.hpp"
+#include "origin/response_writer.hpp"
 #include "relay/proxy_util.hpp"
 #include "relay/relay_validators.hpp"
+#include "wire/http_date.hpp"
 
 namespace sisyphus::proxy {
 namespace {
@@ -108,7 +106,11 @@ ProxySession::ProxySession(asio::ip::tcp::socket socket, std::shared_ptr<ServerC
                            std::shared_ptr<UpstreamPool> pool)
     : Connection(std::move(socket), std::move(core), true),
       pool_(std::move(pool)),
-      relay_buffer_(kRelayBuffer) {}
+      relay_buffer_(kRelayBuffer) {
+  boost::system::error_code ec;
+  const auto remote = socket_.remote_endpoint(ec);
+  if (!ec) client_address_ = remote.address().to_string();
+}
 
 void ProxySession::abort() {
   auto self = std::static_pointer_cast<ProxySession>(shared_from_this());
@@ -118,24 +120,8 @@ void ProxySession::abort() {
   Connection::abort();
 }
 
-asio::awaitable<void> ProxySession::run() {
-  // Request bodies are read whole before forwarding.
-  constexpr RequestLimits limits{
-      .head = kHeaderLimit, .body = kRequestBodyLimit, .answer_100_continue = true};
-  boost::system::error_code remote_ec;
-  const auto remote = socket_.remote_endpoint(remote_ec);
-  if (!remote_ec) client_address_ = remote.address().to_string();
-  while (!aborted()) {
-    RequestParser parser;
-    const NextRequest next = co_await read_request(parser, limits);
-    if (!next.arrived) co_return;
-    if (next.failure) {
-      co_await reject(parser, next);
-      co_return;
-    }
-    Request request = parser.release();
-    if (!co_await handle(request, next.started)) co_return;
-  }
+Connection::RequestLimits ProxySession::request_limits() const {
+  return {.head = kHeaderLimit, .body = kRequestBodyLimit, .answer_100_continue = true};
 }
 
 asio::awaitable<void> ProxySession::reject(const RequestParser& parser, const NextRequest& next) {
@@ -147,22 +133,14 @@ asio::awaitable<void> ProxySession::reject(const RequestParser& parser, const Ne
   }
   const ResponseSpec spec = explained_response(record.status, next.failure->why, false, unix_now());
   const ResponsePlan no_faults;
-  std::vector<std::string> applied;
-  co_await finish_local(spec, no_faults, false, record, applied, next.started);
+  co_await finish_local(spec, no_faults, false, record, next.started);
 }
 
 asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point started) {
-  LogRecord record;
-  record.t = core_->seconds_since_start(started);
-  record.connection = id_;
-  record.method = std::string(req.method_string());
-  record.path = std::string(req.target());
-  record.range = header(req, http::field::range);
-  record.if_range = header(req, http::field::if_range);
+  LogRecord record = request_record(req, started);
   const bool head = req.method() == http::verb::head;
   const std::int64_t now = unix_now();
-  bool keep_alive = req.version() == 11 && req.keep_alive();
-  std::vector<std::string> applied;
+  bool keep_alive = keeps_alive(req);
 
   // Only origin-form requests for the upstream's resources are relayed: an absolute-form
   // target or CONNECT would turn this into an open proxy.
@@ -194,7 +172,7 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
     ResponseSpec spec = explained_response(refusal->first, refusal->second, head, now);
     if (refusal->first == 405) spec.headers.emplace_back("Allow", kRelayedMethods);
     const ResponsePlan no_faults;
-    co_return co_await finish_local(spec, no_faults, keep_alive, record, applied, started);
+    co_return co_await finish_local(spec, no_faults, keep_alive, record, started);
   }
 
   Exchange ex;
@@ -220,9 +198,8 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
       if (early.status) {
         ResponseSpec spec = text_response(*early.status, head, now);
         for (const auto& h : early.headers) spec.headers.push_back(h);
-        spec.chunked = scenario.server.chunked || early.chunked || early.chunked_cut;
-        applied = early.applied;
-        co_return co_await finish_local(spec, early, keep_alive, record, applied, started);
+        spec.chunked = early.chunked_body(scenario.server.chunked);
+        co_return co_await finish_local(spec, early, keep_alive, record, started);
       }
     }
   }
@@ -235,9 +212,9 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
     record.error = fmt::format("upstream {}: {}", pool_->url().text, failure->what);
     const ResponseSpec spec = explained_response(status, *record.error, head, now);
     const ResponsePlan no_faults;
-    co_return co_await finish_local(spec, no_faults, keep_alive, record, applied, started);
+    co_return co_await finish_local(spec, no_faults, keep_alive, record, started);
   }
-  co_return co_await relay(ex, keep_alive, record, applied, started);
+  co_return co_await relay(ex, keep_alive, record, started);
 }
 
 ProxySession::Request ProxySession::upstream_request(const Request& req, Exchange& ex) const {
@@ -375,69 +352,10 @@ asio::awaitable<std::optional<UpstreamFailure>> ProxySession::exchange_head(cons
   }
 }
 
-asio::awaitable<bool> ProxySession::send_head(http::response<http::empty_body>& res) {
-  http::response_serializer<http::empty_body> serializer{res};
-  set_deadline(core_->options().idle_timeout);
-  auto [ec, n] = co_await http::async_write_header(socket_, serializer, nothrow);
-  clear_deadline();
-  co_return !ec;
-}
-
 asio::awaitable<bool> ProxySession::finish_local(const ResponseSpec& spec, const ResponsePlan& plan,
                                                  bool keep_alive, LogRecord& record,
-                                                 std::vector<std::string>& applied,
                                                  Clock::time_point started) {
-  // Local bodies are text, never the resource: only a cut `after` N bytes can fall in one.
-  std::optional<std::uint64_t> cut_at;
-  if (plan.cut && plan.cut->at.base == BodyPoint::Base::response &&
-      plan.cut->at.offset < spec.body_length()) {
-    cut_at = plan.cut->at.offset;
-  }
-  const bool chunked = spec.chunked && spec.send_body;
-  std::optional<std::uint64_t> length;
-  if (!chunked) length = spec.body_length();
-  BodyWriter body(*this, plan, chunked, cut_at, length);
-
-  bool head_sent = false;
-  if (plan.first_byte_delay.count() > 0 && !co_await sleep_for(plan.first_byte_delay)) {
-    record.error = "server stopping";
-  } else {
-    http::response<http::empty_body> res;
-    res.version(11);
-    res.result(static_cast<unsigned>(spec.status));
-    res.reason(reason_phrase(spec.status));
-    for (const auto& [name, value] : spec.headers) res.insert(name, value);
-    if (chunked) {
-      res.set(http::field::transfer_encoding, "chunked");
-    } else {
-      res.set(http::field::content_length, std::to_string(spec.body_length()));
-    }
-    if (!keep_alive) res.set(http::field::connection, "close");
-    if (!spec.send_body || (!chunked && spec.body_length() == 0)) body.mark_finishing();
-    head_sent = co_await send_head(res);
-    if (!head_sent) record.error = "could not write the response head";
-  }
-  if (head_sent) {
-    if (spec.send_body) {
-      for (const auto& part : spec.body) {
-        std::string bytes = part.literal;
-        const std::span<std::byte> piece(reinterpret_cast<std::byte*>(bytes.data()), bytes.size());
-        const std::optional<std::uint64_t> not_resource;
-        if (!co_await body.write(piece, not_resource)) break;
-      }
-    }
-    co_await body.finish(keep_alive);
-  }
-
-  if (plan.cut && !body.cut_reached()) forget_cut(applied, plan.cut->fault);
-  record.status = spec.status;
-  record.bytes_sent = body.body_bytes();
-  record.fault = join_kinds(applied);
-  if (body.error() && !record.error) record.error = body.error();
-  record.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
-  core_->record(record, applied, body.finishing_marked());
-  co_await body.end_connection();
-  co_return head_sent&& body.end() == BodyWriter::End::keep_open;
+  co_return co_await write_answer(*this, {spec, plan}, keep_alive, record, started, kUnexecutedCut);
 }
 
 }  // namespace sisyphus::proxy

@@ -2,11 +2,11 @@
 // One client connection of `sisyphus proxy`: reads requests (keep-alive), forwards each to
 // the configured upstream over a pooled connection, and streams the answer back through the
 // fault plan (BodyWriter), with resource offsets taken from the upstream's Content-Range.
-// Logs every request like the origin server. proxy_session.cpp reads, checks and forwards;
-// proxy_relay.cpp relays the upstream's answer.
+// Logs every request like the origin server. proxy_session.cpp reads, checks and forwards,
+// and answers itself through origin/response_writer.hpp (errors, refusals, status faults);
+// proxy_relay.cpp relays the upstream's answer through wire/plan_executor.hpp.
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -15,9 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "wire/connection.hpp"
 #include "origin/response_spec.hpp"
 #include "relay/upstream.hpp"
+#include "wire/connection.hpp"
+#include "wire/plan_executor.hpp"
 
 namespace sisyphus::proxy {
 
@@ -33,7 +34,6 @@ class ProxySession final : public Connection {
   void abort() override;
 
  private:
-  using Request = http::request<http::string_body>;
   using UpstreamParser = http::response_parser<http::buffer_body>;
 
   // What the scenario says about one forwarded request.
@@ -48,10 +48,13 @@ class ProxySession final : public Connection {
     std::shared_ptr<ScenarioState> state;
   };
 
-  asio::awaitable<void> run() override;
-  asio::awaitable<bool> handle(Request& request, Clock::time_point started);
+  // Request bodies are read whole before forwarding.
+  RequestLimits request_limits() const override;
+  // Refuses, answers or forwards one request and logs it; returns whether the connection
+  // can take another.
+  asio::awaitable<bool> handle(Request& request, Clock::time_point started) override;
   // Answers a request that could not be read (400/408/413/431) and logs it.
-  asio::awaitable<void> reject(const RequestParser& parser, const NextRequest& next);
+  asio::awaitable<void> reject(const RequestParser& parser, const NextRequest& next) override;
 
   // The request as the upstream gets it: hop-by-hop fields dropped, Host set, Via and
   // X-Forwarded-For added, conditionals mapped back to the upstream's validators.
@@ -64,14 +67,15 @@ class ProxySession final : public Connection {
   // Relays the upstream's answer (proxy_relay.cpp); returns whether the client connection
   // can take another request.
   asio::awaitable<bool> relay(const Exchange& exchange, bool keep_alive, LogRecord& record,
-                              std::vector<std::string>& applied, Clock::time_point started);
+                              Clock::time_point started);
 
   // A response made here (an error, a refusal, a status fault), executed with `plan`, then
   // logged; returns whether the connection can take another request.
   asio::awaitable<bool> finish_local(const ResponseSpec& spec, const ResponsePlan& plan,
-                                     bool keep_alive, LogRecord& record,
-                                     std::vector<std::string>& applied, Clock::time_point started);
-  asio::awaitable<bool> send_head(http::response<http::empty_body>& head);
+                                     bool keep_alive, LogRecord& record, Clock::time_point started);
+
+  // The log names only the cuts the proxy executed (plan_executor.hpp).
+  static constexpr UnexecutedCut kUnexecutedCut = UnexecutedCut::never_named;
 
   // One piece of the upstream's body into relay_buffer_: bytes read, whether the body ended
   // as framed, and why reading failed (nullopt when it did not).

@@ -1,8 +1,6 @@
 #pragma once
 // Small pieces shared by the proxy session's files: header-field rules of a relay (RFC 9110
-// §7.6.1 hop-by-hop fields), explained error responses, the log's fault list.
-#include <fmt/format.h>
-
+// §7.6.1 hop-by-hop fields), explained error responses.
 #include <algorithm>
 #include <boost/beast/http/fields.hpp>
 #include <cstdint>
@@ -85,17 +83,6 @@ inline ResponseSpec explained_response(int status, std::string_view why, bool he
   spec.body.front().literal += std::string(why) + "\n";
   spec.content_length = spec.body_length();
   return spec;
-}
-
-// A cut that fell outside the body had no effect: the log does not claim it.
-inline void forget_cut(std::vector<std::string>& applied, const std::string& kind) {
-  auto it = std::find(applied.begin(), applied.end(), kind);
-  if (it != applied.end()) applied.erase(it);
-}
-
-inline std::optional<std::string> join_kinds(const std::vector<std::string>& kinds) {
-  if (kinds.empty()) return std::nullopt;
-  return fmt::format("{}", fmt::join(kinds, ","));
 }
 
 // Runs `f` on the connection's stream, TLS or plain; both branches yield the same awaitable.

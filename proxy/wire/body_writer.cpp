@@ -92,6 +92,18 @@ void BodyWriter::before_last_write(std::size_t n) {
   if (!chunked_ && !cut_at_ && length_ && pos_ + n == *length_) mark_finishing();
 }
 
+asio::awaitable<std::size_t> BodyWriter::next_write(std::size_t left) {
+  const std::size_t n = next_slice(left);
+  if (n == 0) co_return 0;
+  const auto release_at = release_time();
+  if (release_at > Connection::Clock::now() && !co_await c_.sleep_until(release_at)) {
+    fail("server stopping");
+    co_return 0;
+  }
+  before_last_write(n);
+  co_return n;
+}
+
 std::uint64_t BodyWriter::room() const {
   if (!cut_at_) return std::numeric_limits<std::uint64_t>::max();
   return *cut_at_ > pos_ ? *cut_at_ - pos_ : 0;
@@ -106,17 +118,8 @@ asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
   const Duration idle = c_.core_->options().idle_timeout;
   const int fd = c_.socket_.native_handle();
   while (n > 0) {
-    const std::size_t k = next_slice(n);
+    const std::size_t k = co_await next_write(n);
     if (k == 0) co_return false;
-    const auto release_at = release_time();
-    if (release_at > Connection::Clock::now()) {
-      const bool awake = co_await c_.sleep_until(release_at);
-      if (!awake) {
-        fail("server stopping");
-        co_return false;
-      }
-    }
-    before_last_write(k);
     std::size_t moved = 0;
     while (moved < k) {
       const ssize_t r =
@@ -151,17 +154,8 @@ asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
   const Duration idle = c_.core_->options().idle_timeout;
   std::size_t off = 0;
   while (off < piece.size()) {
-    const std::size_t n = next_slice(piece.size() - off);
+    const std::size_t n = co_await next_write(piece.size() - off);
     if (n == 0) co_return false;
-    const auto release_at = release_time();
-    if (release_at > Connection::Clock::now()) {
-      const bool awake = co_await c_.sleep_until(release_at);
-      if (!awake) {
-        fail("server stopping");
-        co_return false;
-      }
-    }
-    before_last_write(n);
     std::byte* data = piece.data() + off;
     if (resource_first) {
       const std::uint64_t first = *resource_first + off;

@@ -1,10 +1,11 @@
 #pragma once
 // Executing the body side of a ResponsePlan byte-exactly on a connection: per-chunk delay,
 // pacing (throttle), corrupted bytes, the cut (close, reset or stall) and chunk framing.
-// The caller feeds the body in order, piece by piece, each piece with the resource offset of
-// its first byte when it is a slice of the representation: the origin feeds slices of its
-// content source, the proxy what it reads from the upstream. Byte counts are what the socket
-// accepted. Internal to the proxy library (Asio types).
+// PlanExecutor (plan_executor.hpp) owns one per response and does the rest (delay, head,
+// log record); the caller feeds the body in order, piece by piece, each piece with the
+// resource offset of its first byte when it is a slice of the representation: the origin
+// feeds slices of its content source, the proxy what it reads from the upstream. Byte counts
+// are what the socket accepted. Internal to the proxy library (Asio types).
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -12,15 +13,15 @@
 #include <span>
 #include <string>
 
-#include "wire/connection.hpp"
 #include "sisyphus/proxy/plan.hpp"
+#include "wire/connection.hpp"
 
 namespace sisyphus::proxy {
 
-// Like the origin server's writer, it ends the connection only after the caller has logged
-// the request (a client that sees the FIN or RST finds it in the log), and it tells the
-// core just before it writes the last byte of a complete response (ServerCore::
-// finishing_started()), so a client that has read everything finds the record too.
+// It ends the connection only after the request is logged (a client that sees the FIN or
+// RST finds it in the log), and it tells the core just before it writes the last byte of a
+// complete response (ServerCore::finishing_started()), so a client that has read everything
+// finds the record too.
 class BodyWriter {
  public:
   // How the connection ends once the response is logged.
@@ -76,8 +77,12 @@ class BodyWriter {
 
  private:
   void fail(std::string why);
-  // When the next write may start: after the per-chunk delay and the pacing slot. (Awaited
-  // in place: a helper coroutine returning bool for this crashed when built by g++ 12.)
+  // The preamble of every write, copying or splicing: how many of the `left` bytes it takes
+  // (next_slice()), once it may start (release_time()); 0 when nothing more may be written
+  // (the cut is reached, or the server is stopping: then error()). It yields the size, not
+  // a bool: a helper coroutine returning bool here crashed when built by g++ 12.
+  asio::awaitable<std::size_t> next_write(std::size_t left);
+  // When the next write may start: after the per-chunk delay and the pacing slot.
   Connection::Clock::time_point release_time();
   // How many of the `left` bytes the next write takes: at most max_write_ (one per timed
   // slice), never past the cut; 0 once the cut is reached (then cut_reached()).

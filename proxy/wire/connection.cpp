@@ -34,6 +34,21 @@ Connection::~Connection() {
   if (load_) --*load_;
 }
 
+asio::awaitable<void> Connection::serve_requests() {
+  const RequestLimits limits = request_limits();
+  while (!aborted_) {
+    RequestParser parser;
+    const NextRequest next = co_await read_request(parser, limits);
+    if (!next.arrived) co_return;
+    if (next.failure) {
+      co_await reject(parser, next);
+      co_return;
+    }
+    Request request = parser.release();
+    if (!co_await handle(request, next.started)) co_return;
+  }
+}
+
 asio::awaitable<Connection::NextRequest> Connection::read_request(RequestParser& parser,
                                                                   const RequestLimits& limits) {
   namespace http = boost::beast::http;
@@ -92,6 +107,23 @@ LogRecord Connection::unread_request_record(const RequestParser& parser,
   return record;
 }
 
+LogRecord Connection::request_record(const Request& request, Clock::time_point started) const {
+  namespace http = boost::beast::http;
+  auto field = [&request](http::field f) -> std::optional<std::string> {
+    auto it = request.find(f);
+    if (it == request.end()) return std::nullopt;
+    return std::string(it->value());
+  };
+  LogRecord record;
+  record.t = core_->seconds_since_start(started);
+  record.connection = id_;
+  record.method = std::string(request.method_string());
+  record.path = std::string(request.target());
+  record.range = field(http::field::range);
+  record.if_range = field(http::field::if_range);
+  return record;
+}
+
 asio::awaitable<boost::system::error_code> Connection::read_request_head(RequestParser& parser,
                                                                          std::uint32_t limit) {
   namespace http = boost::beast::http;
@@ -121,7 +153,7 @@ void Connection::start() {
       socket_.get_executor(),
       [self]() -> asio::awaitable<void> {
         try {
-          co_await self->run();
+          co_await self->serve_requests();
         } catch (const std::exception&) {
           // A session never takes the server down; whatever failed ends this connection.
         }

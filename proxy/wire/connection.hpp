@@ -1,9 +1,11 @@
 #pragma once
-// The base of every server connection (origin and admin): one socket on its own strand, a
-// watchdog deadline that cancels the socket's pending operations when it passes (header
-// timeout, idle keep-alive, a reader that stopped reading), cancellable sleeps, and the
-// ways a connection ends: graceful close, FIN after a cut, RST after draining the send
-// queue. Internal to the proxy library (Asio types).
+// The base of every server connection (the origin, proxy and admin sessions): one socket on
+// its own strand, a watchdog deadline that cancels the socket's pending operations when it
+// passes (header timeout, idle keep-alive, a reader that stopped reading), reading requests
+// within those timeouts and the start of their log records, cancellable sleeps, and the ways
+// a connection ends: FIN after every written byte, RST after draining the send queue.
+// Responses go out through PlanExecutor and BodyWriter (plan_executor.hpp, body_writer.hpp).
+// Internal to the proxy library (Asio types).
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -34,15 +36,16 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
 
   // Counts this connection in `load` (how many its io_context serves) until it ends.
   void count_on(std::shared_ptr<std::atomic<int>> load);
-  // Registers with the core and spawns run() and the watchdog on the socket's strand.
+  // Registers with the core and spawns the request loop and the watchdog on the socket's
+  // strand.
   void start();
-  // Thread-safe: closes the socket and wakes every wait; run() then unwinds.
+  // Thread-safe: closes the socket and wakes every wait; the request loop then unwinds.
   void abort() override;
 
  protected:
-  friend class BodyWriter;  // executes response plans on this connection (body_writer.hpp)
-
-  virtual asio::awaitable<void> run() = 0;
+  // They execute response plans on this connection (plan_executor.hpp, body_writer.hpp).
+  friend class PlanExecutor;
+  friend class BodyWriter;
 
   // Pending and later socket operations fail with operation_aborted once `d` from now has
   // passed; timed_out() then says why.
@@ -50,8 +53,8 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   void clear_deadline();
   bool timed_out() const { return timed_out_; }
   void clear_timed_out() { timed_out_ = false; }
-  bool aborted() const { return aborted_; }
 
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
   using RequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
 
   // How a session reads its requests.
@@ -73,12 +76,26 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
     Clock::time_point started;
     std::optional<ReadFailure> failure;  // set when it began but could not be read whole
   };
-  // Waits for the next request, within the header timeout for the connection's first and
-  // the idle keep-alive timeout for later ones, then reads all of it into `parser` within
-  // the header timeout (slow-loris defence). Shared by the origin, proxy and admin sessions.
-  asio::awaitable<NextRequest> read_request(RequestParser& parser, const RequestLimits& limits);
+
+  // What a session does with its requests, which the connection reads one after the other
+  // (keep-alive) until it ends: how they are read, the answer to one read whole (returning
+  // whether the connection can take another), and to one that could not be read, after
+  // which the connection ends.
+  virtual RequestLimits request_limits() const = 0;
+  virtual asio::awaitable<bool> handle(Request& request, Clock::time_point started) = 0;
+  virtual asio::awaitable<void> reject(const RequestParser& parser, const NextRequest& next) = 0;
+
   // The log record of a request that could not be read: what its parser got of it, and why.
   LogRecord unread_request_record(const RequestParser& parser, const NextRequest& next) const;
+  // The start of a read request's log record: when it began, on which connection, its
+  // method, target (the session replaces it with the decoded path), Range and If-Range.
+  LogRecord request_record(const Request& request, Clock::time_point started) const;
+  // Whether the client lets the connection take another request after this one: HTTP/1.1
+  // without Connection: close. HTTP/1.0 connections are not kept (no keep-alive negotiation);
+  // the parser admits no other version.
+  static bool keeps_alive(const Request& request) {
+    return request.version() >= 11 && request.keep_alive();
+  }
 
   // false when the connection was aborted meanwhile.
   asio::awaitable<bool> sleep_for(Duration d);
@@ -108,6 +125,12 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   asio::awaitable<boost::system::error_code> read_request_head(RequestParser& parser,
                                                                std::uint32_t limit);
 
+  // The request loop: each request goes to handle() or reject().
+  asio::awaitable<void> serve_requests();
+  // Waits for the next request, within the header timeout for the connection's first and
+  // the idle keep-alive timeout for later ones, then reads all of it into `parser` within
+  // the header timeout (slow-loris defence).
+  asio::awaitable<NextRequest> read_request(RequestParser& parser, const RequestLimits& limits);
   asio::awaitable<void> watchdog();
   void discard_pending_input();
 

@@ -1,6 +1,8 @@
 #pragma once
 // What one response will look like. The fault engine builds a plan per request (each
-// applicable fault edits it); the session executes it byte-exactly. Plain data: no Beast.
+// applicable fault edits it); the plan executor (proxy/wire/plan_executor.hpp, with its
+// BodyWriter) executes it byte-exactly, for the origin's, the proxy's own and relayed answers
+// alike. Plain data: no Beast.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,19 +46,24 @@ struct ResponsePlan {
   std::optional<int> status;
   // Extra response headers (e.g. Retry-After), added to whatever response is sent.
   std::vector<std::pair<std::string, std::string>> headers;
-  bool ignore_range = false;   // act as a server without range support (200, no Accept-Ranges)
-  bool chunked = false;        // Transfer-Encoding: chunked instead of Content-Length
-  bool chunked_cut = false;    // chunked: close before the terminating zero-length chunk
+  bool ignore_range = false;     // act as a server without range support (200, no Accept-Ranges)
+  bool chunked = false;          // Transfer-Encoding: chunked instead of Content-Length
+  bool chunked_cut = false;      // chunked: close before the terminating zero-length chunk
   Duration first_byte_delay{0};  // before the status line (already time-scaled, jitter applied)
   Duration per_chunk_delay{0};   // before each body write
   std::uint64_t rate = 0;        // throttle, body bytes per second; 0 = unlimited
   std::optional<Cut> cut;        // set_cut() keeps the earliest one
   std::vector<Corruption> corruptions;
-  std::int64_t range_shift = 0;  // wrong_range: a 206 body starts at first + shift
+  std::int64_t range_shift = 0;      // wrong_range: a 206 body starts at first + shift
   std::vector<std::string> applied;  // fault kinds that edited this plan, in order
 
-  // Keeps whichever cut happens first (comparing like bases; a resource cut vs a response
-  // cut is resolved by the session when it knows where the body starts).
+  // Whether the body goes out with chunk framing: `server_chunked` (the scenario's
+  // server.chunked, where the scenario applies) or a fault asks for it.
+  bool chunked_body(bool server_chunked) const { return server_chunked || chunked || chunked_cut; }
+
+  // Keeps whichever cut happens first, comparing like bases. Of a resource and a response
+  // cut the one set last is kept: which comes first is not known before the body's start is
+  // (locate_cut() in origin/response_writer.cpp and relay/proxy_relay.cpp places the cut).
   void set_cut(Cut c) {
     if (!cut || cut->at.base != c.at.base || c.at.offset < cut->at.offset) cut = std::move(c);
   }

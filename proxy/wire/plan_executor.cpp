@@ -1,0 +1,85 @@
+#include "wire/plan_executor.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <vector>
+
+namespace sisyphus::proxy {
+namespace {
+
+namespace http = boost::beast::http;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+std::optional<std::string> join_kinds(const std::vector<std::string>& kinds) {
+  if (kinds.empty()) return std::nullopt;
+  return fmt::format("{}", fmt::join(kinds, ","));
+}
+
+}  // namespace
+
+PlanExecutor::PlanExecutor(Connection& connection, const ResponsePlan& plan, Framing framing,
+                           std::optional<std::uint64_t> cut_at, bool keep_alive)
+    : c_(connection),
+      plan_(plan),
+      framing_(framing),
+      keep_alive_(keep_alive),
+      body_(connection, plan, framing.body && framing.chunked, framing.body ? cut_at : std::nullopt,
+            framing.chunked ? std::nullopt : framing.length) {}
+
+asio::awaitable<bool> PlanExecutor::send_head(Response& head) {
+  if (plan_.first_byte_delay.count() > 0 && !co_await c_.sleep_for(plan_.first_byte_delay)) {
+    error_ = "server stopping";
+    co_return false;
+  }
+  head.version(11);
+  if (framing_.chunked) {
+    head.set(http::field::transfer_encoding, "chunked");
+  } else if (framing_.length) {
+    head.set(http::field::content_length, std::to_string(*framing_.length));
+  }
+  if (!keep_alive_) head.set(http::field::connection, "close");
+  // The head carries the response's last byte: log() must wait for this request's record.
+  if (!framing_.body || (!framing_.chunked && framing_.length == 0)) body_.mark_finishing();
+  http::response_serializer<http::empty_body> serializer{head};
+  c_.set_deadline(c_.core_->options().idle_timeout);
+  auto [ec, n] = co_await http::async_write_header(c_.socket_, serializer, nothrow);
+  c_.clear_deadline();
+  if (ec) {
+    error_ = "could not write the response head";
+    co_return false;
+  }
+  head_sent_ = true;
+  co_return true;
+}
+
+asio::awaitable<void> PlanExecutor::finish() {
+  if (head_sent_) co_await body_.finish(keep_alive_);
+}
+
+asio::awaitable<bool> PlanExecutor::conclude(LogRecord& record, int status,
+                                             Connection::Clock::time_point started,
+                                             UnexecutedCut unexecuted_cut) {
+  std::vector<std::string> applied = plan_.applied;
+  // A cut that did not take effect (it fell outside this body) is not claimed by the log.
+  if (plan_.cut && !body_.cut_reached() &&
+      (unexecuted_cut == UnexecutedCut::never_named || body_.complete())) {
+    auto it = std::find(applied.begin(), applied.end(), plan_.cut->fault);
+    if (it != applied.end()) applied.erase(it);
+  }
+  record.status = status;
+  record.bytes_sent = body_.body_bytes();
+  record.fault = join_kinds(applied);
+  if (!record.error) record.error = error_ ? error_ : body_.error();  // the first reason stays
+  record.duration_s = std::chrono::duration<double>(Connection::Clock::now() - started).count();
+  c_.core_->record(record, applied, body_.finishing_marked());
+  co_await body_.end_connection();
+  co_return head_sent_&& body_.end() == BodyWriter::End::keep_open;
+}
+
+}  // namespace sisyphus::proxy
