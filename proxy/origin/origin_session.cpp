@@ -107,14 +107,7 @@ asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point star
         if (!source) source = synthetic_source(decision.content_seed);
         plan = std::move(decision.plan);
 
-        Representation rep;
-        rep.size = size;
-        rep.content_seed = decision.content_seed;
-        rep.generation = decision.generation;
-        rep.etag = etag_for(resource.etag, decision.content_seed, size);
-        if (resource.last_modified) rep.last_modified = last_modified_for(decision.generation);
-        rep.digest = resource.digest;
-        rep.source = source;
+        const Representation rep = describe(resource, decision.generation, size, source);
 
         RequestHeaders request;
         request.head = head;

@@ -28,21 +28,15 @@ std::optional<std::string> field(const HeaderList& headers, std::string_view nam
 
 Representation original_representation(const model::Resource& resource,
                                        const std::filesystem::path& file_root) {
-  Representation rep;
-  rep.size = resource.size;
-  rep.content_seed = resource.content_seed(kOriginal);
-  rep.generation = kOriginal;
-  if (resource.is_file()) {
-    std::string why;
-    rep.source = open_file_source(resource, file_root, rep.size, why);
-    if (!rep.source) throw std::runtime_error(fmt::format("{}: {}", resource.path, why));
-  } else {
-    rep.source = synthetic_source(rep.content_seed);
+  if (!resource.is_file()) {
+    return describe(resource, kOriginal, resource.size,
+                    synthetic_source(resource.content_seed(kOriginal)));
   }
-  rep.etag = etag_for(resource.etag, rep.content_seed, rep.size);
-  if (resource.last_modified) rep.last_modified = last_modified_for(kOriginal);
-  rep.digest = resource.digest;
-  return rep;
+  std::uint64_t size = resource.size;
+  std::string why;
+  auto source = open_file_source(resource, file_root, size, why);
+  if (!source) throw std::runtime_error(fmt::format("{}: {}", resource.path, why));
+  return describe(resource, kOriginal, size, std::move(source));
 }
 
 }  // namespace

@@ -124,6 +124,19 @@ bool if_none_match_matches(std::string_view header, const std::optional<std::str
   return false;
 }
 
+Representation describe(const model::Resource& resource, std::uint32_t generation,
+                        std::uint64_t size, std::shared_ptr<const ContentSource> source) {
+  Representation rep;
+  rep.size = size;
+  rep.content_seed = resource.content_seed(generation);
+  rep.generation = generation;
+  rep.etag = etag_for(resource.etag, rep.content_seed, size);
+  if (resource.last_modified) rep.last_modified = last_modified_for(generation);
+  rep.digest = resource.digest;
+  rep.source = std::move(source);
+  return rep;
+}
+
 std::shared_ptr<const ContentSource> synthetic_source(std::uint64_t seed) {
   return std::make_shared<SyntheticSource>(seed);
 }

@@ -51,6 +51,12 @@ bool if_none_match_matches(std::string_view header, const std::optional<std::str
 
 std::shared_ptr<const ContentSource> synthetic_source(std::uint64_t seed);
 
+// Generation `generation` of `resource`, `size` bytes read from `source`: its content seed
+// and validators as the origin serves them. The origin session and original_head() both
+// describe a representation with it, so a prefill sees exactly what a request would.
+Representation describe(const model::Resource& resource, std::uint32_t generation,
+                        std::uint64_t size, std::shared_ptr<const ContentSource> source);
+
 // Opens the file of a `resource.file` scenario, refusing any path that resolves (symlinks
 // included) outside `root`. Sets `error` and returns nullptr when refused or unreadable;
 // `size` is the file's size at open time.
