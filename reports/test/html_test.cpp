@@ -2,11 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-
-#include "run_command.hpp"
 #include "sample.hpp"
-#include "sisyphus/testing/temp_dir.hpp"
+#include "sisyphus/testing/python.hpp"
 
 namespace sisyphus::reports {
 namespace {
@@ -42,12 +39,8 @@ print("ids", p.ids)
 )py";
 
 std::string inspect(const std::string& html, const std::string& name) {
-  const test::TempDir tmp(name);
-  std::ofstream(tmp.path() / "report.html", std::ios::binary) << html;
-  std::ofstream(tmp.path() / "inspect.py", std::ios::binary) << kInspect;
-  const auto r = testing::run_command("python3 " + (tmp.path() / "inspect.py").string() + " " +
-                                      (tmp.path() / "report.html").string() + " 2>&1");
-  EXPECT_EQ(r.status, 0) << r.out;
+  const auto r = sisyphus::testing::python_on(kInspect, html, name);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
   return r.out;
 }
 

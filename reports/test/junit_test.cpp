@@ -2,11 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-
-#include "run_command.hpp"
 #include "sample.hpp"
-#include "sisyphus/testing/temp_dir.hpp"
+#include "sisyphus/testing/python.hpp"
 
 namespace sisyphus::reports {
 namespace {
@@ -34,14 +31,8 @@ for c in s.findall("testcase"):
 )py";
 
 std::string summarise(const std::string& xml, const std::string& name) {
-  const test::TempDir tmp(name);
-  {
-    std::ofstream(tmp.path() / "junit.xml", std::ios::binary) << xml;
-    std::ofstream(tmp.path() / "summarise.py", std::ios::binary) << kSummarise;
-  }
-  const auto r = testing::run_command("python3 " + (tmp.path() / "summarise.py").string() + " " +
-                                      (tmp.path() / "junit.xml").string() + " 2>&1");
-  EXPECT_EQ(r.status, 0) << r.out << "\n" << xml;
+  const auto r = sisyphus::testing::python_on(kSummarise, xml, name);
+  EXPECT_EQ(r.exit_code, 0) << r.out << "\n" << xml;
   return r.out;
 }
 

@@ -5,10 +5,11 @@
 
 #include <cstring>
 
-#include "server/server_fixture.hpp"
 #include "sisyphus/core/rng.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 constexpr std::uint64_t kSize = 256 * 1024;
@@ -110,4 +111,4 @@ TEST_F(DropWire, AfterCountsThisResponseAndAtCountsTheResourceOnARange) {
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing

@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "server/server_fixture.hpp"
 #include "sisyphus/core/rng.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 constexpr int kAttempts = 40;
@@ -70,4 +71,4 @@ TEST_F(ProbabilityWire, ResetReplaysTheSameChoices) {
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing

@@ -1,10 +1,10 @@
 // status over loopback: the replacement status, its text body and the exact Retry-After.
 #include <gtest/gtest.h>
 
-#include "server/server_fixture.hpp"
-#include "wire_util.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 constexpr std::string_view kScenario = R"(
@@ -68,4 +68,4 @@ TEST_F(ServerTest, StatusKeepsTheConnectionAlive) {
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing
