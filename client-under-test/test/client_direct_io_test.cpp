@@ -19,6 +19,19 @@ std::string odd_scenario(std::string_view attempts) {
   return fmt::format("name: t\nseed: 7\nresource:\n  size: {}\n  seed: 3\n{}", kOdd, attempts);
 }
 
+// Downloads the odd resource with O_DIRECT even for so small a body (direct_io_min 0, where
+// the default would write buffered), verified by its SHA-256: whole, in `attempts` attempts,
+// no byte received twice.
+void expect_direct_io_download(Options o, std::uint64_t attempts) {
+  o.direct_io_min = 0;
+  o.sha256 = sha256_hex_of_content(3, kOdd);
+  const Result r = download(o);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.attempts, attempts);
+  EXPECT_EQ(r.bytes_received, kOdd);
+  EXPECT_EQ(r.verified_by, "sha256");
+}
+
 TEST_F(ClientServerTest, DirectIoResumesExactlyAtOffsetsInsideBlocks) {
   start(
       odd_scenario("attempts:\n"
@@ -26,14 +39,8 @@ TEST_F(ClientServerTest, DirectIoResumesExactlyAtOffsetsInsideBlocks) {
                    "  - drop: {at: 60%, how: reset}\n"
                    "  - drop: {at: 90%, how: close}\n"));
   Options o = options();
-  o.direct_io_min = 0;        // O_DIRECT even for this small body
   o.buffer_size = 64 * 1024;  // many chunks, each ending inside a block
-  o.sha256 = sha256_hex_of_content(3, kOdd);
-  const Result r = download(o);
-  ASSERT_TRUE(r.ok) << r.error;
-  EXPECT_EQ(r.attempts, 4u);
-  EXPECT_EQ(r.bytes_received, kOdd);
-  EXPECT_EQ(r.verified_by, "sha256");
+  ASSERT_NO_FATAL_FAILURE(expect_direct_io_download(o, 4u));
   expect_output_is(3, kOdd);
   auto log = get_requests(log_with(4));
   ASSERT_EQ(log.size(), 4u);
@@ -87,14 +94,8 @@ TEST_F(ClientServerTest, DirectIoFallsBackToBufferedWritesWhereTheFileSystemRefu
   }
   start(odd_scenario("attempts:\n  - drop: {at: 50%, how: close}\n"));
   Options o = options();
-  o.output = mnt / "out.bin";
-  o.direct_io_min = 0;  // would be O_DIRECT anywhere else
-  o.sha256 = sha256_hex_of_content(3, kOdd);
-  const Result r = download(o);
-  ASSERT_TRUE(r.ok) << r.error;
-  EXPECT_EQ(r.attempts, 2u);
-  EXPECT_EQ(r.bytes_received, kOdd);
-  EXPECT_EQ(r.verified_by, "sha256");
+  o.output = mnt / "out.bin";  // O_DIRECT would be used anywhere else
+  ASSERT_NO_FATAL_FAILURE(expect_direct_io_download(o, 2u));
   const std::string data = read_file(mnt / "out.bin");
   EXPECT_EQ(data.size(), kOdd);
   EXPECT_EQ(first_mismatch(data, 3), std::nullopt);

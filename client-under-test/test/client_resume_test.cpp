@@ -11,11 +11,7 @@ namespace {
 
 // The heart of issue 4: three drops, each resumed exactly where it stopped.
 TEST_F(ClientServerTest, DropsAt30_60_90PercentByCloseCompleteWithZeroWastedBytes) {
-  start(
-      scenario("attempts:\n"
-               "  - drop: {at: 30%, how: close}\n"
-               "  - drop: {at: 60%, how: close}\n"
-               "  - drop: {at: 90%, how: close}\n"));
+  start(scenario(three_drops("close")));
   const Result r = download(options());
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.exit_code, 0);
@@ -54,11 +50,7 @@ TEST_F(ClientServerTest, DropsAt30_60_90PercentByCloseCompleteWithZeroWastedByte
 }
 
 TEST_F(ClientServerTest, DropsAt30_60_90PercentByResetCompleteWithZeroWastedBytes) {
-  start(
-      scenario("attempts:\n"
-               "  - drop: {at: 30%, how: reset}\n"
-               "  - drop: {at: 60%, how: reset}\n"
-               "  - drop: {at: 90%, how: reset}\n"));
+  start(scenario(three_drops("reset")));
   const Result r = download(options());
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.attempts, 4u);

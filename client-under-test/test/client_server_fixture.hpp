@@ -30,6 +30,18 @@ inline std::string scenario(std::string_view body, std::string_view resource_ext
                      body);
 }
 
+// attempts: cut at 30, 60 and 90 % by `how` (close | reset), then clean.
+inline std::string three_drops(std::string_view how) {
+  return fmt::format(
+      "attempts:\n  - drop: {{at: 30%, how: {0}}}\n  - drop: {{at: 60%, how: {0}}}\n"
+      "  - drop: {{at: 90%, how: {0}}}\n",
+      how);
+}
+
+// attempts: the first cut at 50 % by a close; and the resource changes before the second.
+inline constexpr std::string_view kDropThenChange =
+    "attempts:\n  - drop: {at: 50%, how: close}\nchanges:\n  - before_attempt: 2\n";
+
 class ClientServerTest : public sisyphus::testing::ServerTest {
  protected:
   fs::path out() const { return dir_ / "out.bin"; }

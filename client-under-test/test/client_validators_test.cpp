@@ -7,11 +7,7 @@ namespace sisyphus::client::test {
 namespace {
 
 TEST_F(ClientServerTest, ResourceChangeBetweenAttemptsYieldsTheNewContentNeverASplice) {
-  start(
-      scenario("attempts:\n"
-               "  - drop: {at: 50%, how: close}\n"
-               "changes:\n"
-               "  - before_attempt: 2\n"));
+  start(scenario(kDropThenChange));
   const Result r = download(options());
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.attempts, 2u);
@@ -34,11 +30,7 @@ TEST_F(ClientServerTest, ResourceChangeBetweenAttemptsYieldsTheNewContentNeverAS
 }
 
 TEST_F(ClientServerTest, NaiveModeSplicesTheTwoVersionsOnTheChangeScenario) {
-  start(
-      scenario("attempts:\n"
-               "  - drop: {at: 50%, how: close}\n"
-               "changes:\n"
-               "  - before_attempt: 2\n"));
+  start(scenario(kDropThenChange));
   Options o = options();
   o.naive = true;
   const Result r = download(o);
@@ -223,11 +215,7 @@ TEST_F(ClientServerTest, ServerWithoutRangesAnswers200AndTheClientStartsOver) {
 TEST_F(ClientServerTest, RangePolicyChecksTheResponseValidators) {
   // `range` sends no If-Range; the server answers 206 of the new version, and the ETag of
   // that 206 gives the change away.
-  start(
-      scenario("attempts:\n"
-               "  - drop: {at: 50%, how: close}\n"
-               "changes:\n"
-               "  - before_attempt: 2\n"));
+  start(scenario(kDropThenChange));
   Options o = options();
   o.resume = ResumePolicy::range;
   const Result r = download(o);

@@ -135,9 +135,6 @@ TEST(Html, ComparisonWhenAScenarioRanWithSeveralClients) {
 }
 
 TEST(Html, EscapesEveryText) {
-  RunResults r;
-  r.client = "<b>client</b>";
-  r.sisyphus_version = "0.1.0\"><script>";
   ScenarioResult s = testing::corrupt_scenario();
   s.name = "<script>alert('x')</script>";
   s.description = "a & b <img src=x onerror=alert(1)>";
@@ -147,8 +144,7 @@ TEST(Html, EscapesEveryText) {
   s.attempt_log[0].fault = "<fault>";
   s.attempt_log[1].range = "bytes=\"<1>\"";
   s.expectations[0].actual = "<corrupt>";
-  r.scenarios = {s};
-  const std::string html = to_html(r);
+  const std::string html = to_html(testing::results_of({s}, "<b>client</b>", "0.1.0\"><script>"));
   // The description's "src=" is text here; the parser below proves no attribute holds one.
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(count(html, "<svg"), 2u);  // wasted chart + waterfall; the label's <svg is text

@@ -65,17 +65,13 @@ TEST(Junit, ParsesWithCountsMessagesAndReplay) {
 }
 
 TEST(Junit, EscapesQuotesMarkupAmpersandsAndControlCharacters) {
-  RunResults r;
-  r.client = "a\"b<c>&'d";
-  r.sisyphus_version = "0.1.0";
   ScenarioResult s = testing::corrupt_scenario();
   s.name = "q\"uo<te>&amp;'";
   s.client = {"command", "sh -c \"x < y && z\"\t\x01"};
   s.expectations = {{"max_duration", "<1s", "2s & \"more\"\nline\x1b[31m", false}};
   s.client_output =
       std::string("bell\x07 nul", 9) + std::string(1, '\0') + "bad utf8 \xff\xfe ok ]]>";
-  r.scenarios.push_back(s);
-  const std::string xml = to_junit(r);
+  const std::string xml = to_junit(testing::results_of({s}, "a\"b<c>&'d", "0.1.0"));
   EXPECT_EQ(xml.find('\x01'), std::string::npos);
   EXPECT_EQ(xml.find('\x1b'), std::string::npos);
   EXPECT_EQ(xml.find(std::string(1, '\0')), std::string::npos);

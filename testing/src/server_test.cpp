@@ -1,5 +1,7 @@
 #include "sisyphus/testing/server_test.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -7,6 +9,11 @@ namespace sisyphus::testing {
 
 model::Scenario scenario_from(const std::string& yaml) {
   return proxy::load_scenario_string(yaml, "test.yaml");
+}
+
+std::string scenario_yaml(std::string_view name, std::string_view resource, std::string_view rules,
+                          std::uint64_t seed) {
+  return fmt::format("name: {}\nseed: {}\nresource: {{{}}}\n{}", name, seed, resource, rules);
 }
 
 std::uint64_t total_sent(const std::vector<proxy::LogRecord>& log) {

@@ -72,16 +72,13 @@ TEST_F(DropWire, ResetDeliversExactlyTheBytesBeforeTheOffsetThenRst) {
   expect_exact_cuts("reset", End::rst);
 }
 
-constexpr std::string_view kRangeScenario = R"(
-name: drop-on-range
-seed: 1
-resource: {path: /file, size: 262144, seed: 5}
-attempts:
+const std::string kRangeScenario =
+    scenario_yaml("drop-on-range", "size: 262144, seed: 5", R"(attempts:
   - drop: {after: 1000, how: reset}
   - drop: {at: 6000, how: close}
   - drop: {at: 100, how: close}
   - drop: {at: 50%, how: close}
-)";
+)");
 
 TEST_F(DropWire, AfterCountsThisResponseAndAtCountsTheResourceOnARange) {
   start(std::string(kRangeScenario));

@@ -11,14 +11,11 @@ namespace sisyphus::testing {
 namespace {
 
 constexpr int kAttempts = 40;
-constexpr std::string_view kScenario = R"(
-name: flaky
-seed: 77
-resource: {size: 2000, seed: 1}
-faults:
+const std::string kScenario = scenario_yaml("flaky", "size: 2000, seed: 1", R"(faults:
   - latency: {first_byte: 1ms, attempts: [1, 2]}
   - status: {code: 503, retry_after: 1, probability: 0.4}
-)";
+)",
+                                            77);
 
 class ProbabilityWire : public ServerTest {
  protected:

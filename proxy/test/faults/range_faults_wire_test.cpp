@@ -10,16 +10,12 @@ namespace {
 constexpr std::uint64_t kSize = 100000;
 
 TEST_F(ServerTest, WrongRangeBodyStartsAtFirstPlusShift) {
-  start(R"(
-name: wrong-range
-seed: 1
-resource: {size: 100000, seed: 12}
-attempts:
+  start(scenario_yaml("wrong-range", "size: 100000, seed: 12", R"(attempts:
   - wrong_range: {shift: 1KiB}
   - wrong_range: {shift: -1KiB}
   - wrong_range: {shift: 1KiB}
   - wrong_range: {shift: 1KiB}
-)");
+)"));
   const Headers range{{"Range", "bytes=10000-19999"}};
   HttpResponse ahead = get("/file", range);
   EXPECT_EQ(ahead.status, 206);
@@ -43,14 +39,10 @@ attempts:
 }
 
 TEST_F(ServerTest, NoRangeAnswersTheWholeBodyWithoutAcceptRanges) {
-  start(R"(
-name: no-range
-seed: 1
-resource: {size: 100000, seed: 13}
-attempts:
+  start(scenario_yaml("no-range", "size: 100000, seed: 13", R"(attempts:
   - no_range: {}
   - {}
-)");
+)"));
   const Headers range{{"Range", "bytes=50000-"}};
   HttpResponse ignored = get("/file", range);
   EXPECT_EQ(ignored.status, 200);

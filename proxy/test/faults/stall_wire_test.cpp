@@ -10,15 +10,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::string_view kScenario = R"(
-name: stalls
-seed: 1
-resource: {path: /file, size: 100000, seed: 3}
-attempts:
+const std::string kScenario = scenario_yaml("stalls", "size: 100000, seed: 3", R"(attempts:
   - stall: {at: 40000, for: 300ms}
   - drop: {at: 25%, how: stall, for: 300ms}
   - stall: {after: 10, for: 1s}
-)";
+)");
 
 // Reads the head and the body up to the stall, checks the silence, then the close.
 void expect_stall(RawClient& c, std::uint64_t bytes_before, std::chrono::milliseconds stall) {

@@ -35,6 +35,14 @@ class HostileInput : public ServerTest {
     EXPECT_EQ(r.status, 200);
     EXPECT_TRUE(same_bytes(r.body, content_bytes(9, 0, 4096)));
   }
+  // The log holds `n` records, the first of them answered `statuses`; then the server still
+  // serves.
+  void expect_logged_then_serving(std::size_t n, const std::vector<int>& statuses) {
+    auto log = log_with(n);
+    ASSERT_EQ(log.size(), n);
+    for (std::size_t i = 0; i < statuses.size(); ++i) EXPECT_EQ(log[i].status, statuses[i]) << i;
+    expect_still_serving();
+  }
   // Sends raw bytes on a fresh connection; returns the response and how the server ended
   // the connection afterwards.
   std::pair<HttpResponse, End> exchange(const std::string& bytes) {
@@ -92,10 +100,7 @@ TEST_F(HostileInput, HeadersOver16KiBGet431) {
   // Just under the limit is fine.
   HttpResponse ok = get("/file", {{"X-Pad", std::string(15 * 1024, 'b')}});
   EXPECT_EQ(ok.status, 200);
-  auto log = log_with(3);
-  ASSERT_EQ(log.size(), 3u);
-  EXPECT_EQ(log[0].status, 431);
-  expect_still_serving();
+  expect_logged_then_serving(3, {431});
 }
 
 TEST_F(HostileInput, SlowHeadersAreCutOffAtTheHeaderTimeout) {
@@ -117,10 +122,7 @@ TEST_F(HostileInput, SlowHeadersAreCutOffAtTheHeaderTimeout) {
   EXPECT_GE(elapsed, 900ms);
   EXPECT_LT(elapsed, 3s);
   EXPECT_EQ(c.wait_close(2s), End::fin);
-  auto log = log_with(1);
-  ASSERT_EQ(log.size(), 1u);
-  EXPECT_EQ(log[0].status, 408);
-  expect_still_serving();
+  expect_logged_then_serving(1, {408});
 }
 
 TEST_F(HostileInput, SilentAndIdleConnectionsAreClosed) {
@@ -193,12 +195,7 @@ TEST_F(HostileInput, OversizedBodiesAndVersionsAndTruncatedRequests) {
   c.send("GET /file HTTP/1.1\r\nHo");
   c.shutdown_send();
   EXPECT_EQ(c.read_response().status, 400);
-  auto log = log_with(3);
-  ASSERT_EQ(log.size(), 3u);
-  EXPECT_EQ(log[0].status, 413);
-  EXPECT_EQ(log[1].status, 400);
-  EXPECT_EQ(log[2].status, 400);
-  expect_still_serving();
+  expect_logged_then_serving(3, {413, 400, 400});
 }
 
 // ---------------------------------------------------------------------------------------

@@ -17,6 +17,12 @@ namespace sisyphus::testing {
 // A scenario from YAML text (named test.yaml in its errors).
 model::Scenario scenario_from(const std::string& yaml);
 
+// The YAML of a scenario `name` (seed `seed`) whose resource is `resource` (the inside of its
+// flow mapping, e.g. "size: 1000, seed: 7"), followed by its `rules` (attempts:, faults:,
+// changes: blocks).
+std::string scenario_yaml(std::string_view name, std::string_view resource, std::string_view rules,
+                          std::uint64_t seed = 1);
+
 // Body bytes the server sent over the records of a request log.
 std::uint64_t total_sent(const std::vector<proxy::LogRecord>& log);
 
