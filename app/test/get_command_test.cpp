@@ -22,7 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using client::load_part_state;
-
 using client::part_path;
 using client::state_path;
 
