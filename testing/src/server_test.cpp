@@ -16,6 +16,14 @@ std::string scenario_yaml(std::string_view name, std::string_view resource, std:
   return fmt::format("name: {}\nseed: {}\nresource: {{{}}}\n{}", name, seed, resource, rules);
 }
 
+std::vector<proxy::LogRecord> log_with(const proxy::Server& server, std::size_t n) {
+  const auto deadline = Clock::now() + 5s;
+  while (server.log().size() < n && Clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  return server.log();
+}
+
 std::uint64_t total_sent(const std::vector<proxy::LogRecord>& log) {
   std::uint64_t sum = 0;
   for (const auto& r : log) sum += r.bytes_sent;
@@ -50,14 +58,6 @@ HttpResponse ServerTest::get(std::string_view target, const Headers& headers) {
 
 HttpResponse ServerTest::head(std::string_view target, const Headers& headers) {
   return fetch("127.0.0.1", port(), "HEAD", target, headers);
-}
-
-std::vector<proxy::LogRecord> ServerTest::log_with(std::size_t n) {
-  const auto deadline = Clock::now() + 5s;
-  while (server_->log().size() < n && Clock::now() < deadline) {
-    std::this_thread::sleep_for(1ms);
-  }
-  return server_->log();
 }
 
 void ServerTest::wait_connections_closed() {

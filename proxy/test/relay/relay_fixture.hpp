@@ -5,13 +5,13 @@
 
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "sisyphus/proxy/server.hpp"
 #include "sisyphus/testing/content.hpp"
 #include "sisyphus/testing/nginx_upstream.hpp"
 #include "sisyphus/testing/raw_http_client.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
 namespace sisyphus::testing {
 
@@ -49,13 +49,7 @@ class RelayTest : public ::testing::Test {
   }
   RawClient connect() { return RawClient::connect("127.0.0.1", port()); }
   // The proxy's log once it has `n` records (a session logs after its last byte).
-  std::vector<proxy::LogRecord> log_with(std::size_t n) {
-    auto deadline = Clock::now() + 5s;
-    while (proxy_->log().size() < n && Clock::now() < deadline) {
-      std::this_thread::sleep_for(1ms);
-    }
-    return proxy_->log();
-  }
+  std::vector<proxy::LogRecord> log_with(std::size_t n) { return testing::log_with(*proxy_, n); }
 
   static inline NginxUpstream* nginx_ = nullptr;
   std::unique_ptr<proxy::Server> proxy_;

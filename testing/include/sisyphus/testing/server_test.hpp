@@ -23,6 +23,10 @@ model::Scenario scenario_from(const std::string& yaml);
 std::string scenario_yaml(std::string_view name, std::string_view resource, std::string_view rules,
                           std::uint64_t seed = 1);
 
+// The request log of `server` once it has `n` records (a session logs after its last byte;
+// waits up to 5 s, then returns what there is).
+std::vector<proxy::LogRecord> log_with(const proxy::Server& server, std::size_t n);
+
 // Body bytes the server sent over the records of a request log.
 std::uint64_t total_sent(const std::vector<proxy::LogRecord>& log);
 
@@ -44,9 +48,8 @@ class ServerTest : public ::testing::Test {
   HttpResponse head(std::string_view target, const Headers& headers = {});
   RawClient connect() { return RawClient::connect("127.0.0.1", port()); }
 
-  // The request log once it has `n` records (a session logs after its last byte; waits up
-  // to 5 s, then returns what there is).
-  std::vector<proxy::LogRecord> log_with(std::size_t n);
+  // The request log once it has `n` records (see the free log_with()).
+  std::vector<proxy::LogRecord> log_with(std::size_t n) { return testing::log_with(*server_, n); }
   // Returns once the server holds no connection open (waits up to 10 s).
   void wait_connections_closed();
 
