@@ -1,14 +1,13 @@
-# sisyphus_test(NAME SOURCES... LIBS ...): one GoogleTest binary registered with CTest.
+# sisyphus_test(NAME SOURCES... LIBS ...): one GoogleTest binary registered with CTest, linked
+# with the test-support library sisyphus_testing (testing/).
 function(sisyphus_test name)
   cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS" ${ARGN})
   if(NOT SISYPHUS_BUILD_TESTS)
     return()
   endif()
   add_executable(${name} ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main sisyphus_warnings)
-  if(TARGET sisyphus_testing)
-    target_link_libraries(${name} PRIVATE sisyphus_testing)
-  endif()
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} sisyphus_testing GTest::gtest
+    GTest::gtest_main sisyphus_warnings)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()

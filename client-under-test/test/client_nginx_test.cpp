@@ -3,111 +3,41 @@
 // insecure, refused for another host name), redirects with Range kept, a redirect loop,
 // and a resume (Range + If-Range with nginx's own ETag) checked in nginx's access log.
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 
-#include <cerrno>
-#include <cstring>
+#include <memory>
 
-#include "process.hpp"
 #include "sisyphus/client/state.hpp"
-#include "sisyphus/testing/loopback.hpp"
+#include "sisyphus/testing/nginx.hpp"
 #include "support.hpp"
 
 namespace sisyphus::client::test {
 namespace {
 
-using sisyphus::test::accepts;
-using sisyphus::test::free_port;
-using sisyphus::test::serves_body;
+using sisyphus::testing::Nginx;
 
-constexpr const char* kNginx = "/usr/sbin/nginx";
-constexpr const char* kOpenssl = "/usr/bin/openssl";
 constexpr std::uint64_t kSize = 3 * 1024 * 1024 + 17;
 constexpr std::uint64_t kSeed = 5;
 
-// One nginx (single process, foreground) serving DIR/www over HTTP and HTTPS.
-class Nginx {
- public:
-  explicit Nginx(const TempDir& dir) : dir_(dir) {}
-  ~Nginx() {
-    if (child_) {
-      child_->signal(SIGTERM);
-      child_->wait(5s);
-    }
-  }
-
-  // Empty on success, else why nginx could not be started.
-  std::string start() {
-    for (int attempt = 0; attempt < 5; ++attempt) {
-      http_port_ = free_port();
-      https_port_ = free_port();
-      if (http_port_ == https_port_) continue;
-      write_config();
-      write_file(dir_ / "www" / ".sisyphus-id", dir_.path().string());
-      child_.emplace(std::vector<std::string>{kNginx, "-p", dir_.path().string(), "-c",
-                                              (dir_ / "nginx.conf").string()},
-                     dir_ / "nginx.out", dir_ / "nginx.err");
-      const auto deadline = std::chrono::steady_clock::now() + 5s;
-      while (std::chrono::steady_clock::now() < deadline) {
-        if (accepts(http_port_) && accepts(https_port_)) {
-          // nginx binds both ports before it serves: our file on one means both are ours.
-          if (serves_body(http_port_, "/.sisyphus-id", dir_.path().string())) return "";
-          break;  // another test's server answered there: try other ports
-        }
-        if (auto code = child_->wait(0ms)) break;  // exited: a port was taken, try others
-        std::this_thread::sleep_for(10ms);
-      }
-      child_.reset();
-    }
-    return "nginx did not start: " + read_file(dir_ / "error.log") + read_file(dir_ / "nginx.err");
-  }
-
-  std::uint16_t http_port() const { return http_port_; }
-  std::uint16_t https_port() const { return https_port_; }
-  std::string access_log() const { return read_file(dir_ / "access.log"); }
-
- private:
-  void write_config() {
-    const auto d = dir_.path().string();
-    write_file(dir_ / "nginx.conf", fmt::format(R"(
-daemon off;
-master_process off;
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/error.log;
-events {{ worker_connections 64; }}
-http {{
-  client_body_temp_path {d}/tmp-body;
-  proxy_temp_path {d}/tmp-proxy;
-  fastcgi_temp_path {d}/tmp-fastcgi;
-  uwsgi_temp_path {d}/tmp-uwsgi;
-  scgi_temp_path {d}/tmp-scgi;
+// One server on two ports: ports[0] HTTP, ports[1] HTTPS with the certificate for 127.0.0.1.
+std::string http_block(const fs::path& dir, const std::vector<std::uint16_t>& ports) {
+  return fmt::format(R"(
   log_format probe escape=none '$status|$request_uri|$http_range|$http_if_range|$body_bytes_sent';
   access_log {d}/access.log probe;
-  default_type application/octet-stream;
   server {{
     listen 127.0.0.1:{http};
     listen 127.0.0.1:{https} ssl;
     ssl_certificate {d}/cert.pem;
-    ssl_certificate_key {d}/key.pem;
+    ssl_certificate_key {d}/cert-key.pem;
     root {d}/www;
-    location = /.sisyphus-id {{ access_log off; }}  # start()'s check: is it ours?
+    {id_location}
     location = /redirect {{ return 302 /data.bin; }}
     location = /redirect-abs {{ return 301 http://127.0.0.1:{http}/redirect; }}
     location = /loop {{ return 302 /loop; }}
-  }}
-}}
-)",
-                                                fmt::arg("d", d), fmt::arg("http", http_port_),
-                                                fmt::arg("https", https_port_)));
-  }
-
-  const TempDir& dir_;
-  std::optional<Child> child_;
-  std::uint16_t http_port_ = 0, https_port_ = 0;
-};
+  }})",
+                     fmt::arg("d", dir.string()), fmt::arg("http", ports[0]),
+                     fmt::arg("https", ports[1]), fmt::arg("id_location", Nginx::kIdLocation));
+}
 
 class NginxTest : public ::testing::Test {
  protected:
@@ -116,26 +46,13 @@ class NginxTest : public ::testing::Test {
     const auto d = dir_->path();
     fs::create_directory(d / "www");
     write_file(d / "www" / "data.bin", content_bytes(kSeed, 0, kSize));
-    if (!fs::exists(kOpenssl)) {
-      setup_error_ = std::string(kOpenssl) + " not found: run scripts/bootstrap";
-      return;
+    try {
+      // A self-signed certificate for the address 127.0.0.1 only.
+      sisyphus::testing::make_certificate(d, "cert", "IP:127.0.0.1");
+      nginx_ = new Nginx(d, 2, http_block);
+    } catch (const std::exception& e) {
+      setup_error_ = e.what();
     }
-    // A self-signed certificate for the address 127.0.0.1 only.
-    auto r = run_process({kOpenssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                          "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-                          "/CN=sisyphus-test", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
-                          (d / "key.pem").string(), "-out", (d / "cert.pem").string()},
-                         d, 30s);
-    if (r.exit_code != 0) {
-      setup_error_ = "openssl req failed: " + r.err;
-      return;
-    }
-    if (!fs::exists(kNginx)) {
-      setup_error_ = std::string(kNginx) + " not found: run scripts/bootstrap (it installs nginx)";
-      return;
-    }
-    nginx_ = new Nginx(*dir_);
-    setup_error_ = nginx_->start();
   }
   static void TearDownTestSuite() {
     delete nginx_;
@@ -155,21 +72,13 @@ class NginxTest : public ::testing::Test {
 
   static fs::path out() { return dir_->path() / "out.bin"; }
   static std::string https(std::string_view path, std::string_view host = "127.0.0.1") {
-    return fmt::format("https://{}:{}{}", host, nginx_->https_port(), path);
+    return fmt::format("https://{}:{}{}", host, nginx_->port(1), path);
   }
   static std::string http(std::string_view path) {
-    return fmt::format("http://127.0.0.1:{}{}", nginx_->http_port(), path);
+    return fmt::format("http://127.0.0.1:{}{}", nginx_->port(0), path);
   }
   static std::vector<std::string> log_lines_since(std::size_t& seen) {
-    const std::string log = nginx_->access_log();
-    std::vector<std::string> lines;
-    std::size_t pos = 0;
-    while (pos < log.size()) {
-      auto nl = log.find('\n', pos);
-      if (nl == std::string::npos) break;
-      lines.push_back(log.substr(pos, nl - pos));
-      pos = nl + 1;
-    }
+    const std::vector<std::string> lines = nginx_->access_log();
     std::vector<std::string> fresh(lines.begin() + static_cast<std::ptrdiff_t>(seen), lines.end());
     seen = lines.size();
     return fresh;

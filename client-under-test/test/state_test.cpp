@@ -14,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using sisyphus::test::TempDir;
+using sisyphus::testing::TempDir;
 
 PartState full_state() {
   PartState s;

@@ -2,11 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-
-#include "run_command.hpp"
 #include "sample.hpp"
-#include "sisyphus/testing/temp_dir.hpp"
+#include "sisyphus/testing/python.hpp"
 
 namespace sisyphus::reports {
 namespace {
@@ -42,12 +39,8 @@ print("ids", p.ids)
 )py";
 
 std::string inspect(const std::string& html, const std::string& name) {
-  const test::TempDir tmp(name);
-  std::ofstream(tmp.path() / "report.html", std::ios::binary) << html;
-  std::ofstream(tmp.path() / "inspect.py", std::ios::binary) << kInspect;
-  const auto r = testing::run_command("python3 " + (tmp.path() / "inspect.py").string() + " " +
-                                      (tmp.path() / "report.html").string() + " 2>&1");
-  EXPECT_EQ(r.status, 0) << r.out;
+  const auto r = sisyphus::testing::python_on(kInspect, html, name);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
   return r.out;
 }
 
@@ -142,9 +135,6 @@ TEST(Html, ComparisonWhenAScenarioRanWithSeveralClients) {
 }
 
 TEST(Html, EscapesEveryText) {
-  RunResults r;
-  r.client = "<b>client</b>";
-  r.sisyphus_version = "0.1.0\"><script>";
   ScenarioResult s = testing::corrupt_scenario();
   s.name = "<script>alert('x')</script>";
   s.description = "a & b <img src=x onerror=alert(1)>";
@@ -154,8 +144,7 @@ TEST(Html, EscapesEveryText) {
   s.attempt_log[0].fault = "<fault>";
   s.attempt_log[1].range = "bytes=\"<1>\"";
   s.expectations[0].actual = "<corrupt>";
-  r.scenarios = {s};
-  const std::string html = to_html(r);
+  const std::string html = to_html(testing::results_of({s}, "<b>client</b>", "0.1.0\"><script>"));
   // The description's "src=" is text here; the parser below proves no attribute holds one.
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(count(html, "<svg"), 2u);  // wasted chart + waterfall; the label's <svg is text

@@ -194,7 +194,7 @@ TEST(ResultsJson, ReaderIgnoresUnknownFieldsAndAcceptsAbsentOutput) {
 }
 
 TEST(ResultsJson, ReadResultsFromDirectoryOrFile) {
-  const test::TempDir tmp("json-read");
+  const sisyphus::testing::TempDir tmp("json-read");
   const auto& dir = tmp.path();
   {
     std::ofstream out(dir / "results.json", std::ios::binary);

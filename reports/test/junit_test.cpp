@@ -2,11 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-
-#include "run_command.hpp"
 #include "sample.hpp"
-#include "sisyphus/testing/temp_dir.hpp"
+#include "sisyphus/testing/python.hpp"
 
 namespace sisyphus::reports {
 namespace {
@@ -34,14 +31,8 @@ for c in s.findall("testcase"):
 )py";
 
 std::string summarise(const std::string& xml, const std::string& name) {
-  const test::TempDir tmp(name);
-  {
-    std::ofstream(tmp.path() / "junit.xml", std::ios::binary) << xml;
-    std::ofstream(tmp.path() / "summarise.py", std::ios::binary) << kSummarise;
-  }
-  const auto r = testing::run_command("python3 " + (tmp.path() / "summarise.py").string() + " " +
-                                      (tmp.path() / "junit.xml").string() + " 2>&1");
-  EXPECT_EQ(r.status, 0) << r.out << "\n" << xml;
+  const auto r = sisyphus::testing::python_on(kSummarise, xml, name);
+  EXPECT_EQ(r.exit_code, 0) << r.out << "\n" << xml;
   return r.out;
 }
 
@@ -74,17 +65,13 @@ TEST(Junit, ParsesWithCountsMessagesAndReplay) {
 }
 
 TEST(Junit, EscapesQuotesMarkupAmpersandsAndControlCharacters) {
-  RunResults r;
-  r.client = "a\"b<c>&'d";
-  r.sisyphus_version = "0.1.0";
   ScenarioResult s = testing::corrupt_scenario();
   s.name = "q\"uo<te>&amp;'";
   s.client = {"command", "sh -c \"x < y && z\"\t\x01"};
   s.expectations = {{"max_duration", "<1s", "2s & \"more\"\nline\x1b[31m", false}};
   s.client_output =
       std::string("bell\x07 nul", 9) + std::string(1, '\0') + "bad utf8 \xff\xfe ok ]]>";
-  r.scenarios.push_back(s);
-  const std::string xml = to_junit(r);
+  const std::string xml = to_junit(testing::results_of({s}, "a\"b<c>&'d", "0.1.0"));
   EXPECT_EQ(xml.find('\x01'), std::string::npos);
   EXPECT_EQ(xml.find('\x1b'), std::string::npos);
   EXPECT_EQ(xml.find(std::string(1, '\0')), std::string::npos);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <fstream>
 
-#include "run_command.hpp"
 #include "sample.hpp"
 #include "sisyphus/core/error.hpp"
 #include "sisyphus/reports/json.hpp"
@@ -119,7 +118,7 @@ TEST(Merge, BadInputs) {
 }
 
 TEST(WriteAll, WritesTheFourFilesAndResultsReadBack) {
-  const test::TempDir tmp("write-all");
+  const sisyphus::testing::TempDir tmp("write-all");
   const auto dir = tmp.path() / "nested" / "report";
   write_all(testing::sample_results(), dir);
   for (const char* f : {"results.json", "junit.xml", "summary.md", "report.html"}) {
@@ -133,7 +132,7 @@ TEST(WriteAll, WritesTheFourFilesAndResultsReadBack) {
 }
 
 TEST(WriteAll, UnwritableDirectoryNamesThePath) {
-  const test::TempDir tmp("write-all-bad");
+  const sisyphus::testing::TempDir tmp("write-all-bad");
   std::ofstream(tmp.path() / "file") << "x";
   try {
     write_all(testing::sample_results(), tmp.path() / "file" / "sub");

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <thread>
 
-#include "server/server_fixture.hpp"
-#include "wire_util.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 using namespace std::chrono_literals;
@@ -16,15 +16,11 @@ using namespace std::chrono_literals;
 constexpr std::uint64_t kSize = 100000;  // 0x186a0
 
 TEST_F(ServerTest, IfRangeAfterAChangeReturnsTheNewFullBody) {
-  start(R"(
-name: change
-seed: 1
-resource: {size: 100000, seed: 20}
-attempts:
+  start(scenario_yaml("change", "size: 100000, seed: 20", R"(attempts:
   - drop: {at: 50%, how: close}
 changes:
   - before_attempt: 2
-)");
+)"));
   HttpResponse first = get("/file");
   EXPECT_EQ(first.end, End::fin);
   EXPECT_EQ(first.body, content_bytes(20, 0, 50000));
@@ -66,14 +62,10 @@ changes:
 TEST_F(ServerTest, TimedChangeFollowsTheTimeScale) {
   proxy::ServerOptions options;
   options.time_scale = TimeScale(0.1);  // 2 s -> 200 ms
-  start(R"(
-name: timed-change
-seed: 1
-resource: {size: 1000, seed: 30}
-changes:
+  start(scenario_yaml("timed-change", "size: 1000, seed: 30", R"(changes:
   - at_time: 2s
   - at_time: 1h
-)",
+)"),
         options);
   HttpResponse before = head("/file");
   EXPECT_EQ(before.header("ETag"), "\"1e-3e8\"");
@@ -86,4 +78,4 @@ changes:
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing

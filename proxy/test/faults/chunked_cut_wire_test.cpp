@@ -2,23 +2,19 @@
 // of the terminating zero-length chunk.
 #include <gtest/gtest.h>
 
-#include "server/server_fixture.hpp"
-#include "wire_util.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 constexpr std::uint64_t kSize = 200000;
 
 TEST_F(ServerTest, ChunkedCutEndsWithoutTheTerminatingChunk) {
-  start(R"(
-name: chunked-cut
-seed: 1
-resource: {size: 200000, seed: 14}
-attempts:
+  start(scenario_yaml("chunked-cut", "size: 200000, seed: 14", R"(attempts:
   - chunked_cut: {}
   - {}
-)");
+)"));
   HttpResponse cut = get("/file");
   EXPECT_EQ(cut.status, 200);
   EXPECT_EQ(cut.header("Transfer-Encoding"), "chunked");
@@ -43,13 +39,9 @@ attempts:
 }
 
 TEST_F(ServerTest, ChunkedCutWithADropCutsTheChunkedBodyExactly) {
-  start(R"(
-name: chunked-drop
-seed: 1
-resource: {size: 200000, seed: 14}
-attempts:
+  start(scenario_yaml("chunked-drop", "size: 200000, seed: 14", R"(attempts:
   - {chunked_cut: {}, drop: {at: 70000, how: close}}
-)");
+)"));
   HttpResponse r = get("/file");
   EXPECT_TRUE(r.chunked);
   EXPECT_EQ(r.body, content_bytes(14, 0, 70000));
@@ -58,4 +50,4 @@ attempts:
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing

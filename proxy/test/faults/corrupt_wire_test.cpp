@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "server/server_fixture.hpp"
 #include "sisyphus/core/rng.hpp"
-#include "wire_util.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 constexpr std::uint64_t kSize = 100000;
@@ -61,4 +61,4 @@ TEST_F(ServerTest, CorruptFlipsExactlyTheConfiguredBytes) {
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing

@@ -5,10 +5,11 @@
 
 #include <cstring>
 
-#include "server/server_fixture.hpp"
 #include "sisyphus/core/rng.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 constexpr std::uint64_t kSize = 256 * 1024;
@@ -71,16 +72,13 @@ TEST_F(DropWire, ResetDeliversExactlyTheBytesBeforeTheOffsetThenRst) {
   expect_exact_cuts("reset", End::rst);
 }
 
-constexpr std::string_view kRangeScenario = R"(
-name: drop-on-range
-seed: 1
-resource: {path: /file, size: 262144, seed: 5}
-attempts:
+const std::string kRangeScenario =
+    scenario_yaml("drop-on-range", "size: 262144, seed: 5", R"(attempts:
   - drop: {after: 1000, how: reset}
   - drop: {at: 6000, how: close}
   - drop: {at: 100, how: close}
   - drop: {at: 50%, how: close}
-)";
+)");
 
 TEST_F(DropWire, AfterCountsThisResponseAndAtCountsTheResourceOnARange) {
   start(std::string(kRangeScenario));
@@ -110,4 +108,4 @@ TEST_F(DropWire, AfterCountsThisResponseAndAtCountsTheResourceOnARange) {
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing

@@ -5,10 +5,11 @@
 
 #include <set>
 
-#include "server/server_fixture.hpp"
 #include "sisyphus/core/rng.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 using namespace std::chrono_literals;
@@ -68,4 +69,4 @@ TEST_F(ServerTest, PerChunkLatencyDelaysEveryBodyWrite) {
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing

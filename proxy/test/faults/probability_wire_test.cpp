@@ -3,21 +3,19 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "server/server_fixture.hpp"
 #include "sisyphus/core/rng.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 constexpr int kAttempts = 40;
-constexpr std::string_view kScenario = R"(
-name: flaky
-seed: 77
-resource: {size: 2000, seed: 1}
-faults:
+const std::string kScenario = scenario_yaml("flaky", "size: 2000, seed: 1", R"(faults:
   - latency: {first_byte: 1ms, attempts: [1, 2]}
   - status: {code: 503, retry_after: 1, probability: 0.4}
-)";
+)",
+                                            77);
 
 class ProbabilityWire : public ServerTest {
  protected:
@@ -70,4 +68,4 @@ TEST_F(ProbabilityWire, ResetReplaysTheSameChoices) {
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing

@@ -1,25 +1,21 @@
 // wrong_range and no_range over loopback.
 #include <gtest/gtest.h>
 
-#include "server/server_fixture.hpp"
-#include "wire_util.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 constexpr std::uint64_t kSize = 100000;
 
 TEST_F(ServerTest, WrongRangeBodyStartsAtFirstPlusShift) {
-  start(R"(
-name: wrong-range
-seed: 1
-resource: {size: 100000, seed: 12}
-attempts:
+  start(scenario_yaml("wrong-range", "size: 100000, seed: 12", R"(attempts:
   - wrong_range: {shift: 1KiB}
   - wrong_range: {shift: -1KiB}
   - wrong_range: {shift: 1KiB}
   - wrong_range: {shift: 1KiB}
-)");
+)"));
   const Headers range{{"Range", "bytes=10000-19999"}};
   HttpResponse ahead = get("/file", range);
   EXPECT_EQ(ahead.status, 206);
@@ -43,14 +39,10 @@ attempts:
 }
 
 TEST_F(ServerTest, NoRangeAnswersTheWholeBodyWithoutAcceptRanges) {
-  start(R"(
-name: no-range
-seed: 1
-resource: {size: 100000, seed: 13}
-attempts:
+  start(scenario_yaml("no-range", "size: 100000, seed: 13", R"(attempts:
   - no_range: {}
   - {}
-)");
+)"));
   const Headers range{{"Range", "bytes=50000-"}};
   HttpResponse ignored = get("/file", range);
   EXPECT_EQ(ignored.status, 200);
@@ -72,4 +64,4 @@ attempts:
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing

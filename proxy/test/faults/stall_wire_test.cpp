@@ -2,23 +2,19 @@
 // connection stays open and silent for the configured time, then closes with a FIN.
 #include <gtest/gtest.h>
 
-#include "server/server_fixture.hpp"
-#include "wire_util.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::string_view kScenario = R"(
-name: stalls
-seed: 1
-resource: {path: /file, size: 100000, seed: 3}
-attempts:
+const std::string kScenario = scenario_yaml("stalls", "size: 100000, seed: 3", R"(attempts:
   - stall: {at: 40000, for: 300ms}
   - drop: {at: 25%, how: stall, for: 300ms}
   - stall: {after: 10, for: 1s}
-)";
+)");
 
 // Reads the head and the body up to the stall, checks the silence, then the close.
 void expect_stall(RawClient& c, std::uint64_t bytes_before, std::chrono::milliseconds stall) {
@@ -71,4 +67,4 @@ TEST_F(ServerTest, StallDurationFollowsTheTimeScale) {
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing

@@ -1,23 +1,19 @@
 // status over loopback: the replacement status, its text body and the exact Retry-After.
 #include <gtest/gtest.h>
 
-#include "server/server_fixture.hpp"
-#include "wire_util.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
-constexpr std::string_view kScenario = R"(
-name: statuses
-seed: 1
-resource: {path: /file, size: 5000, seed: 2}
-attempts:
+const std::string kScenario = scenario_yaml("statuses", "size: 5000, seed: 2", R"(attempts:
   - status: {code: 503, retry_after: 1s}
   - status: {code: 429, retry_after: 2500ms}
   - status: {code: 503, retry_after: "Wed, 21 Oct 2026 07:28:00 GMT"}
   - status: {code: 500}
   - {}
-)";
+)");
 
 TEST_F(ServerTest, StatusReplacesTheResponseWithExactRetryAfter) {
   start(std::string(kScenario));
@@ -68,4 +64,4 @@ TEST_F(ServerTest, StatusKeepsTheConnectionAlive) {
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing

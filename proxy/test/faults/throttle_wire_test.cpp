@@ -2,10 +2,10 @@
 // second (the server paces on an absolute schedule, so a late wake-up does not accumulate).
 #include <gtest/gtest.h>
 
-#include "server/server_fixture.hpp"
-#include "wire_util.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 using Seconds = std::chrono::duration<double>;
@@ -51,4 +51,4 @@ TEST_F(ServerTest, ThrottleRateScalesWithTheTimeScale) {
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing

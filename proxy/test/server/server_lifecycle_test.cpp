@@ -1,14 +1,17 @@
 // Server start/stop, the request log as JSON lines (file and parser), set_scenario, reset.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
-#include "server_fixture.hpp"
 #include "sisyphus/core/error.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 #include "sisyphus/testing/temp_dir.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 namespace fs = std::filesystem;
@@ -176,4 +179,4 @@ TEST(ServerLifecycle, SetScenarioAndResetRestartCountersAndClock) {
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing

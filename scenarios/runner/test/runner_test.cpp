@@ -55,7 +55,7 @@ class RunnerTest : public ::testing::Test {
     return false;
   }
 
-  test::TempDir dir_;
+  sisyphus::testing::TempDir dir_;
 };
 
 constexpr const char* kDropHalf = R"(name: drop-half

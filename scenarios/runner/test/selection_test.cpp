@@ -63,7 +63,7 @@ TEST(Filter, GlobsMatchNames) {
 }
 
 TEST(Load, CollectsEveryErrorAndSortsByName) {
-  test::TempDir dir;
+  sisyphus::testing::TempDir dir;
   const auto write = [&](const char* file, const char* text) {
     std::ofstream(dir.path() / file) << text;
   };

@@ -35,7 +35,7 @@ void write(const std::filesystem::path& p, const std::vector<std::byte>& bytes) 
 
 class VerifyTest : public ::testing::Test {
  protected:
-  test::TempDir dir_;
+  sisyphus::testing::TempDir dir_;
   std::filesystem::path out_ = dir_.path() / "out";
   ExpectedContent expected_ = ExpectedContent::synthetic(kSeed, kSize);
 };
