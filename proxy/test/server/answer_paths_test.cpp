@@ -4,11 +4,13 @@
 // HEAD, a status fault's body under a cut or a chunked cut, an unknown-length body for an
 // HTTP/1.0 client, a protocol version after 1.1. The proxy here relays to an origin server
 // (no nginx needed).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "server_fixture.hpp"
+#include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/server_test.hpp"
 
-namespace sisyphus::test {
+namespace sisyphus::testing {
 namespace {
 
 constexpr std::uint64_t kSize = 10000;
@@ -164,4 +166,4 @@ TEST_F(AnswerPaths, Http12IsAMalformedRequestForTheOriginAndTheProxy) {
 }
 
 }  // namespace
-}  // namespace sisyphus::test
+}  // namespace sisyphus::testing
