@@ -8,7 +8,7 @@
 namespace sisyphus::model::detail {
 namespace {
 
-// The written value (converted with its errors at the value) or else the default.
+// The key's written value read as its type, with its errors at the value.
 FaultParams::Value written_value(const Params& yaml, const ParamKey& key) {
   const std::string text = yaml.scalar(key.name, expected_value(key));
   try {

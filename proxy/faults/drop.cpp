@@ -33,13 +33,12 @@ constexpr model::ParamKey kKeys[] = {
     {.name = "how",
      .type = model::ParamType::choice,
      .default_value = "close",
-     .doc = "what happens at the cut: FIN, RST once the bytes before it are acknowledged, or a "
-            "silent stall",
+     .doc = "what happens at the cut: FIN, RST or a silent stall",
      .choices = kHows},
     {.name = "for",
      .type = model::ParamType::duration,
      .default_value = "30s",
-     .doc = "how: stall only: how long the connection stays open and silent (time-scaled)"},
+     .doc = "how: stall only: how long the connection stays silent (time-scaled)"},
 };
 
 std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scenario&) {

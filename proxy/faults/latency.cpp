@@ -42,11 +42,11 @@ constexpr model::ParamKey kKeys[] = {
     {.name = "per_chunk",
      .type = model::ParamType::duration,
      .default_value = "0",
-     .doc = "before each body write (the server writes at most 64 KiB at a time)"},
+     .doc = "before each body write (at most 64 KiB each)"},
     {.name = "jitter",
      .type = model::ParamType::duration,
      .default_value = "0",
-     .doc = "adds a uniform 0 to jitter (inclusive, whole microseconds) to first_byte"},
+     .doc = "adds a uniform 0 to jitter (whole microseconds, seeded) to first_byte"},
 };
 
 std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scenario&) {

@@ -29,7 +29,7 @@ constexpr model::ParamKey kKeys[] = {
     {.name = "for",
      .type = model::ParamType::duration,
      .default_value = "30s",
-     .doc = "how long the connection stays open and silent before the close (time-scaled)"},
+     .doc = "how long the connection stays silent before the close (time-scaled)"},
 };
 
 std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scenario&) {
