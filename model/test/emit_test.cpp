@@ -14,11 +14,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const testing::TestCatalog kCatalog;
-
-Scenario load(const std::string& text) {
-  return load_string(text, "t.yaml", kCatalog);
-}
+using testing::kCatalog;
+using testing::load;
 
 // Fails the test unless `text` is one valid JSON value.
 boost::json::value parse_json(const std::string& text) {

@@ -7,7 +7,7 @@
 namespace sisyphus::model {
 namespace {
 
-const testing::TestCatalog kCatalog;
+using testing::kCatalog;
 
 struct Case {
   const char* label;

@@ -99,4 +99,11 @@ class TestCatalog final : public FaultCatalog {
   };
 };
 
+// The one catalogue the model's tests load against, and a scenario loaded as "t.yaml".
+inline const TestCatalog kCatalog;
+
+inline Scenario load(const std::string& text) {
+  return load_string(text, "t.yaml", kCatalog);
+}
+
 }  // namespace sisyphus::model::testing
