@@ -27,10 +27,7 @@ const FaultKind& chunked_cut_kind() {
   static const FaultKind kind{
       .name = "chunked_cut",
       .summary = "chunked body that ends without its terminating zero-length chunk",
-      .relayable = true,
-      .params = {},
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

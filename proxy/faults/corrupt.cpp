@@ -59,10 +59,8 @@ const FaultKind& corrupt_kind() {
   static const FaultKind kind{
       .name = "corrupt",
       .summary = "flip bits in consecutive bytes of the body at an offset (seeded masks)",
-      .relayable = true,
       .params = {kKeys},
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

@@ -57,10 +57,8 @@ const FaultKind& drop_kind() {
   static const FaultKind kind{
       .name = "drop",
       .summary = "cut the body at an exact offset: close (FIN), reset (RST) or stall",
-      .relayable = true,
       .params = {kKeys},
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

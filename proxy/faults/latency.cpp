@@ -67,10 +67,8 @@ const FaultKind& latency_kind() {
   static const FaultKind kind{
       .name = "latency",
       .summary = "delay the first byte (with seeded jitter) and every body write",
-      .relayable = true,
       .params = {kKeys},
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

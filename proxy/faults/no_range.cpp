@@ -27,7 +27,6 @@ const FaultKind& no_range_kind() {
       .name = "no_range",
       .summary = "ignore Range on this response: 200 with the whole body, no Accept-Ranges",
       .relayable = false,
-      .params = {},
       .parse = &parse,
       .not_relayable_because =
           "the Range header is already forwarded when the fault is decided (it needs the "

@@ -42,10 +42,8 @@ const FaultKind& stall_kind() {
   static const FaultKind kind{
       .name = "stall",
       .summary = "stop sending at an offset, hold the connection open and silent, then close",
-      .relayable = true,
       .params = {kKeys},
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

@@ -137,10 +137,8 @@ const FaultKind& status_kind() {
   static const FaultKind kind{
       .name = "status",
       .summary = "answer with another status code (503, 429, 500...) and optional Retry-After",
-      .relayable = true,
       .params = {kKeys},
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

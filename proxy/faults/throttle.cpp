@@ -46,10 +46,8 @@ const FaultKind& throttle_kind() {
   static const FaultKind kind{
       .name = "throttle",
       .summary = "limit the body to a rate (bytes per second)",
-      .relayable = true,
       .params = {kKeys},
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

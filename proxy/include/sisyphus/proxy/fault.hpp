@@ -43,13 +43,13 @@ struct FaultKind {
   // Every key the kind takes: name, type, default, one doc line. The loader checks the
   // parameters against it (unknown keys, types, required keys) before `parse` runs;
   // `sisyphus list faults` and docs/faults.md show it.
-  model::ParamTable params;
+  model::ParamTable params = {};  // none: the kind takes no parameters
   // Reads the typed parameters (defaults included), checks the kind's own rules across keys
   // (errors via FaultParams::fail, which carry file:line:column) and builds the fault.
   std::unique_ptr<Fault> (*parse)(const model::FaultParams& params,
                                   const model::Scenario& scenario) = nullptr;
   // Why a kind with relayable = false cannot be relayed: the reason check_relayable() gives.
-  std::string_view not_relayable_because;
+  std::string_view not_relayable_because = {};
 };
 
 // Every fault kind of proxy/faults/, registered by file (the build generates the list).
@@ -59,6 +59,7 @@ class FaultRegistry final : public model::FaultCatalog {
 
   const FaultKind* find(std::string_view name) const;
   const std::vector<const FaultKind*>& all() const { return kinds_; }  // sorted by name
+  // `spec` as the loader made it: its parameters read by its kind's table.
   std::unique_ptr<Fault> build(const model::FaultSpec& spec, const model::Scenario& scenario) const;
 
   // model::FaultCatalog
