@@ -1,6 +1,8 @@
 // Every kind of bad scenario, with the exact error: file:line:column and what was expected.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "sisyphus/model/loader.hpp"
 #include "test_catalog.hpp"
 
@@ -14,6 +16,12 @@ struct Case {
   const char* yaml;
   const char* error;
 };
+
+// Stable test names in CTest: the default would print the pointers, which move with every
+// build.
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.label;
+}
 
 // A valid head that the cases extend; lines 1-2.
 #define HEAD "name: x\nresource: {size: 1MiB}\n"
