@@ -1,8 +1,8 @@
 #pragma once
 // The keys a fault kind takes, declared once in the kind's file (like toxiproxy's toxics
 // declare their attributes): name, type, default and one doc line each. The loader checks
-// every fault's parameters against its kind's table; `sisyphus list faults`, docs/faults.md
-// and a schema are written from the same tables.
+// every fault's parameters against its kind's table; `sisyphus list faults` prints the
+// tables, docs/faults.md shows them (a test compares), and a schema can be made from them.
 #include <span>
 #include <string>
 #include <string_view>
