@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "sisyphus/model/param_table.hpp"
 #include "sisyphus/proxy/fault.hpp"
 #include "sisyphus/runner/client_adapter.hpp"
 #include "sisyphus/runner/selection.hpp"
@@ -34,12 +36,39 @@ int list_scenarios(const std::vector<std::string>& inputs) {
   return loaded.errors.empty() ? kExitOk : kExitUsage;
 }
 
-int list_faults() {
-  std::vector<std::pair<std::string, std::string>> rows;
-  for (const auto* kind : proxy::FaultRegistry::instance().all()) {
-    rows.emplace_back(std::string(kind->name), std::string(kind->summary));
+// A kind's keys from its table, one a line under its summary: name, type, default (or
+// "required", or "-" for none), doc line.
+void print_keys(const model::ParamTable& table, std::size_t indent) {
+  if (table.keys.empty()) {
+    fmt::print("{:{}}no parameters\n", "", indent);
+    return;
   }
-  print_rows(rows);
+  std::vector<std::array<std::string, 4>> rows;
+  for (const auto& key : table.keys) {
+    std::string fallback = key.required                ? "required"
+                           : key.default_value.empty() ? "-"
+                                                       : std::string(key.default_value);
+    rows.push_back(
+        {std::string(key.name), model::type_label(key), std::move(fallback), std::string(key.doc)});
+  }
+  std::array<std::size_t, 3> width{};
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < width.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  for (const auto& [name, type, fallback, doc] : rows) {
+    fmt::print("{:{}}{:<{}}  {:<{}}  {:<{}}  {}\n", "", indent, name, width[0], type, width[1],
+               fallback, width[2], doc);
+  }
+}
+
+int list_faults() {
+  const auto& kinds = proxy::FaultRegistry::instance().all();
+  std::size_t width = 0;
+  for (const auto* kind : kinds) width = std::max(width, kind->name.size());
+  for (const auto* kind : kinds) {
+    fmt::print("{:<{}}  {}\n", kind->name, width, kind->summary);
+    print_keys(kind->params, width + 2);
+  }
   return kExitOk;
 }
 
@@ -65,7 +94,8 @@ void add_list_command(CLI::App& root, int& exit_code) {
   scen->add_option("FILE", *inputs, "Scenario files or directories of them");
   scen->callback([inputs, &exit_code] { exit_code = list_scenarios(*inputs); });
 
-  auto* faults = list->add_subcommand("faults", "Fault kinds a scenario can use");
+  auto* faults = list->add_subcommand(
+      "faults", "Fault kinds a scenario can use, each with its keys: type, default, meaning");
   faults->callback([&exit_code] { exit_code = list_faults(); });
 
   auto* clients = list->add_subcommand("clients", "Clients `sisyphus run --client` can run");

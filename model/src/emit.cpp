@@ -1,5 +1,6 @@
 // Scenario -> YAML tree / JSON text, every default explicit, loadable again.
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include <stdexcept>
 
@@ -44,25 +45,17 @@ std::string etag_name(EtagKind k) {
   return "strong";
 }
 
-// Fault parameters are read as text whatever their YAML type, so whether a scalar was
-// quoted carries no meaning; dropping the quoting tag makes the JSON of `code: "503"` and
-// `code: 503` the same (and survives a trip through YAML text, which loses quoting).
-void forget_quoting(YAML::Node node) {
-  if (node.IsScalar()) {
-    node.SetTag("?");
-  } else if (node.IsSequence()) {
-    for (auto item : node) forget_quoting(item);
-  } else if (node.IsMap()) {
-    for (auto it = node.begin(); it != node.end(); ++it) forget_quoting(it->second);
-  }
-}
-
-// A copy, so that callers editing the emitted tree cannot reach into the scenario.
-YAML::Node params_node(const Params& p) {
-  if (!p.node().IsDefined() || p.node().IsNull()) return null_node();
-  YAML::Node copy = YAML::Clone(p.node());
-  forget_quoting(copy);
-  return copy;
+// Fault parameters as written, on one line as the docs write them (`drop: {at: 95%}`). They
+// are read as text whatever their YAML type, so whether a scalar was quoted carries no
+// meaning and is not kept: the JSON of `code: "503"` and `code: 503` is the same (and
+// survives a trip through YAML text, which loses quoting).
+YAML::Node params_node(const FaultParams& p) {
+  if (p.is_scalar()) return YAML::Node(p.scalar());
+  if (!p.is_map()) return null_node();
+  YAML::Node m(YAML::NodeType::Map);
+  for (const auto& w : p.written()) m[w.key] = w.text ? YAML::Node(*w.text) : null_node();
+  m.SetStyle(YAML::EmitterStyle::Flow);
+  return m;
 }
 
 YAML::Node rule_node(const FaultRule& rule) {

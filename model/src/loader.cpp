@@ -11,6 +11,8 @@
 #include <limits>
 #include <sstream>
 
+#include "fault_reading.hpp"
+#include "yaml_params.hpp"
 #include "yaml_text.hpp"
 
 namespace sisyphus::model {
@@ -73,10 +75,13 @@ class Reader {
     read_faults(sections.child("faults"));
     read_client(sections.child("client"));
     read_expect(sections.child("expect"));
-    for (const auto& entry : s_.attempts) {
-      for (const auto& spec : entry.faults) catalog_.validate(spec, s_);
+    for (std::size_t i = 0; i < s_.attempts.size(); ++i) {
+      for (std::size_t j = 0; j < s_.attempts[i].faults.size(); ++j) {
+        check_fault(s_.attempts[i].faults[j], attempt_params_[i][j]);
+      }
     }
-    for (const auto& rule : s_.faults) catalog_.validate(rule.fault, s_);
+    for (std::size_t r = 0; r < s_.faults.size(); ++r)
+      check_fault(s_.faults[r].fault, rule_params_[r]);
     return std::move(s_);
   }
 
@@ -200,7 +205,8 @@ class Reader {
     return out;
   }
 
-  FaultSpec fault_spec(const Params& owner, const std::string& kind) const {
+  // The parameters under a fault's kind, kept as YAML until every section is read.
+  Params fault_params(const Params& owner, const std::string& kind) const {
     Params params = owner.child(kind);
     std::size_t budget = kMaxParamNodes;
     if (!within_node_budget(params.node(), budget)) {
@@ -208,7 +214,13 @@ class Reader {
           "parameters of '{}' are too large: more than {} YAML nodes (aliases expanded)", kind,
           kMaxParamNodes));
     }
-    return FaultSpec{kind, params};
+    return params;
+  }
+
+  // The kind's key table, then its own rules against the whole scenario.
+  void check_fault(FaultSpec& spec, const Params& params) {
+    spec.params = detail::read_fault_params(params, catalog_.params(spec.kind));
+    catalog_.validate(spec, s_);
   }
 
   void check_kind(const YAML::Node& key) const {
@@ -231,6 +243,7 @@ class Reader {
          items(section, "attempts (one mapping of faults per attempt, {} for clean)")) {
       Params item(node, file_);
       AttemptEntry entry;
+      std::vector<Params>& params = attempt_params_.emplace_back();
       entry.where = item.location();
       if (!item.is_null()) {
         if (!item.is_map()) {
@@ -247,7 +260,8 @@ class Reader {
             throw ScenarioError(location_of(it->first, file_),
                                 fmt::format("duplicate fault kind '{}' in this attempt", kind));
           }
-          entry.faults.push_back(fault_spec(item, kind));
+          entry.faults.push_back(FaultSpec{kind, {}});
+          params.push_back(fault_params(item, kind));
         }
       }
       s_.attempts.push_back(std::move(entry));
@@ -302,7 +316,7 @@ class Reader {
       const std::string kind = kv->first.Scalar();
       FaultRule rule;
       rule.where = item.location();
-      Params params = fault_spec(item, kind).params;
+      Params params = fault_params(item, kind);
       if (params.is_map()) {
         if (params.has("attempts")) rule.attempts = rule_attempts(params);
         if (params.has("probability")) {
@@ -315,7 +329,8 @@ class Reader {
         }
         params = without_narrowing_keys(params);
       }
-      rule.fault = FaultSpec{kind, params};
+      rule.fault = FaultSpec{kind, {}};
+      rule_params_.push_back(params);
       s_.faults.push_back(std::move(rule));
     }
   }
@@ -489,6 +504,8 @@ class Reader {
   LoadMode mode_;
   fs::path base_dir_;
   Scenario s_;
+  std::vector<std::vector<Params>> attempt_params_;  // per attempts: entry, per fault
+  std::vector<Params> rule_params_;                  // per faults: rule
 };
 
 SourceLocation mark_location(const YAML::Mark& mark, std::string_view file) {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sisyphus/model/params.hpp"
+#include "sisyphus/model/scenario_error.hpp"
 
 namespace sisyphus::model::detail {
 

@@ -1,19 +1,27 @@
 // Every kind of bad scenario, with the exact error: file:line:column and what was expected.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "sisyphus/model/loader.hpp"
 #include "test_catalog.hpp"
 
 namespace sisyphus::model {
 namespace {
 
-const testing::TestCatalog kCatalog;
+using testing::kCatalog;
 
 struct Case {
   const char* label;
   const char* yaml;
   const char* error;
 };
+
+// Stable test names in CTest: the default would print the pointers, which move with every
+// build.
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.label;
+}
 
 // A valid head that the cases extend; lines 1-2.
 #define HEAD "name: x\nresource: {size: 1MiB}\n"

@@ -1,9 +1,9 @@
-#include "sisyphus/model/params.hpp"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
+
+#include "yaml_params.hpp"
 
 namespace sisyphus::model {
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sisyphus/model/scenario_error.hpp"
 #include "sisyphus/proxy/fault.hpp"
-#include "sisyphus/model/params.hpp"
 
 namespace sisyphus::proxy {
 namespace faults {
@@ -27,6 +27,7 @@ FaultRegistry::FaultRegistry() {
           "fault kind in faults/{}.cpp must be named '{}' and have a summary and a parser",
           file_stem, file_stem));
     }
+    model::check_table(kind.name, kind.params);
     kinds_.push_back(&kind);
   };
 #define SISYPHUS_FAULT(name) add(faults::name##_kind(), #name);
@@ -53,6 +54,14 @@ bool FaultRegistry::knows(std::string_view kind) const {
   return find(kind) != nullptr;
 }
 
+const model::ParamTable& FaultRegistry::params(std::string_view kind) const {
+  const FaultKind* found = find(kind);
+  if (found == nullptr) {
+    throw std::logic_error(fmt::format("no key table for unknown fault kind '{}'", kind));
+  }
+  return found->params;
+}
+
 std::unique_ptr<Fault> FaultRegistry::build(const model::FaultSpec& spec,
                                             const model::Scenario& scenario) const {
   const FaultKind* kind = find(spec.kind);
@@ -67,8 +76,7 @@ std::unique_ptr<Fault> FaultRegistry::build(const model::FaultSpec& spec,
   return kind->parse(spec.params, scenario);
 }
 
-void FaultRegistry::validate(const model::FaultSpec& spec,
-                             const model::Scenario& scenario) const {
+void FaultRegistry::validate(const model::FaultSpec& spec, const model::Scenario& scenario) const {
   build(spec, scenario);
 }
 

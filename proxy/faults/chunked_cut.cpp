@@ -1,6 +1,5 @@
 // chunked_cut: send the body with Transfer-Encoding: chunked and close the connection before
 // the terminating zero-length chunk: every byte arrives, but the message is incomplete.
-#include "faults/fault_params.hpp"
 #include "sisyphus/proxy/fault.hpp"
 
 namespace sisyphus::proxy::faults {
@@ -17,8 +16,8 @@ class ChunkedCut final : public Fault {
   }
 };
 
-std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
-  expect_no_parameters(params, "chunked_cut");
+// No keys: the loader refuses any parameter.
+std::unique_ptr<Fault> parse(const model::FaultParams&, const model::Scenario&) {
   return std::make_unique<ChunkedCut>();
 }
 
@@ -28,9 +27,7 @@ const FaultKind& chunked_cut_kind() {
   static const FaultKind kind{
       .name = "chunked_cut",
       .summary = "chunked body that ends without its terminating zero-length chunk",
-      .relayable = true,
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

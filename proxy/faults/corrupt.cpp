@@ -32,14 +32,20 @@ class Corrupt final : public Fault {
   std::uint64_t bytes_;
 };
 
-std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
-  params.require_map();
-  params.allow_only({"at", "bytes"});
-  if (!params.has("at")) {
-    params.fail("expected 'at' (an offset in the resource: 1000, 10MiB, 50%)");
-  }
+constexpr model::ParamKey kKeys[] = {
+    {.name = "at",
+     .type = model::ParamType::size,
+     .doc = "an offset in the resource: 1000, 10MiB, 50%",
+     .required = true},
+    {.name = "bytes",
+     .type = model::ParamType::unsigned_integer,
+     .default_value = "1",
+     .doc = "how many consecutive bytes, 1 to 65536"},
+};
+
+std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scenario&) {
   const SizeSpec at = params.size("at");
-  const std::uint64_t bytes = params.optional_unsigned("bytes").value_or(1);
+  const std::uint64_t bytes = params.unsigned_integer("bytes");
   if (bytes == 0 || bytes > kMaxBytes) {
     params.fail("bytes",
                 fmt::format("expected a byte count from 1 to {}, got {}", kMaxBytes, bytes));
@@ -53,9 +59,8 @@ const FaultKind& corrupt_kind() {
   static const FaultKind kind{
       .name = "corrupt",
       .summary = "flip bits in consecutive bytes of the body at an offset (seeded masks)",
-      .relayable = true,
+      .params = {kKeys},
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

@@ -1,13 +1,11 @@
 // drop: cut the body at an exact offset. close = FIN after the bytes before the offset;
 // reset = RST once the kernel send queue has drained (so those bytes are not discarded);
 // stall = hold the connection open and silent for `for`, then close.
-#include "faults/fault_params.hpp"
+#include "faults/point_spec.hpp"
 #include "sisyphus/proxy/fault.hpp"
 
 namespace sisyphus::proxy::faults {
 namespace {
-
-constexpr Duration kDefaultStall = std::chrono::seconds(30);
 
 class Drop final : public Fault {
  public:
@@ -28,21 +26,29 @@ class Drop final : public Fault {
   Duration stall_for_;
 };
 
-std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
-  params.require_map();
-  params.allow_only({"at", "after", "how", "for"});
-  PointSpec point = PointSpec::parse(params);
-  CutHow how = CutHow::close;
-  if (params.has("how")) {
-    std::string h = params.choice("how", {"close", "reset", "stall"});
-    how = h == "reset" ? CutHow::reset : h == "stall" ? CutHow::stall : CutHow::close;
+constexpr std::string_view kHows[] = {"close", "reset", "stall"};
+constexpr model::ParamKey kKeys[] = {
+    kAtKey,
+    kAfterKey,
+    {.name = "how",
+     .type = model::ParamType::choice,
+     .default_value = "close",
+     .doc = "what happens at the cut: FIN, RST or a silent stall",
+     .choices = kHows},
+    {.name = "for",
+     .type = model::ParamType::duration,
+     .default_value = "30s",
+     .doc = "how: stall only: how long the connection stays silent (time-scaled)"},
+};
+
+std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scenario&) {
+  const PointSpec point = PointSpec::read(params);
+  const std::string& h = params.string("how");
+  const CutHow how = h == "reset" ? CutHow::reset : h == "stall" ? CutHow::stall : CutHow::close;
+  if (params.has("for") && how != CutHow::stall) {
+    params.fail("for", "'for' applies only to how: stall");
   }
-  Duration stall_for = kDefaultStall;
-  if (params.has("for")) {
-    if (how != CutHow::stall) params.fail("for", "'for' applies only to how: stall");
-    stall_for = params.duration("for");
-  }
-  return std::make_unique<Drop>(point, how, stall_for);
+  return std::make_unique<Drop>(point, how, params.duration("for"));
 }
 
 }  // namespace
@@ -51,9 +57,8 @@ const FaultKind& drop_kind() {
   static const FaultKind kind{
       .name = "drop",
       .summary = "cut the body at an exact offset: close (FIN), reset (RST) or stall",
-      .relayable = true,
+      .params = {kKeys},
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

@@ -1,4 +1,11 @@
 // latency: delay the first byte of the response (plus a seeded jitter) and each body write.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+#include <string>
+#include <vector>
+
 #include "sisyphus/proxy/fault.hpp"
 
 namespace sisyphus::proxy::faults {
@@ -27,16 +34,31 @@ class Latency final : public Fault {
   Duration jitter_;
 };
 
-std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
-  params.require_map();
-  params.allow_only({"first_byte", "per_chunk", "jitter"});
-  if (!params.has("first_byte") && !params.has("per_chunk") && !params.has("jitter")) {
-    params.fail("expected at least one of 'first_byte', 'per_chunk', 'jitter' (durations)");
+constexpr model::ParamKey kKeys[] = {
+    {.name = "first_byte",
+     .type = model::ParamType::duration,
+     .default_value = "0",
+     .doc = "before the status line is sent"},
+    {.name = "per_chunk",
+     .type = model::ParamType::duration,
+     .default_value = "0",
+     .doc = "before each body write (at most 64 KiB each)"},
+    {.name = "jitter",
+     .type = model::ParamType::duration,
+     .default_value = "0",
+     .doc = "adds a uniform 0 to jitter (whole microseconds, seeded) to first_byte"},
+};
+
+std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scenario&) {
+  // Every key has a default, but a latency of nothing at all is a mistake in the scenario.
+  if (std::none_of(std::begin(kKeys), std::end(kKeys),
+                   [&](const model::ParamKey& key) { return params.has(key.name); })) {
+    std::vector<std::string> names;
+    for (const auto& key : kKeys) names.push_back(fmt::format("'{}'", key.name));
+    params.fail(fmt::format("expected at least one of {} (durations)", fmt::join(names, ", ")));
   }
-  auto get = [&](std::string_view key) {
-    return params.has(key) ? params.duration(key) : Duration{0};
-  };
-  return std::make_unique<Latency>(get("first_byte"), get("per_chunk"), get("jitter"));
+  return std::make_unique<Latency>(params.duration("first_byte"), params.duration("per_chunk"),
+                                   params.duration("jitter"));
 }
 
 }  // namespace
@@ -45,9 +67,8 @@ const FaultKind& latency_kind() {
   static const FaultKind kind{
       .name = "latency",
       .summary = "delay the first byte (with seeded jitter) and every body write",
-      .relayable = true,
+      .params = {kKeys},
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

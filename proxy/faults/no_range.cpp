@@ -1,6 +1,5 @@
 // no_range: this response ignores Range and If-Range (200, whole body, no Accept-Ranges): the
 // per-attempt form of `server.ranges: false`.
-#include "faults/fault_params.hpp"
 #include "sisyphus/proxy/fault.hpp"
 
 namespace sisyphus::proxy::faults {
@@ -16,8 +15,8 @@ class NoRange final : public Fault {
   }
 };
 
-std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
-  expect_no_parameters(params, "no_range");
+// No keys: the loader refuses any parameter.
+std::unique_ptr<Fault> parse(const model::FaultParams&, const model::Scenario&) {
   return std::make_unique<NoRange>();
 }
 

@@ -1,12 +1,10 @@
 // stall: stop sending at an exact offset, keep the connection open and silent for `for`,
 // then close it (what a client's read-idle timeout must detect).
-#include "faults/fault_params.hpp"
+#include "faults/point_spec.hpp"
 #include "sisyphus/proxy/fault.hpp"
 
 namespace sisyphus::proxy::faults {
 namespace {
-
-constexpr Duration kDefaultStall = std::chrono::seconds(30);
 
 class Stall final : public Fault {
  public:
@@ -25,12 +23,17 @@ class Stall final : public Fault {
   Duration stall_for_;
 };
 
-std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
-  params.require_map();
-  params.allow_only({"at", "after", "for"});
-  PointSpec point = PointSpec::parse(params);
-  Duration stall_for = params.has("for") ? params.duration("for") : kDefaultStall;
-  return std::make_unique<Stall>(point, stall_for);
+constexpr model::ParamKey kKeys[] = {
+    kAtKey,
+    kAfterKey,
+    {.name = "for",
+     .type = model::ParamType::duration,
+     .default_value = "30s",
+     .doc = "how long the connection stays silent before the close (time-scaled)"},
+};
+
+std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scenario&) {
+  return std::make_unique<Stall>(PointSpec::read(params), params.duration("for"));
 }
 
 }  // namespace
@@ -39,9 +42,8 @@ const FaultKind& stall_kind() {
   static const FaultKind kind{
       .name = "stall",
       .summary = "stop sending at an offset, hold the connection open and silent, then close",
-      .relayable = true,
+      .params = {kKeys},
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

@@ -90,29 +90,44 @@ std::string check_imf_fixdate(std::string_view s) {
   return {};
 }
 
-std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
-  params.require_map();
-  params.allow_only({"code", "retry_after"});
-  if (!params.has("code")) params.fail("expected 'code' (an HTTP status from 300 to 599)");
+constexpr model::ParamKey kKeys[] = {
+    {.name = "code",
+     .type = model::ParamType::unsigned_integer,
+     .doc = "an HTTP status from 300 to 599",
+     .required = true},
+    {.name = "retry_after",
+     .type = model::ParamType::string,
+     .doc = "adds Retry-After: a duration (1s), whole seconds (120) or an HTTP-date"},
+};
+
+// Its three forms: delay-seconds, an HTTP-date, or a duration of the scenario's units.
+RetryAfter read_retry_after(const model::FaultParams& params) {
+  const std::string& text = params.string("retry_after");
+  if (all_digits(text)) {
+    if (text.size() > 12) params.fail("retry_after", "too many seconds (at most 12 digits)");
+    return std::chrono::duration_cast<Duration>(std::chrono::seconds(std::stoll(text)));
+  }
+  if (text.find("GMT") != std::string::npos || text.find(',') != std::string::npos) {
+    if (std::string why = check_imf_fixdate(text); !why.empty()) {
+      params.fail("retry_after", fmt::format("invalid HTTP-date '{}': {}", text, why));
+    }
+    return text;
+  }
+  try {
+    return parse_duration(text);
+  } catch (const ParseError& e) {
+    params.fail("retry_after", e.what());
+  }
+}
+
+std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scenario&) {
   const std::uint64_t code = params.unsigned_integer("code");
   // 1xx is not a final answer and a 2xx would pass for the resource itself.
   if (code < 300 || code > 599) {
     params.fail("code", fmt::format("expected an HTTP status from 300 to 599, got {}", code));
   }
   std::optional<RetryAfter> retry_after;
-  if (auto text = params.optional_string("retry_after")) {
-    if (all_digits(*text)) {
-      if (text->size() > 12) params.fail("retry_after", "too many seconds (at most 12 digits)");
-      retry_after = std::chrono::duration_cast<Duration>(std::chrono::seconds(std::stoll(*text)));
-    } else if (text->find("GMT") != std::string::npos || text->find(',') != std::string::npos) {
-      if (std::string why = check_imf_fixdate(*text); !why.empty()) {
-        params.fail("retry_after", fmt::format("invalid HTTP-date '{}': {}", *text, why));
-      }
-      retry_after = *text;
-    } else {
-      retry_after = params.duration("retry_after");
-    }
-  }
+  if (params.has("retry_after")) retry_after = read_retry_after(params);
   return std::make_unique<Status>(static_cast<int>(code), std::move(retry_after));
 }
 
@@ -122,9 +137,8 @@ const FaultKind& status_kind() {
   static const FaultKind kind{
       .name = "status",
       .summary = "answer with another status code (503, 429, 500...) and optional Retry-After",
-      .relayable = true,
+      .params = {kKeys},
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

@@ -29,10 +29,14 @@ class Throttle final : public Fault {
   std::uint64_t rate_;
 };
 
-std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
-  params.require_map();
-  params.allow_only({"rate"});
-  if (!params.has("rate")) params.fail("expected 'rate' (bytes per second, such as 1MiB/s)");
+constexpr model::ParamKey kKeys[] = {
+    {.name = "rate",
+     .type = model::ParamType::rate,
+     .doc = "bytes per second, such as 1MiB/s",
+     .required = true},
+};
+
+std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scenario&) {
   return std::make_unique<Throttle>(params.rate("rate"));
 }
 
@@ -42,9 +46,8 @@ const FaultKind& throttle_kind() {
   static const FaultKind kind{
       .name = "throttle",
       .summary = "limit the body to a rate (bytes per second)",
-      .relayable = true,
+      .params = {kKeys},
       .parse = &parse,
-      .not_relayable_because = {},
   };
   return kind;
 }

@@ -20,10 +20,14 @@ class WrongRange final : public Fault {
   std::int64_t shift_;
 };
 
-std::unique_ptr<Fault> parse(const model::Params& params, const model::Scenario&) {
-  params.require_map();
-  params.allow_only({"shift"});
-  if (!params.has("shift")) params.fail("expected 'shift' (bytes, may be negative: 1KiB, -1KiB)");
+constexpr model::ParamKey kKeys[] = {
+    {.name = "shift",
+     .type = model::ParamType::signed_size,
+     .doc = "bytes, may be negative: 1KiB, -1KiB",
+     .required = true},
+};
+
+std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scenario&) {
   const std::int64_t shift = params.signed_size("shift");
   if (shift == 0) params.fail("shift", "a shift of 0 is a correct range; expected a non-zero size");
   return std::make_unique<WrongRange>(shift);
@@ -36,6 +40,7 @@ const FaultKind& wrong_range_kind() {
       .name = "wrong_range",
       .summary = "answer a range with a 206 whose body starts `shift` bytes off its Content-Range",
       .relayable = false,
+      .params = {kKeys},
       .parse = &parse,
       .not_relayable_because =
           "the body would have to come from another range than the one forwarded upstream, "

@@ -5,23 +5,21 @@
 #include <string_view>
 #include <vector>
 
+#include "sisyphus/model/fault_catalog.hpp"
 #include "sisyphus/model/scenario.hpp"
+
+// Declared, not included: only to_yaml() names it, and its callers include yaml-cpp
+// themselves, so that nothing else that loads scenarios compiles against yaml-cpp.
+namespace YAML {
+class Node;
+}
 
 namespace sisyphus::model {
 
-// What the loader knows of fault kinds; implemented by the proxy's fault registry so that
-// this library stays free of the server. validate() throws ScenarioError (via Params::fail)
-// when the parameters are wrong for that kind.
-class FaultCatalog {
- public:
-  virtual ~FaultCatalog() = default;
-  virtual std::vector<std::string> kinds() const = 0;
-  virtual bool knows(std::string_view kind) const = 0;
-  virtual void validate(const FaultSpec& spec, const Scenario& scenario) const = 0;
-};
-
 // Throws ScenarioError ("file:line:column: what was expected") on any error, including
-// unknown keys (with "did you mean"), bad units, unknown fault kinds.
+// unknown keys (with "did you mean"), bad units, unknown fault kinds. Fault parameters are
+// checked last, against the whole scenario: first by their kind's key table, then by the
+// catalog's validate().
 Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults);
 Scenario load_string(std::string_view text, std::string_view file_name, const FaultCatalog& faults);
 
@@ -37,10 +35,10 @@ Scenario load_string(std::string_view text, std::string_view file_name, const Fa
 // Every *.yaml / *.yml under dir (not recursive), sorted by file name.
 std::vector<std::filesystem::path> scenario_files(const std::filesystem::path& dir);
 
-// The scenario as a YAML/JSON-compatible tree (for GET /v1/scenario and reports):
+// The scenario as a YAML/JSON-compatible tree (include <yaml-cpp/yaml.h> to use it):
 // emitting it and loading it again yields an equal scenario.
 YAML::Node to_yaml(const Scenario& scenario);
-std::string to_json(const Scenario& scenario);
+std::string to_json(const Scenario& scenario);  // the same tree as JSON (GET /v1/scenario)
 
 // Same schema content (what to_json emits), ignoring source positions and source_file.
 bool equivalent(const Scenario& a, const Scenario& b);

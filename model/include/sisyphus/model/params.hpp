@@ -1,111 +1,93 @@
 #pragma once
-// Typed, position-aware access to one YAML mapping of a scenario. Every error names
-// file:line:column and what was expected, and is thrown as ScenarioError.
-#include <yaml-cpp/yaml.h>
-
+// One fault's parameters, YAML-free: what the scenario wrote (kept to write the scenario
+// back) and the typed values the loader read from it by the kind's ParamTable, defaults
+// included. A fault's parser reads the typed values and reports its own cross-key rules at
+// the positions kept here.
 #include <cstdint>
-#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
-#include "sisyphus/core/error.hpp"
 #include "sisyphus/core/units.hpp"
+#include "sisyphus/model/param_table.hpp"
+#include "sisyphus/model/scenario_error.hpp"
 
 namespace sisyphus::model {
 
-struct SourceLocation {
-  std::string file;
-  int line = 0;    // 1-based; 0 when unknown
-  int column = 0;  // 1-based
-};
-
-// what(): "FILE:LINE:COLUMN: MESSAGE"
-class ScenarioError : public ParseError {
+class FaultParams {
  public:
-  ScenarioError(SourceLocation where, const std::string& message);
-  const SourceLocation& where() const { return where_; }
-  const std::string& message() const { return message_; }
+  // size -> SizeSpec, signed_size -> int64, duration -> Duration, rate and unsigned_integer ->
+  // uint64, choice and string -> the text.
+  using Value = std::variant<SizeSpec, std::int64_t, Duration, std::uint64_t, std::string>;
 
- private:
-  SourceLocation where_;
-  std::string message_;
-};
+  // One key as written, in document order.
+  struct Written {
+    std::string key;
+    std::optional<std::string> text;  // nullopt: `key: ~`, which counts as absent
+    SourceLocation key_at;
+    SourceLocation value_at;  // of the value; of the key when the value is null
+  };
 
-class Params {
- public:
-  Params() = default;
-  Params(YAML::Node node, std::string file);
-  // `section` names the mapping in errors: "unknown key 'sied' in resource, ...".
-  Params(YAML::Node node, std::string file, std::string section);
-  // For a node built in code (no position of its own): errors about the node itself are
-  // reported at `where`; its children keep their own positions.
-  Params(YAML::Node node, std::string file, std::string section, SourceLocation where);
+  // One key of the kind's table: the written value or the default, read as its type;
+  // nullopt when the key is absent and has no default.
+  struct Typed {
+    std::string key;
+    ParamType type = ParamType::string;
+    std::optional<Value> value;
+  };
 
-  // YAML::Node's assignment writes through to the node it referred to (it is a reference
-  // into a shared tree); Params assignment rebinds instead, so assigning one Params (or a
-  // Scenario holding them) never edits another scenario's parameters.
-  Params(const Params&) = default;
-  Params(Params&&) = default;
-  Params& operator=(const Params& other);
-  Params& operator=(Params&& other) { return *this = static_cast<const Params&>(other); }
-  ~Params() = default;
+  // No parameters at all: `kind:` or `kind: ~`. `section` names the fault in errors
+  // ("missing required key 'for' in stall"); `where` is where errors about it point.
+  FaultParams() = default;
+  static FaultParams none(std::string section, SourceLocation where);
+  // `kind: {key: value, ...}`, `{}` included.
+  static FaultParams mapping(std::string section, SourceLocation where,
+                             std::vector<Written> written);
+  // `kind: VALUE`, short for the table's bare key.
+  static FaultParams bare(std::string section, SourceLocation where, std::string text);
+
+  // The loader sets these once the written keys passed the kind's table.
+  void set_values(std::vector<Typed> values) { values_ = std::move(values); }
 
   const std::string& section() const { return section_; }
+  bool is_map() const { return form_ == Form::mapping; }
+  bool is_scalar() const { return form_ == Form::bare; }
+  bool is_null() const { return form_ == Form::none || (is_map() && written_.empty()); }
+  const std::string& scalar() const { return bare_; }  // the text of `kind: VALUE`
+  const std::vector<Written>& written() const { return written_; }
+  std::vector<std::string> keys() const;  // as written, `key: ~` included
 
-  const YAML::Node& node() const { return node_; }
-  const std::string& file() const { return file_; }
-  SourceLocation location() const;                      // of this node
-  SourceLocation location(std::string_view key) const;  // of the key's value (or this node)
-
-  bool is_map() const;
-  bool is_null() const;  // absent, `~`, or `{}`
-  bool is_scalar() const;
-  // The key is present with a non-null value (`key: ~` counts as absent everywhere).
+  // The key was written with a value (not absent, not `~`); a default does not count.
   bool has(std::string_view key) const;
-  // Throws for a key not in `allowed`, with "did you mean 'x'?" when one is close, and for
-  // duplicate or non-scalar keys. Null counts as an empty mapping; any other non-mapping
-  // is "expected a mapping".
-  void allow_only(std::initializer_list<std::string_view> allowed) const;
-  void allow_only(const std::vector<std::string>& allowed) const;
-  // A mapping or null (absent, `~`: no keys); anything else is "expected a mapping".
-  void require_map() const;
-  // The keys of the mapping in document order (empty for null).
-  std::vector<std::string> keys() const;
+  SourceLocation location() const { return where_; }
+  SourceLocation location(std::string_view key) const;  // of its value, else location()
 
-  std::string string(std::string_view key) const;
-  std::optional<std::string> optional_string(std::string_view key) const;
-  // One of `choices`, else an error listing them.
-  std::string choice(std::string_view key, std::initializer_list<std::string_view> choices) const;
-  bool boolean(std::string_view key, bool fallback) const;
-  double number(std::string_view key) const;
-  std::optional<double> optional_number(std::string_view key) const;
-  std::uint64_t unsigned_integer(std::string_view key) const;
-  std::optional<std::uint64_t> optional_unsigned(std::string_view key) const;
-  std::int64_t signed_size(std::string_view key) const;  // "-1KiB" allowed
-  SizeSpec size(std::string_view key) const;             // "4MiB", "95%"
-  std::optional<SizeSpec> optional_size(std::string_view key) const;
+  // Typed reads of a key the kind's table declares with that type: the written value or the
+  // default. An absent key without a default is "missing required key" (ScenarioError); a key
+  // the table does not declare, or with another type, is a bug in the fault (std::logic_error).
+  SizeSpec size(std::string_view key) const;
+  std::int64_t signed_size(std::string_view key) const;
   Duration duration(std::string_view key) const;
-  std::optional<Duration> optional_duration(std::string_view key) const;
-  std::uint64_t rate(std::string_view key) const;  // "1MiB/s"
-  Params child(std::string_view key) const;        // null Params when absent
-  // This node itself as a scalar, for faults written as `throttle: 1MiB/s`.
-  std::string scalar(std::string_view what) const;
+  std::uint64_t rate(std::string_view key) const;
+  std::uint64_t unsigned_integer(std::string_view key) const;
+  const std::string& string(std::string_view key) const;  // choice and string keys
 
+  // ScenarioError at location() / location(key).
   [[noreturn]] void fail(std::string_view message) const;
   [[noreturn]] void fail(std::string_view key, std::string_view message) const;
 
  private:
-  YAML::Node value(std::string_view key) const;  // undefined node when absent or null
-  std::string scalar_at(std::string_view key, std::string_view what) const;
-  YAML::Node node_;
-  std::string file_;
-  std::string section_;
-  SourceLocation fallback_;  // where an absent child was looked up (its parent)
-};
+  enum class Form { none, mapping, bare };
+  const Value& value(std::string_view key, ParamType type) const;
 
-// "did you mean" helper: the closest candidate within edit distance 2, or empty.
-std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+  std::string section_;
+  SourceLocation where_;
+  Form form_ = Form::none;
+  std::string bare_;
+  std::vector<Written> written_;
+  std::vector<Typed> values_;
+};
 
 }  // namespace sisyphus::model

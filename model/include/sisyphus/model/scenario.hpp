@@ -3,8 +3,8 @@
 // plain data. The schema is DESIGN.md's "Scenario file"; docs/scenarios.md documents it.
 //
 // This library depends on core only. Fault kinds are not known here: a fault is kept as
-// its kind name plus its parameter mapping (FaultSpec); the proxy library's fault registry
-// validates and builds it (see FaultCatalog in loader.hpp).
+// its kind name plus its parameters (FaultSpec), read by the kind's key table; the proxy
+// library's fault registry supplies the tables and builds the faults (see FaultCatalog).
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -13,6 +13,7 @@
 
 #include "sisyphus/core/units.hpp"
 #include "sisyphus/model/params.hpp"
+#include "sisyphus/model/scenario_error.hpp"
 
 namespace sisyphus::model {
 
@@ -45,7 +46,7 @@ struct ServerOptions {
 // One fault as written: `drop: {at: 95%, how: close}` -> kind "drop", params {at, how}.
 struct FaultSpec {
   std::string kind;
-  Params params;  // the mapping (or scalar) under the kind's key, with file positions
+  FaultParams params;  // as written under the kind's key, and typed, with file positions
 };
 
 // `attempts:` entry k applies to the k-th request for the resource. `{}` is clean; an entry

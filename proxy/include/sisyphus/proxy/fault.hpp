@@ -1,7 +1,8 @@
 #pragma once
 // The fault interface, one implementation per file in proxy/faults/ (like toxiproxy's
-// toxics/). A fault is parsed once from its scenario parameters and then edits the plan of
-// every response it applies to.
+// toxics/). Each kind declares its keys once, in a table in its file; the loader checks a
+// fault's parameters against it, the kind's parser adds its own rules and builds the fault,
+// which then edits the plan of every response it applies to.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -10,17 +11,19 @@
 
 #include "sisyphus/core/rng.hpp"
 #include "sisyphus/core/time_scale.hpp"
+#include "sisyphus/model/fault_catalog.hpp"
+#include "sisyphus/model/param_table.hpp"
+#include "sisyphus/model/params.hpp"
 #include "sisyphus/proxy/plan.hpp"
-#include "sisyphus/model/loader.hpp"
 
 namespace sisyphus::proxy {
 
 struct RequestContext {
   std::string_view method;
   std::string_view path;
-  std::uint32_t attempt = 0;         // k-th GET of this path, 1-based
-  std::uint64_t resource_size = 0;   // size of the representation being answered
-  bool proxied = false;              // relaying an upstream response (sisyphus proxy)
+  std::uint32_t attempt = 0;        // k-th GET of this path, 1-based
+  std::uint64_t resource_size = 0;  // size of the representation being answered
+  bool proxied = false;             // relaying an upstream response (sisyphus proxy)
   TimeScale time_scale{1.0};
 };
 
@@ -37,13 +40,16 @@ struct FaultKind {
   std::string_view name;     // the scenario key: "drop", "status", ...
   std::string_view summary;  // one line for `sisyphus list faults`
   bool relayable = true;     // can apply to a relayed upstream response (sisyphus proxy)
-  // Validates the parameters (Params::allow_only + typed reads; errors via Params::fail,
-  // which carry file:line:column) and builds the fault.
-  std::unique_ptr<Fault> (*parse)(const model::Params& params,
+  // Every key the kind takes: name, type, default, one doc line. The loader checks the
+  // parameters against it (unknown keys, types, required keys) before `parse` runs;
+  // `sisyphus list faults` and docs/faults.md show it.
+  model::ParamTable params = {};  // none: the kind takes no parameters
+  // Reads the typed parameters (defaults included), checks the kind's own rules across keys
+  // (errors via FaultParams::fail, which carry file:line:column) and builds the fault.
+  std::unique_ptr<Fault> (*parse)(const model::FaultParams& params,
                                   const model::Scenario& scenario) = nullptr;
-  // Added by the fault engine: why a kind with relayable = false cannot be relayed (shown by
-  // check_relayable() and `sisyphus list faults`).
-  std::string_view not_relayable_because;
+  // Why a kind with relayable = false cannot be relayed: the reason check_relayable() gives.
+  std::string_view not_relayable_because = {};
 };
 
 // Every fault kind of proxy/faults/, registered by file (the build generates the list).
@@ -53,16 +59,18 @@ class FaultRegistry final : public model::FaultCatalog {
 
   const FaultKind* find(std::string_view name) const;
   const std::vector<const FaultKind*>& all() const { return kinds_; }  // sorted by name
-  std::unique_ptr<Fault> build(const model::FaultSpec& spec,
-                               const model::Scenario& scenario) const;
+  // `spec` as the loader made it: its parameters read by its kind's table.
+  std::unique_ptr<Fault> build(const model::FaultSpec& spec, const model::Scenario& scenario) const;
 
   // model::FaultCatalog
   std::vector<std::string> kinds() const override;
   bool knows(std::string_view kind) const override;
+  const model::ParamTable& params(std::string_view kind) const override;
   void validate(const model::FaultSpec& spec, const model::Scenario& scenario) const override;
 
-  // Added by the fault engine, for `sisyphus proxy`: throws model::ScenarioError
-  // (file:line:column of the fault) for the first fault whose kind is not relayable.
+  // For `sisyphus proxy` (its scenario loading and Server with an upstream): throws
+  // model::ScenarioError (file:line:column of the fault) for the first fault whose kind is
+  // not relayable.
   void check_relayable(const model::Scenario& scenario) const;
 
  private:
