@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "fault_reading.hpp"
+#include "yaml_documents.hpp"
 #include "yaml_params.hpp"
 #include "yaml_text.hpp"
 
@@ -28,6 +29,9 @@ constexpr std::uint64_t kMaxU32 = std::numeric_limits<std::uint32_t>::max();
 // Fault parameters are small; aliases can make a few lines stand for billions of nodes
 // ("billion laughs"), which every later walk (to_json, validators) would pay for.
 constexpr std::size_t kMaxParamNodes = 10'000;
+
+// A scenario is a page of YAML; the admin API takes request bodies up to the same size.
+constexpr std::size_t kMaxScenarioBytes = 1024 * 1024;
 
 bool within_node_budget(const YAML::Node& node, std::size_t& budget) {
   if (budget == 0) return false;
@@ -523,24 +527,29 @@ Scenario load_string(std::string_view text, std::string_view file_name,
 Scenario load_string(std::string_view text, std::string_view file_name, const FaultCatalog& faults,
                      LoadMode mode) {
   std::string file(file_name);
-  std::vector<YAML::Node> docs;
+  if (text.size() > kMaxScenarioBytes) {
+    throw ScenarioError({file, 1, 1},
+                        fmt::format("scenario too large: {} bytes, at most {} (1 MiB)", text.size(),
+                                    kMaxScenarioBytes));
+  }
+  detail::Documents docs;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    docs = detail::read_documents(std::string(text));
   } catch (const YAML::DeepRecursion& e) {
     throw ScenarioError(mark_location(e.mark, file), "invalid YAML: nested too deeply");
   } catch (const YAML::Exception& e) {
     throw ScenarioError(mark_location(e.mark, file), fmt::format("invalid YAML: {}", e.msg));
   }
-  if (docs.empty() || !docs.front().IsDefined() || docs.front().IsNull()) {
+  if (docs.count == 0 || !docs.first.IsDefined() || docs.first.IsNull()) {
     throw ScenarioError({file, 1, 1},
                         "empty scenario: expected a mapping with at least 'name' and 'resource'");
   }
-  if (docs.size() > 1) {
+  if (docs.count > 1) {
     throw ScenarioError(
-        location_of(docs[1], file),
-        fmt::format("expected one YAML document, found {} (one scenario per file)", docs.size()));
+        mark_location(docs.second, file),
+        fmt::format("expected one YAML document, found {} (one scenario per file)", docs.count));
   }
-  return Reader(faults, file, mode).read(docs.front());
+  return Reader(faults, file, mode).read(docs.first);
 }
 
 Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults) {

@@ -38,6 +38,15 @@ const Case kCases[] = {
      "bad.yaml:1:1: empty scenario: expected a mapping with at least 'name' and 'resource'"},
     {"two documents", HEAD "---\nname: y\n",
      "bad.yaml:4:1: expected one YAML document, found 2 (one scenario per file)"},
+    // yaml-cpp 0.7's LoadAll never returns on these (jbeder/yaml-cpp#1040)
+    {"comma only", ",",
+     "bad.yaml:1:1: invalid YAML: ',' outside a flow collection ([...] or {...})"},
+    {"comma after spaces", "  ,",
+     "bad.yaml:1:3: invalid YAML: ',' outside a flow collection ([...] or {...})"},
+    {"comma after a flow sequence", "[1],",
+     "bad.yaml:1:4: invalid YAML: ',' outside a flow collection ([...] or {...})"},
+    {"comma in a second document", HEAD "---\n,\n",
+     "bad.yaml:4:1: invalid YAML: ',' outside a flow collection ([...] or {...})"},
     {"top level scalar", "hello\n", "bad.yaml:1:1: expected a mapping, got 'hello'"},
     {"top level sequence", "- name: x\n", "bad.yaml:1:1: expected a mapping, got a sequence"},
     // top level keys

@@ -82,6 +82,7 @@ TEST_F(AdminApi, BadScenarioIs400NamingTheProblem) {
   };
   for (const Case& c : std::vector<Case>{
            {R"({"name": "x", "resource": {"size": )", "<admin>:1:"},
+           {",", "<admin>:1:1: invalid YAML: ',' outside a flow collection"},
            {R"({"name": "x", "resource": {"size": "lots"}})", "invalid size 'lots'"},
            {R"({"name": "x", "resource": {"sise": 10}})", "did you mean 'size'"},
            {R"({"name": "x", "resource": {"size": 10}, "attempts": [{"explode": {}}]})",
