@@ -19,7 +19,11 @@ namespace fs = std::filesystem;
 void add_listener_flags(CLI::App& cmd, ListenerFlags& flags, const std::string& scenario_help) {
   cmd.add_option("--listen", flags.listen, "HOST:PORT to listen on; port 0 picks a free one")
       ->capture_default_str();
-  cmd.add_option("--admin", flags.admin, "HOST:PORT of the admin API (off when absent)");
+  cmd.add_option("--admin", flags.admin,
+                 "HOST:PORT of the admin API (off when absent; loopback addresses only)");
+  cmd.add_flag("--admin-allow-remote", flags.admin_allow_remote,
+               "Let --admin listen on a non-loopback address (the admin API has no "
+               "authentication: anyone who reaches it can replace the scenario)");
   cmd.add_option("--scenario", flags.scenario, scenario_help);
   cmd.add_option("--port-file", flags.port_file,
                  "Write {\"port\": P, \"admin_port\": Q} here once listening");
@@ -35,6 +39,7 @@ void add_listener_flags(CLI::App& cmd, ListenerFlags& flags, const std::string& 
 void apply_listener_flags(const ListenerFlags& flags, proxy::ServerOptions& options) {
   options.listen = flags.listen;
   options.admin = flags.admin;
+  options.admin_allow_remote = flags.admin_allow_remote;
   if (flags.log) options.log_file = *flags.log;
   options.threads = flags.threads;
   options.time_scale = TimeScale(flags.time_scale);
@@ -65,6 +70,12 @@ int serve_until_signalled(const std::string& command, proxy::ServerOptions optio
   try {
     proxy::Server server(std::move(options), std::move(scenario));
     server.start();
+    if (server.admin_remote()) {
+      fmt::print(stderr,
+                 "sisyphus {}: warning: the admin API listens on {} without authentication: "
+                 "anyone who can reach it can replace the scenario and read the log\n",
+                 command, *flags.admin);
+    }
     if (flags.port_file) write_port_file(*flags.port_file, server.port(), server.admin_port());
     fmt::print("{}\n", server.url());
     std::fflush(stdout);

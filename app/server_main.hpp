@@ -15,6 +15,7 @@ namespace sisyphus::app {
 struct ListenerFlags {
   std::string listen = "127.0.0.1:8080";
   std::optional<std::string> admin;
+  bool admin_allow_remote = false;
   std::optional<std::string> scenario;
   std::optional<std::string> port_file;
   std::optional<std::string> log;
@@ -22,7 +23,7 @@ struct ListenerFlags {
   double time_scale = 1.0;
 };
 
-// --listen --admin --scenario --port-file --log --threads --time-scale
+// --listen --admin --admin-allow-remote --scenario --port-file --log --threads --time-scale
 void add_listener_flags(CLI::App& cmd, ListenerFlags& flags, const std::string& scenario_help);
 
 // Copies the flags every server mode has into `options` (throws on a bad value).

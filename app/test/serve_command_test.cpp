@@ -125,5 +125,25 @@ TEST_F(ServeCommand, ScenarioErrorsNameFileLineColumnAndExit2) {
   EXPECT_NE(read_file(dir_ / "stderr").find("invalid address 'nowhere:80'"), std::string::npos);
 }
 
+TEST_F(ServeCommand, AdminOnANonLoopbackAddressNeedsAllowRemoteAndWarns) {
+  auto refused = serve({"--listen", "127.0.0.1:0", "--admin", "0.0.0.0:0"});
+  EXPECT_EQ(refused->wait(10s), 2);
+  EXPECT_NE(read_file(dir_ / "stderr").find("listens on loopback only"), std::string::npos)
+      << read_file(dir_ / "stderr");
+
+  const fs::path port_file = dir_ / "ports.json";
+  auto allowed = serve({"--listen", "127.0.0.1:0", "--admin", "0.0.0.0:0", "--admin-allow-remote",
+                        "--port-file", port_file.string()});
+  const boost::json::object ports = wait_port_file(port_file);
+  const auto admin_port = static_cast<std::uint16_t>(ports.at("admin_port").as_int64());
+  EXPECT_EQ(fetch("127.0.0.1", admin_port, "GET", "/v1/stats").status, 200);
+  ::kill(allowed->pid(), SIGTERM);
+  EXPECT_EQ(allowed->wait(10s), 0);
+  EXPECT_NE(read_file(dir_ / "stderr")
+                .find("warning: the admin API listens on 0.0.0.0:0 without authentication"),
+            std::string::npos)
+      << read_file(dir_ / "stderr");
+}
+
 }  // namespace
 }  // namespace sisyphus::testing

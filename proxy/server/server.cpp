@@ -17,12 +17,12 @@
 #include <thread>
 
 #include "admin/admin_session.hpp"
-#include "wire/endpoint.hpp"
 #include "origin/origin_session.hpp"
 #include "relay/proxy_session.hpp"
+#include "relay/upstream.hpp"
 #include "server/server_core.hpp"
 #include "sisyphus/proxy/fault.hpp"
-#include "relay/upstream.hpp"
+#include "wire/endpoint.hpp"
 
 namespace sisyphus::proxy {
 
@@ -155,6 +155,7 @@ struct Server::Impl {
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
   std::uint16_t admin_port = 0;
+  bool admin_remote = false;
   std::string host;
   // Acceptors are declared after the contexts so they are destroyed before them; the core,
   // declared first, outlives any coroutine frame the contexts still hold.
@@ -164,8 +165,7 @@ struct Server::Impl {
   std::unique_ptr<tcp::acceptor> admin_acceptor;
 };
 
-Server::Server(ServerOptions options, model::Scenario scenario)
-    : impl_(std::make_unique<Impl>()) {
+Server::Server(ServerOptions options, model::Scenario scenario) : impl_(std::make_unique<Impl>()) {
   if (options.threads == 0) options.threads = 1;
   if (options.upstream) FaultRegistry::instance().check_relayable(scenario);
   impl_->core = std::make_shared<ServerCore>(std::move(options), std::move(scenario));
@@ -188,6 +188,14 @@ void Server::start() {
   impl_->port = impl_->acceptor->local_endpoint().port();
   impl_->host = host_for_url(impl_->acceptor->local_endpoint());
   if (options.admin) {
+    impl_->admin_remote = !parse_endpoint(*options.admin).address().is_loopback();
+    if (impl_->admin_remote && !options.admin_allow_remote) {
+      throw std::runtime_error(fmt::format(
+          "admin API on {} refused: it replaces the scenario and has no authentication, so it "
+          "listens on loopback only (127.0.0.1, [::1]) unless remote access is allowed "
+          "(--admin-allow-remote)",
+          *options.admin));
+    }
     impl_->admin_acceptor = std::make_unique<tcp::acceptor>(open_acceptor(first, *options.admin));
     impl_->admin_port = impl_->admin_acceptor->local_endpoint().port();
   }
@@ -240,6 +248,10 @@ std::uint16_t Server::port() const {
 }
 std::uint16_t Server::admin_port() const {
   return impl_->admin_port;
+}
+
+bool Server::admin_remote() const {
+  return impl_->admin_remote;
 }
 
 std::string Server::base_url() const {

@@ -10,14 +10,17 @@
 #include <vector>
 
 #include "sisyphus/core/time_scale.hpp"
-#include "sisyphus/proxy/log.hpp"
 #include "sisyphus/model/scenario.hpp"
+#include "sisyphus/proxy/log.hpp"
 
 namespace sisyphus::proxy {
 
 struct ServerOptions {
-  std::string listen = "127.0.0.1:0";                  // HOST:PORT; port 0 picks a free one
-  std::optional<std::string> admin;                    // admin API HOST:PORT, off when absent
+  std::string listen = "127.0.0.1:0";  // HOST:PORT; port 0 picks a free one
+  std::optional<std::string> admin;    // admin API HOST:PORT, off when absent
+  // The admin API replaces the scenario and has no authentication, so start() refuses to
+  // put it on an address other than loopback (127.0.0.0/8, ::1) unless this is set.
+  bool admin_allow_remote = false;
   std::optional<std::filesystem::path> log_file;       // request log as JSON lines
   std::filesystem::path file_root = ".";               // `resource.file` is confined to this root
   unsigned threads = 2;                                // io threads
@@ -55,12 +58,14 @@ class Server {
 
   std::uint16_t port() const;
   std::uint16_t admin_port() const;  // 0 when no admin API
-  std::string base_url() const;      // "http://127.0.0.1:PORT"
-  std::string url() const;           // base_url() + resource path
+  // The admin API listens on an address other than loopback (allowed by admin_allow_remote).
+  bool admin_remote() const;
+  std::string base_url() const;  // "http://127.0.0.1:PORT"
+  std::string url() const;       // base_url() + resource path
 
   model::Scenario scenario() const;
   void set_scenario(model::Scenario scenario);  // also resets counters and the log
-  void reset();                                    // attempt counters, the log, the clock
+  void reset();                                 // attempt counters, the log, the clock
 
   std::vector<LogRecord> log() const;
   Stats stats() const;
