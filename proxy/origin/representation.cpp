@@ -162,6 +162,17 @@ std::shared_ptr<const ContentSource> open_file_source(const model::Resource& res
     error = fmt::format("cannot open '{}': {}", real.string(), std::strerror(errno));
     return nullptr;
   }
+  // The check above named a path; a symlink swapped in between it and open() would lead
+  // elsewhere. What the descriptor really is decides: the kernel's name for it must lie
+  // inside the root too.
+  const fs::path opened = fs::read_symlink(fmt::format("/proc/self/fd/{}", fd), ec);
+  if (ec || !within(real_root, opened)) {
+    ::close(fd);
+    error = ec ? fmt::format("cannot tell where '{}' leads: {}", wanted.string(), ec.message())
+               : fmt::format("'{}' escapes the file root '{}' (it changed while being opened)",
+                             wanted.string(), real_root.string());
+    return nullptr;
+  }
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
