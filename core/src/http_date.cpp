@@ -64,7 +64,10 @@ std::optional<SysSeconds> make_time(int y, int mon, int d, int h, int m, int s) 
   if (h > 23 || m > 59 || s > 60) return std::nullopt;  // 60: a leap second, as RFC 5322
   year_month_day ymd{year{y}, month{static_cast<unsigned>(mon + 1)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
-  return sys_days{ymd} + hours{h} + minutes{m} + seconds{s};
+  const SysSeconds t = sys_days{ymd} + hours{h} + minutes{m} + seconds{s};
+  // The leap second of 9999-12-31 falls in year 10000, which no HTTP-date can write back.
+  if (t >= sys_days{year{10000} / January / 1}) return std::nullopt;
+  return t;
 }
 
 void time_of_day(Cursor& c, int& h, int& m, int& s) {

@@ -32,6 +32,18 @@ TEST(HttpDate, RejectsEverythingElse) {
   }
 }
 
+TEST(HttpDate, EveryDateItParsesFormatsBack) {
+  // A leap second rolls into the next minute; in the last minute of 9999 that is year
+  // 10000, which an HTTP-date cannot write (found by fuzz/http_date).
+  EXPECT_FALSE(parse_http_date("Fri, 31 Dec 9999 23:59:60 GMT").has_value());
+  const auto last = parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT");
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(format_http_date(*last), "Fri, 31 Dec 9999 23:59:59 GMT");
+  const auto leap = parse_http_date("Sat, 31 Dec 2016 23:59:60 GMT");
+  ASSERT_TRUE(leap.has_value());
+  EXPECT_EQ(format_http_date(*leap), "Sun, 01 Jan 2017 00:00:00 GMT");
+}
+
 TEST(HttpDate, TheDayNameIsNotCheckedAgainstTheDate) {
   // 1994-11-06 was a Sunday; the date decides, as in curl and nginx.
   EXPECT_EQ(parse_http_date("Mon, 06 Nov 1994 08:49:37 GMT"), kExample);

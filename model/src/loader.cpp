@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "fault_reading.hpp"
+#include "yaml_characters.hpp"
 #include "yaml_documents.hpp"
 #include "yaml_params.hpp"
 #include "yaml_text.hpp"
@@ -531,6 +532,9 @@ Scenario load_string(std::string_view text, std::string_view file_name, const Fa
     throw ScenarioError({file, 1, 1},
                         fmt::format("scenario too large: {} bytes, at most {} (1 MiB)", text.size(),
                                     kMaxScenarioBytes));
+  }
+  if (const auto bad = detail::first_bad_character(text)) {
+    throw ScenarioError({file, bad->line, bad->column}, bad->message);
   }
   detail::Documents docs;
   try {

@@ -47,6 +47,19 @@ const Case kCases[] = {
      "bad.yaml:1:4: invalid YAML: ',' outside a flow collection ([...] or {...})"},
     {"comma in a second document", HEAD "---\n,\n",
      "bad.yaml:4:1: invalid YAML: ',' outside a flow collection ([...] or {...})"},
+    // characters: YAML is printable Unicode, here UTF-8 (yaml-cpp passes anything through)
+    {"invalid utf8", "name: x\ndescription: \"\xff\"\n",
+     "bad.yaml:2:15: invalid UTF-8 (byte 0xFF): a scenario is UTF-8 text"},
+    {"overlong utf8", "name: x\ndescription: \"\xc0\xaf\"\n",
+     "bad.yaml:2:15: invalid UTF-8 (byte 0xC0): a scenario is UTF-8 text"},
+    {"control character", "name: x\ndescription: >-\n  a\x01 b\n",
+     "bad.yaml:3:4: character U+0001 is not allowed in YAML (only printable characters, tab and "
+     "line breaks)"},
+    {"c1 control character", "name: x\ndescription: \"\xc2\x80\"\n",
+     "bad.yaml:2:15: character U+0080 is not allowed in YAML (only printable characters, tab and "
+     "line breaks)"},
+    {"utf8 text is accepted", HEAD "description: \"caf\xc3\xa9 \xe2\x98\x95 \xf0\x9f\x93\xa6\"\n",
+     ""},
     {"top level scalar", "hello\n", "bad.yaml:1:1: expected a mapping, got 'hello'"},
     {"top level sequence", "- name: x\n", "bad.yaml:1:1: expected a mapping, got a sequence"},
     // top level keys
