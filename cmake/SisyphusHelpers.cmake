@@ -1,3 +1,16 @@
+# sisyphus_registry(OUTPUT FILE MACRO NAME SOURCES...): one `NAME(<file name>)` line per source
+# file, written to FILE, which the registry's .cpp includes as an X-macro list. Registering a
+# fault kind or a client adapter is then adding its file, and no other file changes.
+function(sisyphus_registry)
+  cmake_parse_arguments(ARG "" "OUTPUT;MACRO" "SOURCES" ${ARGN})
+  set(lines "")
+  foreach(f ${ARG_SOURCES})
+    get_filename_component(name ${f} NAME_WE)
+    string(APPEND lines "${ARG_MACRO}(${name})\n")
+  endforeach()
+  file(CONFIGURE OUTPUT ${ARG_OUTPUT} CONTENT "${lines}")
+endfunction()
+
 # sisyphus_test(NAME SOURCES... LIBS ...): one GoogleTest binary registered with CTest, linked
 # with the test-support library sisyphus_testing (testing/).
 function(sisyphus_test name)
