@@ -1,15 +1,20 @@
-# Shared by the side-by-side scripts in bench/: sourced, not run.
+# Shared by the scripts in bench/ (the side-by-side comparisons, the soak): sourced, not run.
 # Each script sets $bench_name first; errors are prefixed with it.
 
 bench_fail() { echo "$bench_name: $*" >&2; exit 1; }
 
+# The build the scripts measure: $SISYPHUS_BUILD_DIR (scripts/bench sets it), else
+# build/release: a Release build.
+bench_build_dir() {
+  echo "${SISYPHUS_BUILD_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/release}"
+}
+
 # Parses --size, --runs and --bin into $size, $runs and $bin. The binary defaults to
-# $SISYPHUS_BUILD_DIR/app/sisyphus (scripts/bench sets it), else build/release/app/sisyphus:
-# measure a Release build.
+# app/sisyphus of bench_build_dir.
 bench_parse_args() {
   size=1GiB
   runs=5
-  bin="${SISYPHUS_BUILD_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/release}/app/sisyphus"
+  bin="$(bench_build_dir)/app/sisyphus"
   while [ $# -gt 0 ]; do
     case "$1" in
       --size) size="$2"; shift 2 ;;
