@@ -80,12 +80,14 @@ log_lines() { if [ -f "$log" ]; then wc -l <"$log"; else echo 0; fi; }
 
 rss_series=()
 lines_series=()
+times_series=()
 sample() {
   local rss lines made
   rss=$(rss_kb)
   lines=$(log_lines)
   made=$(json_number "$(herd_counts)" sent)
   rss_series+=("$rss")
+  times_series+=("$1")
   lines_series+=("$lines")
   printf '%s: t=%4ds  server RSS %7s kB  log lines %8s  client requests %8s\n' "$bench_name" \
     "$1" "$rss" "$lines" "${made:-0}"
@@ -147,6 +149,7 @@ server_pid=
 first=${rss_series[1]:-${rss_series[0]}}
 last=${rss_series[${#rss_series[@]}-1]}
 first_lines=${lines_series[1]:-${lines_series[0]}}
+first_t=${times_series[1]:-${times_series[0]}}
 last_lines=${lines_series[${#lines_series[@]}-1]}
 per_request=n/a
 [ "$last_lines" -gt "$first_lines" ] &&
@@ -157,7 +160,7 @@ echo "$bench_name: server            $server_state"
 echo "$bench_name: crashes           $([ -n "$server_died" ] && echo 1 || echo 0)"
 echo "$bench_name: clients           $counts"
 echo "$bench_name: RSS every 10 s    ${rss_series[*]} kB"
-echo "$bench_name: RSS growth        $first -> $last kB from t=10 s to the end ($((last - first)) kB, $(bench_ratio "$(( (last - first) * 100 ))" "$first") %; $per_request bytes per request logged meanwhile)"
+echo "$bench_name: RSS growth        $first -> $last kB from t=$first_t s to the end ($((last - first)) kB, $(bench_ratio "$(( (last - first) * 100 ))" "$first") %; $per_request bytes per request logged meanwhile)"
 echo "$bench_name: replay            $replay"
 
 failed=

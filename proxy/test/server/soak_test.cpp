@@ -39,7 +39,8 @@ std::uint64_t soak_seed() {
   return env ? std::strtoull(env, nullptr, 10) : 11;
 }
 
-class SoakTest : public ::testing::Test {
+// ServerTest with the server built here: the scenario is a file whose seed the test replaces.
+class SoakTest : public ServerTest {
  protected:
   void SetUp() override {
     seed_ = soak_seed();
@@ -54,11 +55,10 @@ class SoakTest : public ::testing::Test {
     server_ = std::make_unique<proxy::Server>(options, std::move(scenario));
     server_->start();
   }
-  void TearDown() override { server_->stop(); }
 
   HerdCounts run_round(unsigned clients, std::uint64_t requests, unsigned round) {
     HerdOptions o;
-    o.port = server_->port();
+    o.port = port();
     o.size = size_;
     o.content_seed = content_seed_;
     o.clients = clients;
@@ -79,13 +79,6 @@ class SoakTest : public ::testing::Test {
     return lines;
   }
 
-  void wait_connections_closed() {
-    const auto deadline = Clock::now() + 10s;
-    while (server_->stats().connections_open > 0 && Clock::now() < deadline) {
-      std::this_thread::sleep_for(2ms);
-    }
-  }
-
   std::string replay() const {
     return "seed " + std::to_string(seed_) +
            "; replay: SISYPHUS_SOAK_SEED=" + std::to_string(seed_) +
@@ -95,7 +88,6 @@ class SoakTest : public ::testing::Test {
   std::uint64_t seed_ = 0, size_ = 0, content_seed_ = 0;
   TempDir dir_{"soak"};
   std::filesystem::path log_file_ = dir_ / "requests.jsonl";
-  std::unique_ptr<proxy::Server> server_;
 };
 
 TEST_F(SoakTest, EveryRequestIsLoggedOnceAndEveryAnswerFitsItsRequest) {
@@ -107,7 +99,7 @@ TEST_F(SoakTest, EveryRequestIsLoggedOnceAndEveryAnswerFitsItsRequest) {
   EXPECT_EQ(c.sent, requests);
   EXPECT_EQ(c.connect_failed + c.send_failed + c.errors + c.timeout + c.wrong_answers, 0u);
   EXPECT_EQ(log_file_lines(c.sent), c.sent);
-  const std::vector<proxy::LogRecord> log = log_with(*server_, c.sent);
+  const std::vector<proxy::LogRecord> log = log_with(c.sent);
   EXPECT_EQ(log.size(), c.sent);
   EXPECT_EQ(server_->stats().requests, c.sent);
 
@@ -153,7 +145,7 @@ TEST_F(SoakTest, MoreRoundsOfTheSameLoadDoNotGrowTheHeap) {
     const HerdCounts c = run_round(kClients, kRequests, n);
     EXPECT_EQ(c.sent, kRequests) << to_json(c);
     EXPECT_EQ(c.wrong_answers, 0u) << to_json(c);
-    EXPECT_EQ(log_with(*server_, c.sent).size(), c.sent) << "round " << n;
+    EXPECT_EQ(log_with(c.sent).size(), c.sent) << "round " << n;
     server_->reset();
   };
   auto heap_in_use = [] {
