@@ -17,6 +17,9 @@
 
 namespace sisyphus::testing {
 
+// The content seed of every crash test's resource (`seed: 7` in their scenarios).
+constexpr std::uint64_t kContentSeed = 7;
+
 // `sisyphus get URL -o OUT --backoff none --no-progress --persist-interval 50ms EXTRA...`.
 // The short interval gives a download of a second twenty state updates, so that the kill
 // moments fall before, between and inside many of them.

@@ -29,7 +29,6 @@ namespace json = boost::json;
 constexpr std::uint64_t kFsSize = 4 * 1024 * 1024;
 constexpr std::uint64_t kFiller = 3 * 1024 * 1024;  // leaves 1 MiB for a 2 MiB download
 constexpr std::uint64_t kSize = 2 * 1024 * 1024;
-constexpr std::uint64_t kContentSeed = 7;
 
 class GetFullDiskTest : public ServerTest {
  protected:

@@ -31,7 +31,6 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 constexpr std::uint64_t kSize = 4 * 1024 * 1024;
-constexpr std::uint64_t kContentSeed = 7;
 constexpr int kMoments = 20;
 // Attempt 1 takes a second (the moments spread over it); the rerun is attempt 2, at full speed.
 const std::string kScenario =

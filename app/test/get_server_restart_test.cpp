@@ -30,7 +30,6 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 constexpr std::uint64_t kSize = 4 * 1024 * 1024;
-constexpr std::uint64_t kContentSeed = 7;
 // The same content, ETag and Last-Modified from every server started with it; a second to
 // send the whole body.
 constexpr const char* kScenario =
