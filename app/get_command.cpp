@@ -40,6 +40,7 @@ struct GetFlags {
   bool progress = false;
   bool no_progress = false;
   bool no_fsync = false;
+  std::string persist_interval = "1s";
 };
 
 std::string seconds_text(Duration d) {
@@ -132,6 +133,7 @@ client::Options build_options(const GetFlags& f) {
   if (f.ca_file) o.ca_file = *f.ca_file;
   for (const auto& h : f.headers) o.headers.push_back(split_header(h));
   o.fsync = !f.no_fsync;
+  o.persist_interval = parse_duration(f.persist_interval);
   if (auto problem = client::validate(o)) throw ParseError(*problem);
   return o;
 }
@@ -215,6 +217,9 @@ void add_get_command(CLI::App& root, int& exit_code) {
   p->excludes(np);
   cmd->add_flag("--no-fsync", flags->no_fsync,
                 "skip fdatasync (a killed process still resumes safely; a power cut may not)");
+  cmd->add_option("--persist-interval", flags->persist_interval,
+                  "how often the state file counts the bytes received while streaming "
+                  "(default 1s; a kill loses at most this much)");
   cmd->callback([flags, &exit_code] { exit_code = run_get(*flags); });
 }
 

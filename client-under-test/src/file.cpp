@@ -10,13 +10,10 @@
 #include <vector>
 
 namespace sisyphus::client::detail {
-namespace {
 
-[[noreturn]] void fail(const char* what, const std::filesystem::path& path) {
+void fail(const char* what, const std::filesystem::path& path) {
   throw std::system_error(errno, std::generic_category(), std::string(what) + " " + path.string());
 }
-
-}  // namespace
 
 File::File(const std::filesystem::path& path, bool lock) : path_(path) {
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);

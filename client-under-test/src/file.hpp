@@ -43,6 +43,10 @@ class File {
   std::filesystem::path path_;
 };
 
+// Throws std::system_error of errno, "WHAT PATH: reason" ("cannot write out.bin.part: No space
+// left on device"): every file error of the client reads the same way.
+[[noreturn]] void fail(const char* what, const std::filesystem::path& path);
+
 // rename(from, to), then fsync the directory when `sync` so the new name survives a crash.
 void atomic_rename(const std::filesystem::path& from, const std::filesystem::path& to, bool sync);
 // Removes the file if it exists; errors other than "absent" throw.

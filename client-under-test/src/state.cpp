@@ -10,10 +10,12 @@
 #include <sstream>
 #include <system_error>
 
+#include "file.hpp"
 #include "sisyphus/core/error.hpp"
 
 namespace sisyphus::client {
 namespace json = boost::json;
+using detail::fail;
 namespace {
 
 constexpr std::int64_t kSchema = 1;
@@ -46,7 +48,7 @@ void write_all(int fd, std::string_view data, const std::filesystem::path& file)
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw std::system_error(errno, std::generic_category(), "write " + file.string());
+    if (n < 0) fail("cannot write", file);
     data.remove_prefix(static_cast<std::size_t>(n));
   }
 }
@@ -126,22 +128,20 @@ void save_part_state(const std::filesystem::path& file, const PartState& state, 
   auto tmp = file;
   tmp += ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open " + tmp.string());
+  if (fd < 0) fail("cannot open", tmp);
   try {
     write_all(fd, to_json(state) + "\n", tmp);
-    if (sync && ::fdatasync(fd) != 0) {
-      throw std::system_error(errno, std::generic_category(), "fdatasync " + tmp.string());
-    }
+    if (sync && ::fdatasync(fd) != 0) fail("cannot fdatasync", tmp);
+    const int rc = ::close(fd);
+    fd = -1;
+    if (rc != 0) fail("cannot close", tmp);
+    // rename() replaces atomically: a reader sees the old state or the new, never a mix.
+    if (::rename(tmp.c_str(), file.c_str()) != 0) fail("cannot rename", tmp);
   } catch (...) {
-    ::close(fd);
+    // The old state stands; a half-written replacement (a full disk) is not left behind.
+    if (fd >= 0) ::close(fd);
+    ::unlink(tmp.c_str());
     throw;
-  }
-  if (::close(fd) != 0) {
-    throw std::system_error(errno, std::generic_category(), "close " + tmp.string());
-  }
-  // rename() replaces atomically: a reader sees the old state or the new, never a mix.
-  if (::rename(tmp.c_str(), file.c_str()) != 0) {
-    throw std::system_error(errno, std::generic_category(), "rename " + tmp.string());
   }
 }
 
