@@ -312,9 +312,9 @@ TEST(TimeScale, ScalesDurations) {
 TEST(TimeScale, RejectsNonPositiveFactors) {
   EXPECT_EQ(error_of([] { TimeScale(0); }), "invalid time scale 0: expected a positive number");
   EXPECT_EQ(error_of([] { TimeScale(-1); }), "invalid time scale -1: expected a positive number");
-  EXPECT_EQ(error_of([] { TimeScale(std::numeric_limits<double>::infinity()); }),
+  EXPECT_EQ(error_of([] { TimeScale{std::numeric_limits<double>::infinity()}; }),
             "invalid time scale inf: expected a positive number");
-  EXPECT_EQ(error_of([] { TimeScale(std::numeric_limits<double>::quiet_NaN()); }),
+  EXPECT_EQ(error_of([] { TimeScale{std::numeric_limits<double>::quiet_NaN()}; }),
             "invalid time scale nan: expected a positive number");
 }
 
