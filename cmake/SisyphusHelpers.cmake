@@ -12,7 +12,8 @@ function(sisyphus_registry)
 endfunction()
 
 # sisyphus_test(NAME SOURCES... LIBS ...): one GoogleTest binary registered with CTest, linked
-# with the test-support library sisyphus_testing (testing/).
+# with the test-support library sisyphus_testing (testing/). Each test carries the binary's name
+# as its label, so a preset or `ctest -L` can pick the tests of some binaries (the tsan preset).
 function(sisyphus_test name)
   cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS" ${ARGN})
   if(NOT SISYPHUS_BUILD_TESTS)
@@ -24,5 +25,5 @@ function(sisyphus_test name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT ${ARG_TIMEOUT})
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS ${name})
 endfunction()

@@ -12,6 +12,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <future>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -104,8 +105,12 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ContextPool& contexts
   while (acceptor.is_open()) {
     auto [ioc, load] = contexts.least_loaded();
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(*ioc), nothrow);
+    // A connection the kernel handed over before stop() closed the acceptor, whose
+    // completion ran after that close, is dropped with its socket: stop() has already
+    // looked for the connections to abort and would not find it.
+    if (!acceptor.is_open()) co_return;
     if (ec) {
-      if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+      if (ec == asio::error::operation_aborted) co_return;
       // EMFILE and friends: back off briefly instead of spinning, keep serving.
       asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(10));
       co_await pause.async_wait(nothrow);
@@ -200,7 +205,7 @@ void Server::start() {
     impl_->admin_port = impl_->admin_acceptor->local_endpoint().port();
   }
   // The accept loops run on the first context's one thread, as do the acceptors' closes
-  // in stop(): nothing else touches an acceptor.
+  // in stop(): nothing else touches an acceptor while the threads run.
   asio::co_spawn(
       first,
       accept_loop(*impl_->acceptor, *impl_->contexts, impl_->core, Kind::origin, impl_->pool),
@@ -219,13 +224,18 @@ void Server::stop() {
   std::lock_guard lock(impl_->mutex);
   if (!impl_->started || impl_->stopped) return;
   impl_->stopped = true;
-  for (auto* a : {impl_->acceptor.get(), impl_->admin_acceptor.get()}) {
-    if (a == nullptr) continue;
-    asio::post(a->get_executor(), [a] {
+  // The acceptors are closed on the thread of their accept loops (closing them here would
+  // race with the loops), and stop() waits for that: once they are closed no connection is
+  // accepted any more, so abort_all() finds every one there will be.
+  std::packaged_task<void()> close_acceptors([impl = impl_.get()] {
+    for (auto* a : {impl->acceptor.get(), impl->admin_acceptor.get()}) {
       boost::system::error_code ec;
-      a->close(ec);
-    });
-  }
+      if (a != nullptr) a->close(ec);
+    }
+  });
+  std::future<void> closed = close_acceptors.get_future();
+  asio::post(impl_->contexts->front(), std::move(close_acceptors));
+  closed.wait();
   impl_->core->abort_all();
   // Give sessions a moment to unwind (close sockets, log what they were doing); whatever
   // is still suspended after that is destroyed with the io_context.
