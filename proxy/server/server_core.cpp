@@ -39,7 +39,9 @@ void ServerCore::reset() {
   current()->engine.reset();
   std::lock_guard lock(log_mutex_);
   start_ = Clock::now();
-  log_.clear();
+  log_ = std::deque<LogRecord>();  // freed, not just emptied
+  next_seq_ = 0;
+  dropped_ = 0;
   finishing_ = 0;
   requests_ = 0;
   bytes_sent_ = 0;
@@ -63,30 +65,65 @@ void ServerCore::settle(std::unique_lock<std::mutex>& lock) const {
 
 void ServerCore::record(LogRecord record, const std::vector<std::string>& faults_applied,
                         bool finishing) {
-  std::string line = to_json_line(record);
   {
     std::lock_guard lock(log_mutex_);
     if (finishing && finishing_ > 0) --finishing_;
     ++requests_;
     bytes_sent_ += record.bytes_sent;
     for (const auto& f : faults_applied) ++faults_[f];
-    // Kept in order of request start: a response that ends late (a stall, a slow
-    // download) is still listed before the requests that came after it.
-    auto at = std::upper_bound(log_.begin(), log_.end(), record.t,
-                               [](double t, const LogRecord& r) { return t < r.t; });
-    log_.insert(at, std::move(record));
+    // The seq is given here, with the lock held, so that the file's lines and the memory's
+    // records are in the same order and a reader paging by seq misses none: a request that
+    // started early but ended late (a stall, a slow download) comes after the ones that
+    // ended before it.
+    record.seq = next_seq_++;
     if (log_file_.is_open()) {
-      log_file_ << line << '\n';
+      log_file_ << to_json_line(record) << '\n';
       log_file_.flush();
+    }
+    if (options_.log_capacity == 0) {
+      ++dropped_;
+    } else {
+      if (log_.size() == options_.log_capacity) {
+        log_.pop_front();
+        ++dropped_;
+      }
+      log_.push_back(std::move(record));
     }
   }
   log_settled_.notify_all();
 }
 
 std::vector<LogRecord> ServerCore::log() const {
+  std::vector<LogRecord> copy;
+  {
+    std::unique_lock lock(log_mutex_);
+    settle(lock);
+    copy.assign(log_.begin(), log_.end());
+  }
+  // Listed in order of request start, as they were before records had seqs.
+  std::stable_sort(copy.begin(), copy.end(),
+                   [](const LogRecord& a, const LogRecord& b) { return a.t < b.t; });
+  return copy;
+}
+
+ServerCore::LogWindow ServerCore::log_window() const {
   std::unique_lock lock(log_mutex_);
   settle(lock);
-  return log_;
+  return {.first = next_seq_ - log_.size(), .next = next_seq_};
+}
+
+std::vector<LogRecord> ServerCore::log_page(std::uint64_t from, std::uint64_t to,
+                                            std::size_t max) const {
+  std::vector<LogRecord> page;
+  std::lock_guard lock(log_mutex_);
+  const std::uint64_t first = next_seq_ - log_.size();
+  from = std::max(from, first);
+  to = std::min(to, next_seq_);
+  if (from >= to) return page;
+  const auto begin = log_.begin() + static_cast<std::ptrdiff_t>(from - first);
+  const auto n = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(to - from, max));
+  page.assign(begin, begin + n);
+  return page;
 }
 
 Stats ServerCore::stats() const {
@@ -96,6 +133,7 @@ Stats ServerCore::stats() const {
     settle(lock);
     s.requests = requests_;
     s.bytes_sent = bytes_sent_;
+    s.dropped = dropped_;
   }
   s.connections_open = connections_open_.load();
   s.connections_total = connections_total_.load();

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -16,8 +17,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "origin/digest_cache.hpp"
 #include "engine/engine.hpp"
+#include "origin/digest_cache.hpp"
 #include "sisyphus/proxy/log.hpp"
 #include "sisyphus/proxy/server.hpp"
 
@@ -47,7 +48,7 @@ class ServerCore {
   const ServerOptions& options() const { return options_; }
   std::shared_ptr<ScenarioState> current() const;
   void set_scenario(model::Scenario scenario);  // + reset()
-  void reset();                                    // counters, log, clock, attempt counters
+  void reset();                                 // counters, log, clock, attempt counters
 
   // Seconds since start or the last reset (the log's `t`).
   double seconds_since_start(Clock::time_point at) const;
@@ -56,11 +57,23 @@ class ServerCore {
   // request (with finishing = true), log() and stats() wait for it (at most a second), so
   // that a client that has read a whole response finds it in the log.
   void finishing_started();
-  // Adds to the log (in memory in order of request start; in the file in order of
-  // completion) and counts the request, its bytes and its faults.
+  // Gives the record its seq, adds it to the log (in memory and in the file, in order of
+  // seq: of completion) and counts the request, its bytes and its faults. Beyond
+  // options().log_capacity records in memory, the oldest is evicted (and counted dropped).
   void record(LogRecord record, const std::vector<std::string>& faults_applied,
               bool finishing = false);
+  // The records in memory, in order of request start.
   std::vector<LogRecord> log() const;
+  // The seqs the log holds now, [first, next), once finishing requests are recorded (as
+  // log() waits): what GET /v1/log answers from, a page at a time.
+  struct LogWindow {
+    std::uint64_t first = 0;
+    std::uint64_t next = 0;
+  };
+  LogWindow log_window() const;
+  // Copies of at most `max` records with seqs in [from, to), in order of seq; those no
+  // longer held are skipped (the first one returned tells from where).
+  std::vector<LogRecord> log_page(std::uint64_t from, std::uint64_t to, std::size_t max) const;
   Stats stats() const;
   std::map<std::string, std::uint64_t> faults_fired() const;
 
@@ -87,7 +100,9 @@ class ServerCore {
   std::uint64_t finishing_ = 0;  // requests between their last write and their record
   bool stopping_ = false;        // abort_all() was called: nothing is worth waiting for
   Clock::time_point start_;
-  std::vector<LogRecord> log_;
+  std::deque<LogRecord> log_;  // seqs [next_seq_ - log_.size(), next_seq_)
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t dropped_ = 0;
   std::ofstream log_file_;
   std::uint64_t requests_ = 0;
   std::uint64_t bytes_sent_ = 0;
