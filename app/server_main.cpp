@@ -28,6 +28,11 @@ void add_listener_flags(CLI::App& cmd, ListenerFlags& flags, const std::string& 
   cmd.add_option("--port-file", flags.port_file,
                  "Write {\"port\": P, \"admin_port\": Q} here once listening");
   cmd.add_option("--log", flags.log, "Append the request log to this file (JSON lines)");
+  cmd.add_option("--log-capacity", flags.log_capacity,
+                 "Request log records kept in memory for GET /v1/log, the latest ones (older "
+                 "ones are dropped and counted; --log still gets every record)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd.add_option("--threads", flags.threads, "IO threads")
       ->capture_default_str()
       ->check(CLI::Range(1u, 64u));
@@ -41,6 +46,7 @@ void apply_listener_flags(const ListenerFlags& flags, proxy::ServerOptions& opti
   options.admin = flags.admin;
   options.admin_allow_remote = flags.admin_allow_remote;
   if (flags.log) options.log_file = *flags.log;
+  options.log_capacity = flags.log_capacity;
   options.threads = flags.threads;
   options.time_scale = TimeScale(flags.time_scale);
 }

@@ -19,11 +19,13 @@ struct ListenerFlags {
   std::optional<std::string> scenario;
   std::optional<std::string> port_file;
   std::optional<std::string> log;
+  std::size_t log_capacity = proxy::ServerOptions{}.log_capacity;
   unsigned threads = 2;
   double time_scale = 1.0;
 };
 
-// --listen --admin --admin-allow-remote --scenario --port-file --log --threads --time-scale
+// --listen --admin --admin-allow-remote --scenario --port-file --log --log-capacity --threads
+// --time-scale
 void add_listener_flags(CLI::App& cmd, ListenerFlags& flags, const std::string& scenario_help);
 
 // Copies the flags every server mode has into `options` (throws on a bad value).

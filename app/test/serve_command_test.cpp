@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -143,6 +144,31 @@ TEST_F(ServeCommand, AdminOnANonLoopbackAddressNeedsAllowRemoteAndWarns) {
                 .find("warning: the admin API listens on 0.0.0.0:0 without authentication"),
             std::string::npos)
       << read_file(dir_ / "stderr");
+}
+
+TEST_F(ServeCommand, LogCapacityBoundsTheLogInMemoryButNotTheFile) {
+  const fs::path scenario = write("small.yaml", "name: small\nresource: {size: 10, seed: 1}\n");
+  const fs::path port_file = dir_ / "ports.json";
+  auto server = serve({"--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--scenario",
+                       scenario.string(), "--port-file", port_file.string(), "--log",
+                       (dir_ / "log.jsonl").string(), "--log-capacity", "3"});
+  const boost::json::object ports = wait_port_file(port_file);
+  const auto port = ports.at("port").to_number<std::uint16_t>();
+  const auto admin_port = ports.at("admin_port").to_number<std::uint16_t>();
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(fetch("127.0.0.1", port, "GET", "/file").status, 200);
+  HttpResponse log = fetch("127.0.0.1", admin_port, "GET", "/v1/log");
+  EXPECT_EQ(log.header("Sisyphus-Log-First"), "7");
+  EXPECT_EQ(log.header("Sisyphus-Log-Next"), "10");
+  EXPECT_EQ(std::count(log.body.begin(), log.body.end(), '\n'), 3);
+  const auto stats = boost::json::parse(fetch("127.0.0.1", admin_port, "GET", "/v1/stats").body);
+  EXPECT_EQ(stats.at("dropped").to_number<int>(), 7);
+  ::kill(server->pid(), SIGTERM);
+  EXPECT_EQ(server->wait(10s), 0);
+  const std::string file = read_file(dir_ / "log.jsonl");
+  EXPECT_EQ(std::count(file.begin(), file.end(), '\n'), 10);
+
+  auto negative = serve({"--listen", "127.0.0.1:0", "--log-capacity", "-1"});
+  EXPECT_EQ(negative->wait(10s), 2);
 }
 
 }  // namespace

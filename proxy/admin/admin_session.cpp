@@ -4,10 +4,13 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json.hpp>
+#include <charconv>
 
 #include "sisyphus/model/loader.hpp"
 #include "sisyphus/proxy/server.hpp"
@@ -22,6 +25,8 @@ namespace json = boost::json;
 
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint64_t kBodyLimit = 1024 * 1024;
+// Records per chunk of GET /v1/log: about 75 KB of JSON, copied out of the log at a time.
+constexpr std::size_t kLogPage = 256;
 
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
@@ -54,9 +59,29 @@ constexpr Route kRoutes[] = {
     {"/v1/reset", http::verb::post},   {"/metrics", http::verb::get},
 };
 
+std::string_view path_of(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+// The N of GET /v1/log?since=N (0 without it); nullopt, and why, for any other query.
+std::optional<std::uint64_t> log_since(std::string_view target, std::string& why) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos || q + 1 == target.size()) return 0;
+  const std::string_view query = target.substr(q + 1);
+  constexpr std::string_view key = "since=";
+  std::uint64_t n = 0;
+  if (query.starts_with(key)) {
+    const char* first = query.data() + key.size();
+    const char* last = query.data() + query.size();
+    const auto [end, ec] = std::from_chars(first, last, n);
+    if (ec == std::errc() && end == last && first != last) return n;
+  }
+  why = fmt::format("/v1/log takes ?since=N (a seq, 0 or more), not ?{}", query);
+  return std::nullopt;
+}
+
 Response route(ServerCore& core, const Request& req) {
-  std::string_view target = req.target();
-  std::string_view path = target.substr(0, target.find('?'));
+  std::string_view path = path_of(req.target());
   std::string allow;
   for (const auto& r : kRoutes) {
     if (r.path == path) allow += (allow.empty() ? "" : ", ") + std::string(to_string(r.method));
@@ -76,11 +101,6 @@ Response route(ServerCore& core, const Request& req) {
       return error(http::status::bad_request, e.what());
     }
     return make(http::status::ok, "application/json", model::to_json(core.current()->scenario()));
-  }
-  if (path == "/v1/log" && m == http::verb::get) {
-    std::string body;
-    for (const auto& record : core.log()) body += to_json_line(record) + "\n";
-    return make(http::status::ok, "application/x-ndjson", std::move(body));
   }
   if (path == "/v1/stats" && m == http::verb::get) {
     return make(http::status::ok, "application/json", stats_json(core));
@@ -124,6 +144,7 @@ std::string stats_json(const ServerCore& core) {
                  {"bytes_sent", s.bytes_sent},
                  {"connections_open", s.connections_open},
                  {"connections_total", s.connections_total},
+                 {"dropped", s.dropped},
                  {"faults", std::move(faults)}};
   return json::serialize(o) + "\n";
 }
@@ -142,6 +163,9 @@ std::string prometheus_metrics(const ServerCore& core) {
   for (const auto& [kind, n] : core.faults_fired()) {
     out += fmt::format("sisyphus_faults_total{{kind=\"{}\"}} {}\n", label_value(kind), n);
   }
+  out += "# HELP sisyphus_log_dropped_total Request log records evicted from memory.\n";
+  out += "# TYPE sisyphus_log_dropped_total counter\n";
+  out += fmt::format("sisyphus_log_dropped_total {}\n", s.dropped);
   out += "# HELP sisyphus_connections_open Client connections open now.\n";
   out += "# TYPE sisyphus_connections_open gauge\n";
   out += fmt::format("sisyphus_connections_open {}\n", s.connections_open);
@@ -153,6 +177,9 @@ Connection::RequestLimits AdminSession::request_limits() const {
 }
 
 asio::awaitable<bool> AdminSession::handle(Request& request, Clock::time_point) {
+  if (path_of(request.target()) == "/v1/log" && request.method() == http::verb::get) {
+    co_return co_await send_log(request);
+  }
   co_return co_await send(route(*core_, request), request.keep_alive());
 }
 
@@ -172,6 +199,64 @@ asio::awaitable<bool> AdminSession::send(Response res, bool keep_alive) {
     co_return false;
   }
   co_return true;
+}
+
+asio::awaitable<bool> AdminSession::send_log(const Request& request) {
+  std::string why;
+  const std::optional<std::uint64_t> since = log_since(request.target(), why);
+  if (!since) co_return co_await send(error(http::status::bad_request, why), request.keep_alive());
+  // What the response holds is fixed now: records that arrive while it is written are left
+  // for the next request, which asks from Sisyphus-Log-Next on.
+  const ServerCore::LogWindow window = core_->log_window();
+  http::response<http::empty_body> head{http::status::ok, 11};
+  head.set(http::field::server, "sisyphus");
+  head.set(http::field::date, format_http_date(unix_now()));
+  head.set(http::field::content_type, "application/x-ndjson");
+  head.set("Sisyphus-Log-First", std::to_string(window.first));
+  head.set("Sisyphus-Log-Next", std::to_string(window.next));
+  head.keep_alive(request.keep_alive());
+  head.chunked(true);
+  http::response_serializer<http::empty_body> serializer{head};
+  set_deadline(core_->options().idle_timeout);
+  auto [ec, n] = co_await http::async_write_header(socket_, serializer, nothrow);
+  clear_deadline();
+  if (ec) {
+    co_await close_with_fin();
+    co_return false;
+  }
+  std::string chunk;
+  for (std::uint64_t at = *since; at < window.next;) {
+    // Evicted records are skipped: the first seq of a page may be later than `at`.
+    const std::vector<LogRecord> page = core_->log_page(at, window.next, kLogPage);
+    if (page.empty()) break;
+    chunk.clear();
+    for (const auto& record : page) {
+      chunk += to_json_line(record);
+      chunk += '\n';
+    }
+    at = page.back().seq + 1;
+    const std::string size_line = fmt::format("{:x}\r\n", chunk.size());
+    // (Named: g++ 12 cannot build a braced list of buffers inside a co_await.)
+    const std::vector<asio::const_buffer> framed{asio::buffer(size_line), asio::buffer(chunk),
+                                                 asio::buffer("\r\n", 2)};
+    if (!co_await write_all(framed)) co_return false;
+  }
+  const std::vector<asio::const_buffer> last{asio::buffer("0\r\n\r\n", 5)};
+  if (!co_await write_all(last)) co_return false;
+  if (!request.keep_alive()) {
+    co_await close_with_fin();
+    co_return false;
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> AdminSession::write_all(const std::vector<asio::const_buffer>& bytes) {
+  set_deadline(core_->options().idle_timeout);
+  auto [ec, n] = co_await asio::async_write(socket_, bytes, nothrow);
+  clear_deadline();
+  if (!ec) co_return true;
+  co_await close_with_fin();
+  co_return false;
 }
 
 }  // namespace sisyphus::proxy

@@ -1,5 +1,7 @@
 #pragma once
 // One connection to the admin API (DESIGN.md "Admin API"): JSON over HTTP/1.1, keep-alive.
+#include <vector>
+
 #include "wire/connection.hpp"
 
 namespace sisyphus::proxy {
@@ -18,6 +20,12 @@ class AdminSession final : public Connection {
   // Writes `response`, then closes the connection unless it is kept; whether it is.
   asio::awaitable<bool> send(boost::beast::http::response<boost::beast::http::string_body> response,
                              bool keep_alive);
+  // GET /v1/log[?since=N]: the records from seq N on that the log holds when the request
+  // arrives, chunked, a page at a time, so that neither the whole body nor a copy of the
+  // whole log is ever built.
+  asio::awaitable<bool> send_log(const Request& request);
+  // Writes `bytes` within the idle timeout; false (and the connection closed) on failure.
+  asio::awaitable<bool> write_all(const std::vector<asio::const_buffer>& bytes);
 };
 
 // GET /metrics: Prometheus text exposition format 0.0.4.

@@ -48,13 +48,20 @@ PlanExecutor::Response head_of(const ResponseSpec& spec) {
 }
 
 // The body's parts in order, through the executor's BodyWriter, until one write says stop.
-asio::awaitable<void> write_body(BodyWriter& body, const ResponseSpec& spec,
+// The buffer exists only while the socket takes bytes: a reader that stopped reading (one
+// of 10,000, say) costs no 64 KiB piece while the server waits for it.
+asio::awaitable<void> write_body(Connection& connection, BodyWriter& body, const ResponseSpec& spec,
                                  const ContentSource* source) {
-  const std::uint64_t length = spec.body_length();
-  std::vector<std::byte> data(
-      static_cast<std::size_t>(std::min(kPieceSize, std::max<std::uint64_t>(length, 1))));
+  std::uint64_t left = spec.body_length();
+  std::vector<std::byte> data;
   for (const auto& part : spec.body) {
     for (std::uint64_t in_part = 0; in_part < part.size();) {
+      if (!connection.ready(asio::socket_base::wait_write)) {
+        data.clear();
+        data.shrink_to_fit();  // (assigning {} would keep the capacity)
+        if (!co_await body.wait_writable()) co_return;
+      }
+      if (data.empty()) data.resize(static_cast<std::size_t>(std::min(kPieceSize, left)));
       const auto n = static_cast<std::size_t>(std::min(kPieceSize, part.size() - in_part));
       const std::span piece(data.data(), n);
       if (part.from_resource) {
@@ -72,6 +79,7 @@ asio::awaitable<void> write_body(BodyWriter& body, const ResponseSpec& spec,
         co_return;
       }
       in_part += n;
+      left -= n;
     }
   }
 }
@@ -86,7 +94,7 @@ asio::awaitable<bool> write_answer(Connection& connection, Answer answer, bool k
                     keep_alive);
   PlanExecutor::Response head = head_of(spec);
   if (co_await exec.send_head(head)) {
-    if (spec.send_body) co_await write_body(exec.body(), spec, answer.source);
+    if (spec.send_body) co_await write_body(connection, exec.body(), spec, answer.source);
     co_await exec.finish();
   }
   co_return co_await exec.conclude(record, spec.status, started, unexecuted_cut);

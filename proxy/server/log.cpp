@@ -62,9 +62,9 @@ std::string to_json_line(const LogRecord& r) {
   return fmt::format(
       "{{\"t\":{:.6f},\"path\":{},\"attempt\":{},\"method\":{},\"range\":{},"
       "\"if_range\":{},\"status\":{},\"bytes_sent\":{},\"fault\":{},\"content_seed\":{},"
-      "\"connection\":{},\"duration_s\":{:.6f},\"error\":{}}}",
+      "\"connection\":{},\"duration_s\":{:.6f},\"error\":{},\"seq\":{}}}",
       r.t, str(r.path), r.attempt, str(r.method), opt(r.range), opt(r.if_range), r.status,
-      r.bytes_sent, opt(r.fault), r.content_seed, r.connection, r.duration_s, opt(r.error));
+      r.bytes_sent, opt(r.fault), r.content_seed, r.connection, r.duration_s, opt(r.error), r.seq);
 }
 
 LogRecord log_record_from_json(std::string_view line) {
@@ -91,6 +91,7 @@ LogRecord log_record_from_json(std::string_view line) {
   r.connection = read_unsigned(o, "connection", false);
   if (o.contains("duration_s")) r.duration_s = read_number(o, "duration_s");
   r.error = read_nullable(o, "error");
+  r.seq = read_unsigned(o, "seq", false);
   return r;
 }
 

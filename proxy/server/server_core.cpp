@@ -1,16 +1,35 @@
 #include "server/server_core.hpp"
 
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <stdexcept>
 
 namespace sisyphus::proxy {
+namespace {
+// Connections open at once that make a burst worth handing memory back after, once half
+// of them have closed.
+constexpr std::size_t kBurst = 64;
+
+// One malloc arena for the whole process, set before the first server starts its threads.
+// malloc_trim() hands back free memory inside every arena but the free top only of the
+// main one, and a thread arena's top is where a burst's memory ends up once freed (a reset
+// log of 30 MB stayed resident whole; with one arena it went back). The io threads'
+// small allocations still come from their own caches (tcache).
+void use_one_arena() {
+  static const bool done = [] { return ::mallopt(M_ARENA_MAX, 1) == 1; }();
+  (void)done;
+}
+
+}  // namespace
 
 ServerCore::ServerCore(ServerOptions options, model::Scenario scenario)
     : options_(std::move(options)),
       state_(std::make_shared<ScenarioState>(std::move(scenario), options_.time_scale)),
       start_(Clock::now()) {
+  use_one_arena();
   if (options_.log_file) {
     log_file_.open(*options_.log_file, std::ios::out | std::ios::app);
     if (!log_file_) {
@@ -37,13 +56,19 @@ void ServerCore::set_scenario(model::Scenario scenario) {
 
 void ServerCore::reset() {
   current()->engine.reset();
-  std::lock_guard lock(log_mutex_);
-  start_ = Clock::now();
-  log_.clear();
-  finishing_ = 0;
-  requests_ = 0;
-  bytes_sent_ = 0;
-  faults_.clear();
+  {
+    std::deque<LogRecord> old;  // freed at the end of this block, outside the lock
+    std::lock_guard lock(log_mutex_);
+    start_ = Clock::now();
+    old.swap(log_);
+    next_seq_ = 0;
+    dropped_ = 0;
+    finishing_ = 0;
+    requests_ = 0;
+    bytes_sent_ = 0;
+    faults_.clear();
+  }
+  return_freed_memory();  // a full log is about 30 MB
 }
 
 double ServerCore::seconds_since_start(Clock::time_point at) const {
@@ -63,30 +88,65 @@ void ServerCore::settle(std::unique_lock<std::mutex>& lock) const {
 
 void ServerCore::record(LogRecord record, const std::vector<std::string>& faults_applied,
                         bool finishing) {
-  std::string line = to_json_line(record);
   {
     std::lock_guard lock(log_mutex_);
     if (finishing && finishing_ > 0) --finishing_;
     ++requests_;
     bytes_sent_ += record.bytes_sent;
     for (const auto& f : faults_applied) ++faults_[f];
-    // Kept in order of request start: a response that ends late (a stall, a slow
-    // download) is still listed before the requests that came after it.
-    auto at = std::upper_bound(log_.begin(), log_.end(), record.t,
-                               [](double t, const LogRecord& r) { return t < r.t; });
-    log_.insert(at, std::move(record));
+    // The seq is given here, with the lock held, so that the file's lines and the memory's
+    // records are in the same order and a reader paging by seq misses none: a request that
+    // started early but ended late (a stall, a slow download) comes after the ones that
+    // ended before it.
+    record.seq = next_seq_++;
     if (log_file_.is_open()) {
-      log_file_ << line << '\n';
+      log_file_ << to_json_line(record) << '\n';
       log_file_.flush();
+    }
+    if (options_.log_capacity == 0) {
+      ++dropped_;
+    } else {
+      if (log_.size() == options_.log_capacity) {
+        log_.pop_front();
+        ++dropped_;
+      }
+      log_.push_back(std::move(record));
     }
   }
   log_settled_.notify_all();
 }
 
 std::vector<LogRecord> ServerCore::log() const {
+  std::vector<LogRecord> copy;
+  {
+    std::unique_lock lock(log_mutex_);
+    settle(lock);
+    copy.assign(log_.begin(), log_.end());
+  }
+  // Listed in order of request start, as they were before records had seqs.
+  std::stable_sort(copy.begin(), copy.end(),
+                   [](const LogRecord& a, const LogRecord& b) { return a.t < b.t; });
+  return copy;
+}
+
+ServerCore::LogWindow ServerCore::log_window() const {
   std::unique_lock lock(log_mutex_);
   settle(lock);
-  return log_;
+  return {.first = next_seq_ - log_.size(), .next = next_seq_};
+}
+
+std::vector<LogRecord> ServerCore::log_page(std::uint64_t from, std::uint64_t to,
+                                            std::size_t max) const {
+  std::vector<LogRecord> page;
+  std::lock_guard lock(log_mutex_);
+  const std::uint64_t first = next_seq_ - log_.size();
+  from = std::max(from, first);
+  to = std::min(to, next_seq_);
+  if (from >= to) return page;
+  const auto begin = log_.begin() + static_cast<std::ptrdiff_t>(from - first);
+  const auto n = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(to - from, max));
+  page.assign(begin, begin + n);
+  return page;
 }
 
 Stats ServerCore::stats() const {
@@ -96,6 +156,7 @@ Stats ServerCore::stats() const {
     settle(lock);
     s.requests = requests_;
     s.bytes_sent = bytes_sent_;
+    s.dropped = dropped_;
   }
   s.connections_open = connections_open_.load();
   s.connections_total = connections_total_.load();
@@ -115,13 +176,30 @@ std::uint64_t ServerCore::connection_opened(std::weak_ptr<Abortable> connection,
   std::lock_guard lock(connections_mutex_);
   const std::uint64_t id = next_connection_++;
   connections_.emplace(id, std::move(connection));
+  connections_peak_ = std::max(connections_peak_, connections_.size());
   return id;
 }
 
 void ServerCore::connection_closed(std::uint64_t id, bool counted) {
   if (counted) --connections_open_;
-  std::lock_guard lock(connections_mutex_);
-  connections_.erase(id);
+  bool burst_ended = false;
+  {
+    std::lock_guard lock(connections_mutex_);
+    connections_.erase(id);
+    if (connections_peak_ >= kBurst && connections_.size() * 2 <= connections_peak_) {
+      burst_ended = true;
+      connections_peak_ = connections_.size();
+    }
+  }
+  if (burst_ended) return_freed_memory();
+}
+
+void ServerCore::return_freed_memory() {
+  if (trim_pending_.exchange(true)) return;
+  boost::asio::post(blocking_pool_, [this] {
+    ::malloc_trim(0);
+    trim_pending_ = false;
+  });
 }
 
 void ServerCore::abort_all() {

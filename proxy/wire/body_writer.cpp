@@ -113,6 +113,17 @@ void BodyWriter::stop_at_cut() {
   if (cut_at_ && pos_ >= *cut_at_) cut_reached_ = true;
 }
 
+asio::awaitable<bool> BodyWriter::wait_writable() {
+  if (error_ || cut_reached_) co_return false;
+  if (c_.ready(asio::socket_base::wait_write)) co_return true;
+  c_.set_deadline(c_.core_->options().idle_timeout);
+  const boost::system::error_code ec = co_await c_.wait_ready(asio::socket_base::wait_write);
+  c_.clear_deadline();
+  if (!ec) co_return true;
+  fail(c_.timed_out() ? "write timeout: the client stopped reading" : ec.message());
+  co_return false;
+}
+
 asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
   if (error_ || cut_reached_) co_return false;
   const Duration idle = c_.core_->options().idle_timeout;

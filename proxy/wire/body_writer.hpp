@@ -50,6 +50,10 @@ class BodyWriter {
   // the upstream socket into the pipe, from the pipe into the client socket). Only for
   // bodies without chunk framing and without corruptions (their bytes are never seen here).
   asio::awaitable<bool> write_from_pipe(int pipe, std::size_t n);
+  // Waits until the socket takes bytes again, within the write timeout, so that a caller
+  // whose reader stopped reading holds no piece meanwhile (write_answer() fills its buffer
+  // only after this). false once nothing more may be written (error()).
+  asio::awaitable<bool> wait_writable();
   // Body bytes that may still be written before the cut (max when there is none); at 0,
   // stop_at_cut() ends the body there.
   std::uint64_t room() const;

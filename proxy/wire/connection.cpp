@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 #include <linux/sockios.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -14,11 +17,13 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <tuple>
 
 namespace sisyphus::proxy {
 namespace {
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
-}
+constexpr std::size_t kUnsentLimit = 128 * 1024;  // TCP_NOTSENT_LOWAT, see start()
+}  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<ServerCore> core, bool counted)
     : socket_(std::move(socket)),
@@ -45,6 +50,9 @@ asio::awaitable<void> Connection::serve_requests() {
       co_return;
     }
     Request request = parser.release();
+    // The read buffer's 16 KiB stay allocated otherwise, through the response (however long
+    // its reader takes) and the idle time after it; a pipelined request keeps its bytes.
+    buffer_.shrink_to_fit();
     if (!co_await handle(request, next.started)) co_return;
   }
 }
@@ -57,8 +65,13 @@ asio::awaitable<Connection::NextRequest> Connection::read_request(RequestParser&
   const bool first = !awaited_request_;
   awaited_request_ = true;
   if (buffer_.size() == 0) {
+    // The buffer is allocated only once the request's first bytes are there to read.
     set_deadline(first ? options.header_timeout : options.idle_timeout);
-    auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(16 * 1024), nothrow);
+    boost::system::error_code ec = co_await wait_ready(asio::socket_base::wait_read);
+    std::size_t n = 0;
+    if (!ec && !aborted_) {
+      std::tie(ec, n) = co_await socket_.async_read_some(buffer_.prepare(16 * 1024), nothrow);
+    }
     clear_deadline();
     if (ec || aborted_) co_return next;
     buffer_.commit(n);
@@ -148,6 +161,13 @@ void Connection::count_on(std::shared_ptr<std::atomic<int>> load) {
 
 void Connection::start() {
   id_ = core_->connection_opened(weak_from_this(), counted_);
+  // The kernel queues at most this many bytes not yet sent (a reader that stopped reading
+  // has a zero window: everything queued is unsent), rather than up to the 4 MiB of an
+  // autotuned send buffer; and the socket reads as writable only while under half of it
+  // is queued, so that a piece written then (64 KiB at most) is taken whole and its
+  // buffer freed instead of being held for the reader (write_answer()).
+  const int lowat = static_cast<int>(kUnsentLimit);
+  ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof lowat);
   auto self = shared_from_this();
   asio::co_spawn(
       socket_.get_executor(),
@@ -201,6 +221,25 @@ void Connection::set_deadline(Duration d) {
 
 void Connection::clear_deadline() {
   deadline_.expires_at(Clock::time_point::max());
+}
+
+bool Connection::ready(asio::socket_base::wait_type what) {
+  if (!socket_.is_open()) return true;  // the read or write fails at once
+  pollfd p{.fd = socket_.native_handle(),
+           .events = static_cast<short>(what == asio::socket_base::wait_write ? POLLOUT : POLLIN),
+           .revents = 0};
+  return ::poll(&p, 1, 0) != 0;
+}
+
+asio::awaitable<boost::system::error_code> Connection::wait_ready(
+    asio::socket_base::wait_type what) {
+  // epoll is edge-triggered and Asio's waits, unlike its reads and writes, do not try the
+  // socket first: readiness that arrived while nothing waited would never be reported. The
+  // check and the wait run on this connection's thread with no epoll_wait in between, so an
+  // edge after the check reaches the wait.
+  if (ready(what)) co_return boost::system::error_code{};
+  auto [ec] = co_await socket_.async_wait(what, nothrow);
+  co_return ec;
 }
 
 asio::awaitable<bool> Connection::sleep_for(Duration d) {

@@ -41,6 +41,9 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   void start();
   // Thread-safe: closes the socket and wakes every wait; the request loop then unwinds.
   void abort() override;
+  // Whether the socket can be read (or written) now without waiting (or has failed, so that
+  // the read or write would fail at once).
+  bool ready(asio::socket_base::wait_type what);
 
  protected:
   // They execute response plans on this connection (plan_executor.hpp, body_writer.hpp).
@@ -97,6 +100,10 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
     return request.version() >= 11 && request.keep_alive();
   }
 
+  // Waits until ready(what), within the deadline the caller set: no buffer needs to exist
+  // meanwhile (an idle connection, a reader that stopped reading).
+  asio::awaitable<boost::system::error_code> wait_ready(asio::socket_base::wait_type what);
+
   // false when the connection was aborted meanwhile.
   asio::awaitable<bool> sleep_for(Duration d);
   asio::awaitable<bool> sleep_until(Clock::time_point t);
@@ -113,7 +120,9 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   asio::ip::tcp::socket socket_;
   std::shared_ptr<ServerCore> core_;
   std::uint64_t id_ = 0;
-  boost::beast::flat_buffer buffer_;  // bytes read from the client and not yet parsed
+  // Bytes read from the client and not yet parsed. Emptied of its storage once a request
+  // is read, so a connection between requests holds none.
+  boost::beast::flat_buffer buffer_;
 
  private:
   ReadFailure classify_read_failure(boost::system::error_code ec,

@@ -23,6 +23,10 @@ struct LogRecord {
   // Why the server refused or broke off, for error responses and failed writes ("header
   // timeout", "path escapes the file root", "connection reset by peer"), or null.
   std::optional<std::string> error;
+  // Position in the log since the server (or its last reset) started: 0, 1, 2, ... in order
+  // of recording (the end of each request), the order of the log file. GET /v1/log?since=N
+  // pages by it.
+  std::uint64_t seq = 0;
 };
 
 std::string to_json_line(const LogRecord& record);  // no trailing newline

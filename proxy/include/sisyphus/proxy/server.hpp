@@ -21,7 +21,11 @@ struct ServerOptions {
   // The admin API replaces the scenario and has no authentication, so start() refuses to
   // put it on an address other than loopback (127.0.0.0/8, ::1) unless this is set.
   bool admin_allow_remote = false;
-  std::optional<std::filesystem::path> log_file;       // request log as JSON lines
+  std::optional<std::filesystem::path> log_file;  // request log as JSON lines
+  // Records the in-memory request log (log(), GET /v1/log) keeps, the latest ones: each
+  // newer record evicts the oldest beyond it (Stats::dropped counts them); 0 keeps none.
+  // About 300 bytes a record. The log file still gets every record.
+  std::size_t log_capacity = 100'000;
   std::filesystem::path file_root = ".";               // `resource.file` is confined to this root
   unsigned threads = 2;                                // io threads
   TimeScale time_scale{1.0};                           // scales every scenario duration
@@ -44,6 +48,7 @@ struct Stats {
   std::uint64_t bytes_sent = 0;        // body bytes over all requests
   std::uint64_t connections_open = 0;  // right now
   std::uint64_t connections_total = 0;
+  std::uint64_t dropped = 0;  // log records evicted from the in-memory log (log_capacity)
 };
 
 class Server {
@@ -67,6 +72,8 @@ class Server {
   void set_scenario(model::Scenario scenario);  // also resets counters and the log
   void reset();                                 // attempt counters, the log, the clock
 
+  // The in-memory request log (at most options.log_capacity records, the latest), in order
+  // of request start.
   std::vector<LogRecord> log() const;
   Stats stats() const;
 
