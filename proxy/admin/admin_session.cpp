@@ -134,7 +134,7 @@ std::string prometheus_metrics(const ServerCore& core) {
   out += "# HELP sisyphus_requests_total Requests answered (every status, errors included).\n";
   out += "# TYPE sisyphus_requests_total counter\n";
   out += fmt::format("sisyphus_requests_total {}\n", s.requests);
-  out += "# HELP sisyphus_bytes_sent_total Response body bytes written to sockets.\n";
+  out += "# HELP sisyphus_bytes_sent_total Response body bytes the clients acknowledged.\n";
   out += "# TYPE sisyphus_bytes_sent_total counter\n";
   out += fmt::format("sisyphus_bytes_sent_total {}\n", s.bytes_sent);
   out += "# HELP sisyphus_faults_total Faults applied to responses, by kind.\n";

@@ -43,6 +43,7 @@ void ServerCore::reset() {
   finishing_ = 0;
   requests_ = 0;
   bytes_sent_ = 0;
+  bytes_written_ = 0;
   faults_.clear();
 }
 
@@ -69,6 +70,7 @@ void ServerCore::record(LogRecord record, const std::vector<std::string>& faults
     if (finishing && finishing_ > 0) --finishing_;
     ++requests_;
     bytes_sent_ += record.bytes_sent;
+    bytes_written_ += record.bytes_written;
     for (const auto& f : faults_applied) ++faults_[f];
     // Kept in order of request start: a response that ends late (a stall, a slow
     // download) is still listed before the requests that came after it.
@@ -96,6 +98,7 @@ Stats ServerCore::stats() const {
     settle(lock);
     s.requests = requests_;
     s.bytes_sent = bytes_sent_;
+    s.bytes_written = bytes_written_;
   }
   s.connections_open = connections_open_.load();
   s.connections_total = connections_total_.load();

@@ -1,8 +1,6 @@
 #include "wire/connection.hpp"
 
 #include <fmt/format.h>
-#include <linux/sockios.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -14,6 +12,8 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+
+#include "wire/delivery_ledger.hpp"
 
 namespace sisyphus::proxy {
 namespace {
@@ -218,8 +218,8 @@ asio::awaitable<bool> Connection::sleep_until(Clock::time_point t) {
 asio::awaitable<bool> Connection::drain_send_queue(Duration bound) {
   const auto give_up = Clock::now() + bound;
   while (socket_.is_open()) {
-    int queued = 0;
-    if (::ioctl(socket_.native_handle(), SIOCOUTQ, &queued) != 0 || queued == 0) co_return true;
+    const auto queue = send_queue(socket_.native_handle());
+    if (!queue || queue->unacknowledged == 0) co_return true;
     if (Clock::now() >= give_up) co_return false;
     if (!co_await sleep_for(std::chrono::milliseconds(1))) co_return false;
   }

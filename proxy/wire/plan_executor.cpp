@@ -54,6 +54,7 @@ asio::awaitable<bool> PlanExecutor::send_head(Response& head) {
     error_ = "could not write the response head";
     co_return false;
   }
+  body_.head_written(n);
   head_sent_ = true;
   co_return true;
 }
@@ -72,8 +73,10 @@ asio::awaitable<bool> PlanExecutor::conclude(LogRecord& record, int status,
     auto it = std::find(applied.begin(), applied.end(), plan_.cut->fault);
     if (it != applied.end()) applied.erase(it);
   }
+  co_await body_.await_delivery();
   record.status = status;
-  record.bytes_sent = body_.body_bytes();
+  record.bytes_sent = body_.delivered_bytes();
+  record.bytes_written = body_.body_bytes();
   record.fault = join_kinds(applied);
   if (!record.error) record.error = error_ ? error_ : body_.error();  // the first reason stays
   record.duration_s = std::chrono::duration<double>(Connection::Clock::now() - started).count();

@@ -7,7 +7,8 @@
 //   body()       the body, fed by the caller piece by piece (BodyWriter: per-chunk delay,
 //                pacing, corruptions, the cut, chunk framing);
 //   finish()     the terminating chunk, or the cut (a stall is waited out here);
-//   conclude()   the request's log record, then the end of the connection (after the record,
+//   conclude()   the wait for the client's TCP to acknowledge the body (bounded), the
+//                request's log record, then the end of the connection (after the record,
 //                so a client that sees the FIN or RST finds the request in the log), and
 //                whether the connection can take another request.
 // A new plan field is executed here or in BodyWriter, and nowhere else. Internal to the
@@ -60,8 +61,9 @@ class PlanExecutor {
   // After the last piece (nothing after a failed head). A body that broke off at its source
   // calls body().abandon() instead: the client sees the connection close.
   asio::awaitable<void> finish();
-  // Fills in the rest of `record` (status, bytes sent, faults that took effect, error,
-  // duration since `started`), hands it to the core, then ends the connection as the plan
+  // Waits for the body's delivery (BodyWriter::await_delivery()), fills in the rest of
+  // `record` (status, bytes delivered and written, faults that took effect, error, duration
+  // since `started`), hands it to the core, then ends the connection as the plan
   // and the client said; returns whether the connection can take another request.
   asio::awaitable<bool> conclude(LogRecord& record, int status,
                                  Connection::Clock::time_point started,
