@@ -168,13 +168,14 @@ void BodyWriter::after_body_write() {
 
 asio::awaitable<void> BodyWriter::await_delivery() {
   using Clock = Connection::Clock;
-  const auto give_up = Clock::now() + c_.core_->options().idle_timeout;
-  auto last_progress = Clock::now();
-  std::optional<std::uint64_t> last_unacknowledged;
   if (ledger_.written() == 0) {
     delivered_ = 0;
     co_return;
   }
+  // No bound on the whole wait, as none on a whole write: a client that keeps reading, however
+  // slowly (curl --limit-rate behind megabytes of send buffer), is waited for to the end.
+  auto last_progress = Clock::now();
+  std::optional<std::uint64_t> last_unacknowledged;
   for (;;) {
     const auto queue = send_queue(c_.socket_.native_handle());
     if (!queue) co_return;  // the server closed the socket: the last look stands
@@ -185,7 +186,7 @@ asio::awaitable<void> BodyWriter::await_delivery() {
       last_unacknowledged = queue->unacknowledged;
       last_progress = now;
     }
-    if (now - last_progress >= kDeliveryStalled || now >= give_up) co_return;
+    if (now - last_progress >= kDeliveryStalled) co_return;
     if (!co_await c_.sleep_for(kDeliveryPoll)) co_return;  // the server is stopping
   }
 }

@@ -7,7 +7,7 @@
 //   body()       the body, fed by the caller piece by piece (BodyWriter: per-chunk delay,
 //                pacing, corruptions, the cut, chunk framing);
 //   finish()     the terminating chunk, or the cut (a stall is waited out here);
-//   conclude()   the wait for the client's TCP to acknowledge the body (bounded), the
+//   conclude()   the wait for the client's TCP to acknowledge the body (while it does), the
 //                request's log record, then the end of the connection (after the record,
 //                so a client that sees the FIN or RST finds the request in the log), and
 //                whether the connection can take another request.

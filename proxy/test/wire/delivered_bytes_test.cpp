@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <thread>
 
 #include "sisyphus/testing/content.hpp"
 #include "sisyphus/testing/server_test.hpp"
@@ -108,6 +109,31 @@ TEST_F(DeliveredBytes, CompleteKeptAliveResponsesCountExactlyTheBodyEvenReadSlow
     EXPECT_EQ(log[i].connection, log[0].connection) << i;
     EXPECT_FALSE(log[i].error.has_value()) << *log[i].error;
   }
+}
+
+TEST_F(DeliveredBytes, AReaderSlowerThanTheIdleTimeoutIsWaitedForToItsLastByte) {
+  // All 1 MiB fits in the server's send buffer, so its writes end at once; the client then
+  // takes over a second to read it, 8 KiB every 8 ms: several idle timeouts, never a pause.
+  proxy::ServerOptions options;
+  options.idle_timeout = 500ms;
+  start(scenario_yaml("slow-reader", "path: /file, size: 1048576, seed: 11", ""), options);
+  RawClient c = small_window_client();
+  c.send(request("GET", "/file"));
+  c.read_head_only();
+  std::string body;
+  while (body.size() < 1048576) {
+    const std::string got = c.read_some(5s, 8192);
+    ASSERT_FALSE(got.empty()) << "after " << body.size() << " bytes";
+    body += got;
+    std::this_thread::sleep_for(8ms);
+  }
+  EXPECT_TRUE(same_bytes(body, content_bytes(kSeed, 0, 1048576)));
+  const auto log = log_with(1);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].bytes_sent, 1048576u);
+  EXPECT_EQ(log[0].bytes_written, 1048576u);
+  EXPECT_FALSE(log[0].error.has_value()) << *log[0].error;
+  EXPECT_GT(log[0].duration_s, 1.0);  // the record waited for the client
 }
 
 TEST_F(DeliveredBytes, CompleteChunkedResponsesCountTheBodyWithoutFraming) {
