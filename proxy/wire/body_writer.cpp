@@ -25,10 +25,14 @@ constexpr std::size_t kTimedWrite = 64 * 1024;
 // the kernel which are once it holds this many (and then at twice what is left, so a client
 // that stopped reading does not cost a system call per chunk).
 constexpr std::size_t kSettleRuns = 64;
-// How often await_delivery() looks, and how long a client may acknowledge nothing before it
-// counts as having stopped reading. A reading client on loopback acknowledges within a
-// delayed ACK (at most 200 ms on Linux); a busy machine may not schedule it for a while.
-constexpr auto kDeliveryPoll = std::chrono::milliseconds(1);
+// How often await_delivery() looks: after 1 ms, then twice as long each time up to 32 ms, so
+// the record of a response that drains in a few milliseconds is not held back much and a
+// connection that drains for seconds costs a look every 32 ms, not every millisecond. And how
+// long a client may acknowledge nothing before it counts as having stopped reading: a
+// reading client on loopback acknowledges within a delayed ACK (at most 200 ms on Linux); a
+// busy machine may not schedule it for a while.
+constexpr auto kDeliveryFirstLook = std::chrono::milliseconds(1);
+constexpr auto kDeliveryLookEvery = std::chrono::milliseconds(32);
 constexpr auto kDeliveryStalled = std::chrono::seconds(1);
 
 // Pacing: byte `pos` of the body may leave no earlier than start + pos / rate.
@@ -176,6 +180,7 @@ asio::awaitable<void> BodyWriter::await_delivery() {
   // slowly (curl --limit-rate behind megabytes of send buffer), is waited for to the end.
   auto last_progress = Clock::now();
   std::optional<std::uint64_t> last_unacknowledged;
+  Duration look_after = kDeliveryFirstLook;
   for (;;) {
     const auto queue = send_queue(c_.socket_.native_handle());
     if (!queue) co_return;  // the server closed the socket: the last look stands
@@ -187,7 +192,8 @@ asio::awaitable<void> BodyWriter::await_delivery() {
       last_progress = now;
     }
     if (now - last_progress >= kDeliveryStalled) co_return;
-    if (!co_await c_.sleep_for(kDeliveryPoll)) co_return;  // the server is stopping
+    if (!co_await c_.sleep_for(look_after)) co_return;  // the server is stopping
+    look_after = std::min<Duration>(2 * look_after, kDeliveryLookEvery);
   }
 }
 
