@@ -2,6 +2,9 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -68,12 +71,25 @@ void BodyWriter::mark_finishing() {
   finishing_marked_ = true;
 }
 
+void BodyWriter::hold_head() {
+  const int on = 1;
+  head_held_ = ::setsockopt(c_.socket_.native_handle(), IPPROTO_TCP, TCP_CORK, &on, sizeof on) == 0;
+}
+
+void BodyWriter::release_head() {
+  if (!head_held_) return;
+  head_held_ = false;
+  const int off = 0;  // sends what the kernel held at once
+  ::setsockopt(c_.socket_.native_handle(), IPPROTO_TCP, TCP_CORK, &off, sizeof off);
+}
+
 void BodyWriter::fail(std::string why) {
   error_ = std::move(why);
   end_ = End::gone;
 }
 
 void BodyWriter::abandon(std::string why) {
+  release_head();
   error_ = std::move(why);
   complete_ = false;
   end_ = End::fin;
@@ -110,9 +126,12 @@ asio::awaitable<std::size_t> BodyWriter::next_write(std::size_t left) {
   const std::size_t n = next_slice(left);
   if (n == 0) co_return 0;
   const auto release_at = release_time();
-  if (release_at > Connection::Clock::now() && !co_await c_.sleep_until(release_at)) {
-    fail("server stopping");
-    co_return 0;
+  if (release_at > Connection::Clock::now()) {
+    release_head();  // the head does not wait with the body
+    if (!co_await c_.sleep_until(release_at)) {
+      fail("server stopping");
+      co_return 0;
+    }
   }
   before_last_write(n);
   co_return n;
@@ -156,6 +175,7 @@ asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
       fail(r == 0 ? "the client closed the connection" : std::strerror(errno));
       co_return false;
     }
+    release_head();
     pos_ += k;
     n -= k;
   }
@@ -172,6 +192,7 @@ void BodyWriter::after_body_write() {
 
 asio::awaitable<void> BodyWriter::await_delivery() {
   using Clock = Connection::Clock;
+  release_head();
   if (ledger_.written() == 0) {
     delivered_ = 0;
     co_return;
@@ -235,6 +256,7 @@ asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
       ledger_.body(written);
     }
     c_.clear_deadline();
+    release_head();
     after_body_write();
     if (ec) {
       fail(c_.timed_out() ? "write timeout: the client stopped reading" : ec.message());
@@ -247,6 +269,7 @@ asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
 }
 
 asio::awaitable<void> BodyWriter::finish(bool keep_alive) {
+  release_head();
   if (error_) co_return;
   if (cut_reached_) {
     switch (plan_.cut->how) {

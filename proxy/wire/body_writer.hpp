@@ -66,6 +66,10 @@ class BodyWriter {
 
   // The head went out, `n` bytes of it: the body's bytes follow them on the wire.
   void head_written(std::size_t n) { ledger_.framing(n); }
+  // Before the head is written: the kernel holds it (TCP_CORK) until the first body write, or
+  // until anything waits first (a per-chunk delay, pacing, a stall, the end): release_head().
+  void hold_head();
+  void release_head();
   // The response ends with the head (HEAD, 304, an empty body): call before writing it.
   void mark_finishing();
   // Pass to ServerCore::record(): the core waits for this request's record.
@@ -119,6 +123,7 @@ class BodyWriter {
   DeliveryLedger ledger_;
   std::size_t settle_at_runs_;
   std::optional<std::uint64_t> delivered_;
+  bool head_held_ = false;
   bool cut_reached_ = false;
   bool complete_ = false;
   bool finishing_marked_ = false;

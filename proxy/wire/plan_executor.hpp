@@ -33,6 +33,12 @@ struct Framing {
   bool chunked = false;  // Transfer-Encoding: chunked (a HEAD announces what its GET would get)
   std::optional<std::uint64_t> length;  // Content-Length when not chunked; nullopt: none (a 304,
                                         // or a body that ends with the connection)
+  // The caller has the body's first bytes at hand (the origin): the head waits for them
+  // (BodyWriter::hold_head()) and both leave in one segment, so a client that closes on
+  // reading the head (a 503's) has received them all the same and what it is charged does
+  // not depend on which of the two got there first. false when the first bytes may take a
+  // while (the proxy waits for its upstream): the head goes at once.
+  bool body_at_hand = true;
 };
 
 // Whether the log names a planned cut that this response did not execute. The origin and the

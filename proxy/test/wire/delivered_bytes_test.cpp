@@ -176,6 +176,28 @@ TEST_F(DeliveredBytes, ExactDropsCountTheBytesBeforeTheOffsetInBoth) {
   }
 }
 
+TEST_F(DeliveredBytes, AnErrorBodyReachesAClientThatClosesOnItsHeadEveryTime) {
+  // The head waits for the body's first bytes and both leave in one segment: a client that
+  // closes as soon as it has read a 503's head has received the body all the same, so what it
+  // is charged does not depend on which got there first.
+  constexpr int kRequests = 20;
+  std::string attempts = "attempts:\n";
+  for (int i = 0; i < kRequests; ++i) attempts += "  - status: {code: 503}\n";
+  start(scenario_yaml("503s", kResource, attempts));
+  for (int i = 0; i < kRequests; ++i) {
+    RawClient c = connect();
+    c.send(request("GET", "/file"));
+    EXPECT_TRUE(c.read_head_only().starts_with("HTTP/1.1 503 ")) << i;
+  }
+  const auto log = log_with(kRequests);
+  ASSERT_EQ(log.size(), static_cast<std::size_t>(kRequests));
+  for (const auto& record : log) {
+    EXPECT_EQ(record.status, 503);
+    EXPECT_GT(record.bytes_written, 0u);
+    EXPECT_EQ(record.bytes_sent, record.bytes_written) << "attempt " << record.attempt;
+  }
+}
+
 TEST_F(DeliveredBytes, TheStatsCountBothOverAllRequests) {
   start(scenario_yaml("stats", kResource, ""));
   RawClient c = head_only();
