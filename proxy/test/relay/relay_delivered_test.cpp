@@ -40,13 +40,7 @@ class RelayDelivered : public RelayTest {
       EXPECT_EQ(r.status, 200);
       EXPECT_EQ(r.body.size(), kFileSize);
     }
-    const auto log = log_with(2);
-    ASSERT_EQ(log.size(), 2u);
-    for (const auto& record : log) {
-      EXPECT_EQ(record.bytes_sent, kFileSize);
-      EXPECT_EQ(record.bytes_written, kFileSize);
-      EXPECT_EQ(record.connection, log[0].connection);
-    }
+    expect_kept_alive_and_delivered_whole(log_with(2), 2, kFileSize);
   }
 };
 

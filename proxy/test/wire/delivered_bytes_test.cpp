@@ -145,12 +145,7 @@ TEST_F(DeliveredBytes, CompleteChunkedResponsesCountTheBodyWithoutFraming) {
     EXPECT_TRUE(r.last_chunk);
     EXPECT_EQ(r.body.size(), kSize);
   }
-  const auto log = log_with(2);
-  ASSERT_EQ(log.size(), 2u);
-  for (const auto& record : log) {
-    EXPECT_EQ(record.bytes_sent, kSize);
-    EXPECT_EQ(record.bytes_written, kSize);
-  }
+  expect_kept_alive_and_delivered_whole(log_with(2), 2, kSize);
 }
 
 TEST_F(DeliveredBytes, ExactDropsCountTheBytesBeforeTheOffsetInBoth) {
