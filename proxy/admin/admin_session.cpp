@@ -142,6 +142,7 @@ std::string stats_json(const ServerCore& core) {
   json::object o{{"scenario", core.current()->scenario().name},
                  {"requests", s.requests},
                  {"bytes_sent", s.bytes_sent},
+                 {"bytes_written", s.bytes_written},
                  {"connections_open", s.connections_open},
                  {"connections_total", s.connections_total},
                  {"dropped", s.dropped},
@@ -155,9 +156,12 @@ std::string prometheus_metrics(const ServerCore& core) {
   out += "# HELP sisyphus_requests_total Requests answered (every status, errors included).\n";
   out += "# TYPE sisyphus_requests_total counter\n";
   out += fmt::format("sisyphus_requests_total {}\n", s.requests);
-  out += "# HELP sisyphus_bytes_sent_total Response body bytes written to sockets.\n";
+  out += "# HELP sisyphus_bytes_sent_total Response body bytes the clients acknowledged.\n";
   out += "# TYPE sisyphus_bytes_sent_total counter\n";
   out += fmt::format("sisyphus_bytes_sent_total {}\n", s.bytes_sent);
+  out += "# HELP sisyphus_bytes_written_total Response body bytes written into the sockets.\n";
+  out += "# TYPE sisyphus_bytes_written_total counter\n";
+  out += fmt::format("sisyphus_bytes_written_total {}\n", s.bytes_written);
   out += "# HELP sisyphus_faults_total Faults applied to responses, by kind.\n";
   out += "# TYPE sisyphus_faults_total counter\n";
   for (const auto& [kind, n] : core.faults_fired()) {

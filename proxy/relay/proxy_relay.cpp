@@ -116,6 +116,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
 
   Framing framing;
   framing.body = body_follows;
+  framing.body_at_hand = false;  // it comes from the upstream, in its own time
   if (body_follows) {
     framing.chunked = plan.chunked_body(ex.faulted && scenario.server.chunked);
     if (!length && !framing.chunked) {

@@ -61,10 +61,11 @@ std::string to_json_line(const LogRecord& r) {
   auto opt = [&](const std::optional<std::string>& s) { return s ? str(*s) : "null"; };
   return fmt::format(
       "{{\"t\":{:.6f},\"path\":{},\"attempt\":{},\"method\":{},\"range\":{},"
-      "\"if_range\":{},\"status\":{},\"bytes_sent\":{},\"fault\":{},\"content_seed\":{},"
-      "\"connection\":{},\"duration_s\":{:.6f},\"error\":{},\"seq\":{}}}",
+      "\"if_range\":{},\"status\":{},\"bytes_sent\":{},\"bytes_written\":{},\"fault\":{},"
+      "\"content_seed\":{},\"connection\":{},\"duration_s\":{:.6f},\"error\":{},\"seq\":{}}}",
       r.t, str(r.path), r.attempt, str(r.method), opt(r.range), opt(r.if_range), r.status,
-      r.bytes_sent, opt(r.fault), r.content_seed, r.connection, r.duration_s, opt(r.error), r.seq);
+      r.bytes_sent, r.bytes_written, opt(r.fault), r.content_seed, r.connection, r.duration_s,
+      opt(r.error), r.seq);
 }
 
 LogRecord log_record_from_json(std::string_view line) {
@@ -86,6 +87,8 @@ LogRecord log_record_from_json(std::string_view line) {
   if (status > 999) wrong_type("status", "an HTTP status code");
   r.status = static_cast<int>(status);
   r.bytes_sent = read_unsigned(o, "bytes_sent");
+  // A log from before bytes_written existed counted written bytes as sent.
+  r.bytes_written = o.contains("bytes_written") ? read_unsigned(o, "bytes_written") : r.bytes_sent;
   r.fault = read_nullable(o, "fault");
   r.content_seed = read_unsigned(o, "content_seed", false);
   r.connection = read_unsigned(o, "connection", false);

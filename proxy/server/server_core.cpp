@@ -66,6 +66,7 @@ void ServerCore::reset() {
     finishing_ = 0;
     requests_ = 0;
     bytes_sent_ = 0;
+    bytes_written_ = 0;
     faults_.clear();
   }
   return_freed_memory();  // a full log is about 30 MB
@@ -93,6 +94,7 @@ void ServerCore::record(LogRecord record, const std::vector<std::string>& faults
     if (finishing && finishing_ > 0) --finishing_;
     ++requests_;
     bytes_sent_ += record.bytes_sent;
+    bytes_written_ += record.bytes_written;
     for (const auto& f : faults_applied) ++faults_[f];
     // The seq is given here, with the lock held, so that the file's lines and the memory's
     // records are in the same order and a reader paging by seq misses none: a request that
@@ -157,6 +159,7 @@ Stats ServerCore::stats() const {
     s.requests = requests_;
     s.bytes_sent = bytes_sent_;
     s.dropped = dropped_;
+    s.bytes_written = bytes_written_;
   }
   s.connections_open = connections_open_.load();
   s.connections_total = connections_total_.load();

@@ -113,6 +113,7 @@ class ServerCore {
   std::ofstream log_file_;
   std::uint64_t requests_ = 0;
   std::uint64_t bytes_sent_ = 0;
+  std::uint64_t bytes_written_ = 0;
   std::map<std::string, std::uint64_t> faults_;
 
   DigestCache digests_;

@@ -2,6 +2,9 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -21,6 +24,19 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 // One write per slice of this size when the plan times its writes (per-chunk delay), so that
 // "per chunk" means the same whatever size of pieces the caller feeds.
 constexpr std::size_t kTimedWrite = 64 * 1024;
+// A chunked body's ledger holds one run per chunk not yet known to be acknowledged; it asks
+// the kernel which are once it holds this many (and then at twice what is left, so a client
+// that stopped reading does not cost a system call per chunk).
+constexpr std::size_t kSettleRuns = 64;
+// How often await_delivery() looks: after 1 ms, then twice as long each time up to 32 ms, so
+// the record of a response that drains in a few milliseconds is not held back much and a
+// connection that drains for seconds costs a look every 32 ms, not every millisecond. And how
+// long a client may acknowledge nothing before it counts as having stopped reading: a
+// reading client on loopback acknowledges within a delayed ACK (at most 200 ms on Linux); a
+// busy machine may not schedule it for a while.
+constexpr auto kDeliveryFirstLook = std::chrono::milliseconds(1);
+constexpr auto kDeliveryLookEvery = std::chrono::milliseconds(32);
+constexpr auto kDeliveryStalled = std::chrono::seconds(1);
 
 // Pacing: byte `pos` of the body may leave no earlier than start + pos / rate.
 Connection::Clock::time_point pace(Connection::Clock::time_point start, std::uint64_t pos,
@@ -47,11 +63,24 @@ BodyWriter::BodyWriter(Connection& connection, const ResponsePlan& plan, bool ch
       chunked_(chunked),
       cut_at_(cut_at),
       length_(length),
-      max_write_(max_write(plan)) {}
+      max_write_(max_write(plan)),
+      settle_at_runs_(kSettleRuns) {}
 
 void BodyWriter::mark_finishing() {
   if (!finishing_marked_) c_.core_->finishing_started();
   finishing_marked_ = true;
+}
+
+void BodyWriter::hold_head() {
+  const int on = 1;
+  head_held_ = ::setsockopt(c_.socket_.native_handle(), IPPROTO_TCP, TCP_CORK, &on, sizeof on) == 0;
+}
+
+void BodyWriter::release_head() {
+  if (!head_held_) return;
+  head_held_ = false;
+  const int off = 0;  // sends what the kernel held at once
+  ::setsockopt(c_.socket_.native_handle(), IPPROTO_TCP, TCP_CORK, &off, sizeof off);
 }
 
 void BodyWriter::fail(std::string why) {
@@ -60,6 +89,7 @@ void BodyWriter::fail(std::string why) {
 }
 
 void BodyWriter::abandon(std::string why) {
+  release_head();
   error_ = std::move(why);
   complete_ = false;
   end_ = End::fin;
@@ -96,9 +126,12 @@ asio::awaitable<std::size_t> BodyWriter::next_write(std::size_t left) {
   const std::size_t n = next_slice(left);
   if (n == 0) co_return 0;
   const auto release_at = release_time();
-  if (release_at > Connection::Clock::now() && !co_await c_.sleep_until(release_at)) {
-    fail("server stopping");
-    co_return 0;
+  if (release_at > Connection::Clock::now()) {
+    release_head();  // the head does not wait with the body
+    if (!co_await c_.sleep_until(release_at)) {
+      fail("server stopping");
+      co_return 0;
+    }
   }
   before_last_write(n);
   co_return n;
@@ -137,7 +170,7 @@ asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
           ::splice(pipe, nullptr, fd, nullptr, k - moved, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
       if (r > 0) {
         moved += static_cast<std::size_t>(r);
-        body_bytes_ += static_cast<std::uint64_t>(r);
+        ledger_.body(static_cast<std::uint64_t>(r));
         continue;
       }
       if (r < 0 && errno == EINTR) continue;
@@ -153,10 +186,47 @@ asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
       fail(r == 0 ? "the client closed the connection" : std::strerror(errno));
       co_return false;
     }
+    release_head();
     pos_ += k;
     n -= k;
   }
   co_return true;
+}
+
+void BodyWriter::after_body_write() {
+  if (ledger_.runs() < settle_at_runs_) return;
+  if (const auto queue = send_queue(c_.socket_.native_handle())) {
+    delivered_ = ledger_.settle(queue->unacknowledged);
+  }
+  settle_at_runs_ = std::max(kSettleRuns, 2 * ledger_.runs());
+}
+
+asio::awaitable<void> BodyWriter::await_delivery() {
+  using Clock = Connection::Clock;
+  release_head();
+  if (ledger_.written() == 0) {
+    delivered_ = 0;
+    co_return;
+  }
+  // No bound on the whole wait, as none on a whole write: a client that keeps reading, however
+  // slowly (curl --limit-rate behind megabytes of send buffer), is waited for to the end.
+  auto last_progress = Clock::now();
+  std::optional<std::uint64_t> last_unacknowledged;
+  Duration look_after = kDeliveryFirstLook;
+  for (;;) {
+    const auto queue = send_queue(c_.socket_.native_handle());
+    if (!queue) co_return;  // the server closed the socket: the last look stands
+    delivered_ = ledger_.settle(queue->unacknowledged);
+    if (*delivered_ == ledger_.written() || queue->peer_gone) co_return;
+    const auto now = Clock::now();
+    if (!last_unacknowledged || queue->unacknowledged < *last_unacknowledged) {
+      last_unacknowledged = queue->unacknowledged;
+      last_progress = now;
+    }
+    if (now - last_progress >= kDeliveryStalled) co_return;
+    if (!co_await c_.sleep_for(look_after)) co_return;  // the server is stopping
+    look_after = std::min<Duration>(2 * look_after, kDeliveryLookEvery);
+  }
 }
 
 asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
@@ -185,14 +255,20 @@ asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
           asio::buffer(size_line), asio::buffer(data, n), asio::buffer("\r\n", 2)};
       auto [e, w] = co_await asio::async_write(c_.socket_, buffers, nothrow);
       ec = e;
-      written = std::min(n, w > size_line.size() ? w - size_line.size() : 0);
+      const std::size_t line = std::min(w, size_line.size());
+      written = std::min(n, w - line);
+      ledger_.framing(line);
+      ledger_.body(written);
+      ledger_.framing(w - line - written);
     } else {
       auto [e, w] = co_await asio::async_write(c_.socket_, asio::buffer(data, n), nothrow);
       ec = e;
       written = w;
+      ledger_.body(written);
     }
     c_.clear_deadline();
-    body_bytes_ += written;
+    release_head();
+    after_body_write();
     if (ec) {
       fail(c_.timed_out() ? "write timeout: the client stopped reading" : ec.message());
       co_return false;
@@ -204,6 +280,7 @@ asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
 }
 
 asio::awaitable<void> BodyWriter::finish(bool keep_alive) {
+  release_head();
   if (error_) co_return;
   if (cut_reached_) {
     switch (plan_.cut->how) {
@@ -231,6 +308,7 @@ asio::awaitable<void> BodyWriter::finish(bool keep_alive) {
     c_.set_deadline(c_.core_->options().idle_timeout);
     auto [ec, w] = co_await asio::async_write(c_.socket_, asio::buffer("0\r\n\r\n", 5), nothrow);
     c_.clear_deadline();
+    ledger_.framing(w);
     if (ec) {
       fail(c_.timed_out() ? "write timeout: the client stopped reading" : ec.message());
       co_return;

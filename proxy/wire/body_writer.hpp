@@ -4,8 +4,10 @@
 // PlanExecutor (plan_executor.hpp) owns one per response and does the rest (delay, head,
 // log record); the caller feeds the body in order, piece by piece, each piece with the
 // resource offset of its first byte when it is a slice of the representation: the origin
-// feeds slices of its content source, the proxy what it reads from the upstream. Byte counts
-// are what the socket accepted. Internal to the proxy library (Asio types).
+// feeds slices of its content source, the proxy what it reads from the upstream. It counts
+// the body bytes the socket accepted (written) and, at the end, those the client's TCP
+// acknowledged (delivered; DESIGN.md "Byte accounting"). Internal to the proxy library (Asio
+// types).
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +17,7 @@
 
 #include "sisyphus/proxy/plan.hpp"
 #include "wire/connection.hpp"
+#include "wire/delivery_ledger.hpp"
 
 namespace sisyphus::proxy {
 
@@ -65,12 +68,28 @@ class BodyWriter {
   // After the request is logged: FIN or RST as decided.
   asio::awaitable<void> end_connection();
 
+  // The head went out, `n` bytes of it: the body's bytes follow them on the wire.
+  void head_written(std::size_t n) { ledger_.framing(n); }
+  // Before the head is written: the kernel holds it (TCP_CORK) until the first body write, or
+  // until anything waits first (a per-chunk delay, pacing, a stall, the end): release_head().
+  void hold_head();
+  void release_head();
   // The response ends with the head (HEAD, 304, an empty body): call before writing it.
   void mark_finishing();
   // Pass to ServerCore::record(): the core waits for this request's record.
   bool finishing_marked() const { return finishing_marked_; }
 
-  std::uint64_t body_bytes() const { return body_bytes_; }  // chunk framing excluded
+  // After finish(): waits until the client's TCP has acknowledged every body byte written,
+  // while it keeps acknowledging (the kernel may still be sending to a client that reads
+  // everything), and stops as soon as the client is gone (it reset the connection) or
+  // acknowledges nothing for a while (it stopped reading); then delivered_bytes() is final.
+  asio::awaitable<void> await_delivery();
+
+  // Body bytes the socket accepted, chunk framing excluded.
+  std::uint64_t body_bytes() const { return ledger_.written(); }
+  // Body bytes the client's TCP acknowledged, as of the last look (await_delivery()). When
+  // the kernel could never be asked (the server closed the socket to stop), body_bytes().
+  std::uint64_t delivered_bytes() const { return delivered_.value_or(ledger_.written()); }
   bool cut_reached() const { return cut_reached_; }
   bool complete() const { return complete_; }  // the message ended as framed
   End end() const { return end_; }
@@ -93,6 +112,8 @@ class BodyWriter {
   std::size_t next_slice(std::size_t left);
   // Marks finishing when the next `n` bytes end a complete body.
   void before_last_write(std::size_t n);
+  // After a body write: a chunked body's ledger forgets its acknowledged chunks now and then.
+  void after_body_write();
 
   Connection& c_;
   const ResponsePlan& plan_;
@@ -103,7 +124,10 @@ class BodyWriter {
   bool started_ = false;
   Connection::Clock::time_point start_;
   std::uint64_t pos_ = 0;
-  std::uint64_t body_bytes_ = 0;
+  DeliveryLedger ledger_;
+  std::size_t settle_at_runs_;
+  std::optional<std::uint64_t> delivered_;
+  bool head_held_ = false;
   bool cut_reached_ = false;
   bool complete_ = false;
   bool finishing_marked_ = false;

@@ -19,6 +19,8 @@
 #include <boost/beast/http/read.hpp>
 #include <tuple>
 
+#include "wire/delivery_ledger.hpp"
+
 namespace sisyphus::proxy {
 namespace {
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
@@ -257,8 +259,8 @@ asio::awaitable<bool> Connection::sleep_until(Clock::time_point t) {
 asio::awaitable<bool> Connection::drain_send_queue(Duration bound) {
   const auto give_up = Clock::now() + bound;
   while (socket_.is_open()) {
-    int queued = 0;
-    if (::ioctl(socket_.native_handle(), SIOCOUTQ, &queued) != 0 || queued == 0) co_return true;
+    const auto queue = send_queue(socket_.native_handle());
+    if (!queue || queue->unacknowledged == 0) co_return true;
     if (Clock::now() >= give_up) co_return false;
     if (!co_await sleep_for(std::chrono::milliseconds(1))) co_return false;
   }

@@ -45,12 +45,16 @@ asio::awaitable<bool> PlanExecutor::send_head(Response& head) {
   }
   if (!keep_alive_) head.set(http::field::connection, "close");
   // The head carries the response's last byte: log() must wait for this request's record.
-  if (!framing_.body || (!framing_.chunked && framing_.length == 0)) body_.mark_finishing();
+  const bool ends_with_head = !framing_.body || (!framing_.chunked && framing_.length == 0);
+  if (ends_with_head) body_.mark_finishing();
+  if (!ends_with_head && framing_.body_at_hand) body_.hold_head();
   http::response_serializer<http::empty_body> serializer{head};
   c_.set_deadline(c_.core_->options().idle_timeout);
   auto [ec, n] = co_await http::async_write_header(c_.socket_, serializer, nothrow);
   c_.clear_deadline();
+  body_.head_written(n);
   if (ec) {
+    body_.release_head();
     error_ = "could not write the response head";
     co_return false;
   }
@@ -72,8 +76,10 @@ asio::awaitable<bool> PlanExecutor::conclude(LogRecord& record, int status,
     auto it = std::find(applied.begin(), applied.end(), plan_.cut->fault);
     if (it != applied.end()) applied.erase(it);
   }
+  co_await body_.await_delivery();
   record.status = status;
-  record.bytes_sent = body_.body_bytes();
+  record.bytes_sent = body_.delivered_bytes();
+  record.bytes_written = body_.body_bytes();
   record.fault = join_kinds(applied);
   if (!record.error) record.error = error_ ? error_ : body_.error();  // the first reason stays
   record.duration_s = std::chrono::duration<double>(Connection::Clock::now() - started).count();

@@ -7,7 +7,8 @@
 //   body()       the body, fed by the caller piece by piece (BodyWriter: per-chunk delay,
 //                pacing, corruptions, the cut, chunk framing);
 //   finish()     the terminating chunk, or the cut (a stall is waited out here);
-//   conclude()   the request's log record, then the end of the connection (after the record,
+//   conclude()   the wait for the client's TCP to acknowledge the body (while it does), the
+//                request's log record, then the end of the connection (after the record,
 //                so a client that sees the FIN or RST finds the request in the log), and
 //                whether the connection can take another request.
 // A new plan field is executed here or in BodyWriter, and nowhere else. Internal to the
@@ -32,6 +33,12 @@ struct Framing {
   bool chunked = false;  // Transfer-Encoding: chunked (a HEAD announces what its GET would get)
   std::optional<std::uint64_t> length;  // Content-Length when not chunked; nullopt: none (a 304,
                                         // or a body that ends with the connection)
+  // The caller has the body's first bytes at hand (the origin): the head waits for them
+  // (BodyWriter::hold_head()) and both leave in one segment, so a client that closes on
+  // reading the head (a 503's) has received them all the same and what it is charged does
+  // not depend on which of the two got there first. false when the first bytes may take a
+  // while (the proxy waits for its upstream): the head goes at once.
+  bool body_at_hand = true;
 };
 
 // Whether the log names a planned cut that this response did not execute. The origin and the
@@ -60,8 +67,9 @@ class PlanExecutor {
   // After the last piece (nothing after a failed head). A body that broke off at its source
   // calls body().abandon() instead: the client sees the connection close.
   asio::awaitable<void> finish();
-  // Fills in the rest of `record` (status, bytes sent, faults that took effect, error,
-  // duration since `started`), hands it to the core, then ends the connection as the plan
+  // Waits for the body's delivery (BodyWriter::await_delivery()), fills in the rest of
+  // `record` (status, bytes delivered and written, faults that took effect, error, duration
+  // since `started`), hands it to the core, then ends the connection as the plan
   // and the client said; returns whether the connection can take another request.
   asio::awaitable<bool> conclude(LogRecord& record, int status,
                                  Connection::Clock::time_point started,

@@ -131,13 +131,15 @@ std::string comparison_section(const RunResults& r) {
 std::string attempt_table(const ScenarioResult& s) {
   std::string out =
       "<table>\n<tr><th>#</th><th>t (s)</th><th>Gap (s)</th><th>Range</th><th>If-Range</th>"
-      "<th>Status</th><th>Bytes sent</th><th>Fault</th></tr>\n";
+      "<th>Status</th><th>Bytes sent</th><th>Bytes written</th><th>Fault</th></tr>\n";
   for (const auto& a : s.attempt_log) {
     out += fmt::format(
         "<tr><td class=\"n\">{}</td><td class=\"n\">{:.3f}</td><td class=\"n\">{}</td>"
-        "<td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
+        "<td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+        "<td class=\"n\">{}</td><td>{}</td></tr>\n",
         a.attempt, a.t, a.gap_s ? fmt::format("{:.3f}", *a.gap_s) : "-", esc(a.range.value_or("-")),
-        esc(a.if_range.value_or("-")), a.status, a.bytes_sent, esc(a.fault.value_or("-")));
+        esc(a.if_range.value_or("-")), a.status, a.bytes_sent, a.bytes_written,
+        esc(a.fault.value_or("-")));
   }
   return out + "</table>\n";
 }
@@ -148,10 +150,11 @@ std::string scenario_section(const ScenarioResult& s, std::size_t i) {
                                 s.passed ? "" : " <span class=\"mark\">FAIL</span>");
   if (!s.description.empty()) out += "<p>" + esc(s.description) + "</p>\n";
   out += fmt::format(
-      "<p class=\"meta\">{} attempts · {} bytes sent · {} wasted · resource {} bytes · {} · "
-      "seed {}{}</p>\n",
-      s.attempts, s.bytes_sent, esc(text::wasted(s)), s.size, esc(text::seconds(s.duration_s)),
-      s.seed, s.client_exit_code ? fmt::format(" · client exit code {}", *s.client_exit_code) : "");
+      "<p class=\"meta\">{} attempts · {} bytes sent ({} written) · {} wasted · resource {} "
+      "bytes · {} · seed {}{}</p>\n",
+      s.attempts, s.bytes_sent, s.bytes_written, esc(text::wasted(s)), s.size,
+      esc(text::seconds(s.duration_s)), s.seed,
+      s.client_exit_code ? fmt::format(" · client exit code {}", *s.client_exit_code) : "");
   if (!s.expectations.empty()) {
     out += "<ul>\n";
     for (const auto& e : s.expectations) {

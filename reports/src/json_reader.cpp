@@ -79,6 +79,14 @@ class Reader {
     return uint(*v, join(path, key));
   }
 
+  // bytes_written next to `bytes_sent`: a file from before it existed counted written bytes
+  // as sent.
+  std::uint64_t bytes_written(const json::object& o, std::uint64_t bytes_sent,
+                              const std::string& path) const {
+    if (!o.contains("bytes_written")) return bytes_sent;
+    return uint(o, "bytes_written", path);
+  }
+
   std::int64_t integer(const json::value& v, std::int64_t lo, std::int64_t hi,
                        const std::string& path) const {
     std::int64_t n = 0;
@@ -189,6 +197,7 @@ std::vector<AttemptRecord> read_attempt_log(const Reader& r, const json::object&
     rec.status =
         static_cast<int>(r.integer(r.field(a, "status", p), 0, 999, Reader::join(p, "status")));
     rec.bytes_sent = r.uint(a, "bytes_sent", p);
+    rec.bytes_written = r.bytes_written(a, rec.bytes_sent, p);
     rec.fault = r.optional_string(a, "fault", p);
     const auto& gap = r.field(a, "gap_s", p);
     if (!gap.is_null()) rec.gap_s = r.number(gap, Reader::join(p, "gap_s"));
@@ -223,6 +232,7 @@ ScenarioResult read_scenario(const Reader& r, const json::value& v, const std::s
   }
   s.attempts = r.uint(o, "attempts", path);
   s.bytes_sent = r.uint(o, "bytes_sent", path);
+  s.bytes_written = r.bytes_written(o, s.bytes_sent, path);
   s.bytes_wasted = r.uint(o, "bytes_wasted", path);
   s.size = r.uint(o, "size", path);
   s.duration_s = r.number(o, "duration_s", path);

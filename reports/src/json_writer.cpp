@@ -53,6 +53,7 @@ json::value attempt_log_value(const std::vector<AttemptRecord>& log) {
                                {"if_range", optional_string(a.if_range)},
                                {"status", a.status},
                                {"bytes_sent", a.bytes_sent},
+                               {"bytes_written", a.bytes_written},
                                {"fault", optional_string(a.fault)},
                                {"gap_s", a.gap_s ? json::value(*a.gap_s) : json::value(nullptr)}});
   }
@@ -70,6 +71,7 @@ json::value scenario_value(const ScenarioResult& s) {
        s.client_exit_code ? json::value(*s.client_exit_code) : json::value(nullptr)},
       {"attempts", s.attempts},
       {"bytes_sent", s.bytes_sent},
+      {"bytes_written", s.bytes_written},
       {"bytes_wasted", s.bytes_wasted},
       {"size", s.size},
       {"duration_s", s.duration_s},

@@ -128,10 +128,11 @@ std::string attempt_waterfall(const ScenarioResult& s) {
     const std::string cls = attempt_class(a);
     const double end = attempt_end(s, i);
     const std::string title = fmt::format(
-        "attempt {}: t={:.3f} s, {}, range {}, if-range {}, status {}, {} bytes sent, fault {}",
+        "attempt {}: t={:.3f} s, {}, range {}, if-range {}, status {}, {} bytes sent ({} "
+        "written), fault {}",
         a.attempt, a.t, a.gap_s ? fmt::format("gap {:.3f} s", *a.gap_s) : "first",
         a.range.value_or("none"), a.if_range.value_or("none"), a.status, a.bytes_sent,
-        a.fault.value_or("none"));
+        a.bytes_written, a.fault.value_or("none"));
     out += label(4, y + 15, fmt::format("#{} {}", a.attempt, a.status), "lbl");
     out +=
         rect(kLabelW + kTimeW * a.t / tmax, y + 4, kTimeW * (end - a.t) / tmax, kBar, cls, title);

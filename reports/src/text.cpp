@@ -218,13 +218,14 @@ std::string corruption_line(const Corruption& c) {
 }
 
 std::string attempt_log_table(const ScenarioResult& s) {
-  std::string out =
-      fmt::format("{:>7}  {:>8}  {:>8}  {:<22}  {:<14}  {:>6}  {:>12}  {}\n", "attempt", "t (s)",
-                  "gap (s)", "range", "if-range", "status", "bytes sent", "fault");
+  std::string out = fmt::format("{:>7}  {:>8}  {:>8}  {:<22}  {:<14}  {:>6}  {:>12}  {:>13}  {}\n",
+                                "attempt", "t (s)", "gap (s)", "range", "if-range", "status",
+                                "bytes sent", "bytes written", "fault");
   for (const auto& a : s.attempt_log) {
-    out += fmt::format("{:>7}  {:>8.3f}  {:>8}  {:<22}  {:<14}  {:>6}  {:>12}  {}\n", a.attempt,
-                       a.t, a.gap_s ? fmt::format("{:.3f}", *a.gap_s) : "-", a.range.value_or("-"),
-                       a.if_range.value_or("-"), a.status, a.bytes_sent, a.fault.value_or("-"));
+    out += fmt::format("{:>7}  {:>8.3f}  {:>8}  {:<22}  {:<14}  {:>6}  {:>12}  {:>13}  {}\n",
+                       a.attempt, a.t, a.gap_s ? fmt::format("{:.3f}", *a.gap_s) : "-",
+                       a.range.value_or("-"), a.if_range.value_or("-"), a.status, a.bytes_sent,
+                       a.bytes_written, a.fault.value_or("-"));
   }
   return out;
 }

@@ -97,7 +97,8 @@ TEST(Html, WaterfallHasOneBarPairPerAttempt) {
   // x = 96, width = 420 * 0.05 / 0.25 = 84. It sent bytes 0..996146 of 1 MiB.
   EXPECT_NE(waterfall.find("<rect class=\"a-fault\" x=\"96.0\" y=\"24.0\" width=\"84.0\" "
                            "height=\"14.0\"><title>attempt 1: t=0.000 s, first, range none, "
-                           "if-range none, status 200, 996147 bytes sent, fault drop</title>"),
+                           "if-range none, status 200, 996147 bytes sent (996147 written), fault "
+                           "drop</title>"),
             std::string::npos)
       << waterfall;
   // Attempt 3 resumes at byte 1027604 (x = 552 + 258 * 1027604 / 1048576).

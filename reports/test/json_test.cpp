@@ -47,7 +47,10 @@ TEST(ResultsJson, RoundTripKeepsAwkwardValues) {
   constexpr char kOutput[] = "nul\0and\x1f\xc3\xa9 \"q\" \\";
   r.scenarios[1].client_output = std::string(kOutput, sizeof kOutput - 1);
   r.scenarios[1].client_exit_code = -9;
-  r.scenarios[2].attempt_log = {{1, 1e-9, "bytes=0-", "W/\"x\"", 0, 0, "status", std::nullopt}};
+  r.scenarios[2].attempt_log = {{1, 1e-9, "bytes=0-", "W/\"x\"", 0, 0, 0, "status", std::nullopt}};
+  // A client that dropped answers after their heads: far more written than delivered.
+  r.scenarios[0].bytes_written = 18446744073709551614ull;
+  r.scenarios[0].attempt_log[0].bytes_written = 2990080;
   const auto back = from_json(to_json(r));
   EXPECT_EQ(back, r);
   EXPECT_EQ(back.scenarios[0].duration_s, 0.1 + 0.2);
@@ -82,13 +85,15 @@ TEST(ResultsJson, ScenarioShape) {
   const auto& scenarios = v.as_object().at("scenarios").as_array();
   const auto& ok = scenarios[0].as_object();
   EXPECT_EQ(keys(ok), (std::vector<std::string>{
-                          "name", "description", "client", "verdict", "timed_out",
-                          "client_exit_code", "attempts", "bytes_sent", "bytes_wasted", "size",
-                          "duration_s", "seed", "corruption", "expectations", "passed", "replay",
-                          "attempt_log", "client_output", "error"}));
+                          "name",          "description",      "client",        "verdict",
+                          "timed_out",     "client_exit_code", "attempts",      "bytes_sent",
+                          "bytes_written", "bytes_wasted",     "size",          "duration_s",
+                          "seed",          "corruption",       "expectations",  "passed",
+                          "replay",        "attempt_log",      "client_output", "error"}));
   EXPECT_EQ(ok.at("verdict"), json::value("ok"));
   EXPECT_EQ(ok.at("attempts"), json::value(3));
   EXPECT_EQ(ok.at("bytes_sent"), json::value(1048576));
+  EXPECT_EQ(ok.at("bytes_written"), json::value(1048576));
   EXPECT_EQ(ok.at("bytes_wasted"), json::value(0));
   EXPECT_EQ(ok.at("duration_s"), json::value(0.25));
   EXPECT_TRUE(ok.at("corruption").is_null());
@@ -98,10 +103,12 @@ TEST(ResultsJson, ScenarioShape) {
             json::parse(R"({"name":"max_attempts","expected":"3","actual":"3","passed":true})"));
   EXPECT_EQ(ok.at("attempt_log").as_array()[0],
             json::parse(R"({"attempt":1,"t":0.0,"range":null,"if_range":null,"status":200,
-                            "bytes_sent":996147,"fault":"drop","gap_s":null})"));
+                            "bytes_sent":996147,"bytes_written":996147,"fault":"drop",
+                            "gap_s":null})"));
   EXPECT_EQ(ok.at("attempt_log").as_array()[1],
             json::parse(R"({"attempt":2,"t":0.1,"range":"bytes=996147-","if_range":"\"v1\"",
-                            "status":206,"bytes_sent":31457,"fault":"drop","gap_s":0.05})"));
+                            "status":206,"bytes_sent":31457,"bytes_written":31457,"fault":"drop",
+                            "gap_s":0.05})"));
 
   const auto& corrupt = scenarios[1].as_object();
   EXPECT_EQ(corrupt.at("verdict"), json::value("corrupt"));
@@ -191,6 +198,25 @@ TEST(ResultsJson, ReaderIgnoresUnknownFieldsAndAcceptsAbsentOutput) {
   auto expected = testing::sample_results();
   expected.scenarios[1].client_output.reset();
   EXPECT_EQ(back, expected);
+}
+
+TEST(ResultsJson, AFileFromBeforeBytesWrittenReadsItAsBytesSent) {
+  // Then bytes_sent counted what was written: both are that number.
+  auto results = testing::sample_results();
+  results.scenarios[0].bytes_written = 5 * 1048576;
+  results.scenarios[0].attempt_log[1].bytes_written = 4 * 1048576;
+  auto v = to_json_value(results);
+  auto& s0 = v.as_object()["scenarios"].as_array()[0].as_object();
+  s0.erase("bytes_written");
+  s0["attempt_log"].as_array()[1].as_object().erase("bytes_written");
+  const auto back = from_json(json::serialize(v));
+  EXPECT_EQ(back.scenarios[0].bytes_written, back.scenarios[0].bytes_sent);
+  EXPECT_EQ(back.scenarios[0].attempt_log[1].bytes_written, 31457u);
+  EXPECT_EQ(back.scenarios[0].attempt_log[0].bytes_written, 996147u);
+
+  s0["bytes_written"] = "many";
+  EXPECT_EQ(parse_error(json::serialize(v)),
+            "results.json: scenarios[0].bytes_written: expected a non-negative integer");
 }
 
 TEST(ResultsJson, ReadResultsFromDirectoryOrFile) {

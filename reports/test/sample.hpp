@@ -33,6 +33,7 @@ inline void measured(ScenarioResult& s, std::uint64_t attempts, std::uint64_t si
   s.attempts = attempts;
   s.size = size;
   s.bytes_sent = bytes_sent;
+  s.bytes_written = bytes_sent;  // a client that read every byte it was sent
   s.bytes_wasted = compute_bytes_wasted(s.verdict, s.bytes_sent, s.size);
   s.duration_s = duration_s;
 }
@@ -44,9 +45,9 @@ inline ScenarioResult ok_scenario() {
       "sisyphus run scenarios/catalogue/drop-at-95-percent.yaml --client reference --seed 42");
   measured(s, 3, 1048576, 1048576, 0.25);
   s.attempt_log = {
-      {1, 0.0, std::nullopt, std::nullopt, 200, 996147, "drop", std::nullopt},
-      {2, 0.1, "bytes=996147-", "\"v1\"", 206, 31457, "drop", 0.05},
-      {3, 0.2, "bytes=1027604-", "\"v1\"", 206, 20972, std::nullopt, 0.0625},
+      {1, 0.0, std::nullopt, std::nullopt, 200, 996147, 996147, "drop", std::nullopt},
+      {2, 0.1, "bytes=996147-", "\"v1\"", 206, 31457, 31457, "drop", 0.05},
+      {3, 0.2, "bytes=1027604-", "\"v1\"", 206, 20972, 20972, std::nullopt, 0.0625},
   };
   return s;
 }
@@ -60,8 +61,8 @@ inline ScenarioResult corrupt_scenario() {
   measured(s, 2, 4096, 4096, 1.5);
   s.corruption = Corruption{CorruptionKind::mismatch, 2048, 2040, {{2048, 4000}, {4090, 4095}}};
   s.attempt_log = {
-      {1, 0.0, std::nullopt, std::nullopt, 200, 2048, "drop", std::nullopt},
-      {2, 0.75, "bytes=2048-", std::nullopt, 206, 2048, std::nullopt, 0.5},
+      {1, 0.0, std::nullopt, std::nullopt, 200, 2048, 2048, "drop", std::nullopt},
+      {2, 0.75, "bytes=2048-", std::nullopt, 206, 2048, 2048, std::nullopt, 0.5},
   };
   s.client_output = "naive: done\n";
   return s;

@@ -1,10 +1,13 @@
 #include "sisyphus/testing/loopback.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -67,6 +70,24 @@ bool serves_body(std::uint16_t port, std::string_view path, std::string_view bod
   const auto end_of_head = response.find("\r\n\r\n");
   return response.starts_with("HTTP/1.1 200 ") && end_of_head != std::string::npos &&
          std::string_view(response).substr(end_of_head + 4) == body;
+}
+
+std::optional<std::uint64_t> unacknowledged_bytes(std::uint16_t local_port,
+                                                  std::uint16_t remote_port) {
+  // Lines read "sl local rem st tx_queue:rx_queue ...", addresses as hex "0100007F:1F90".
+  const std::string local = fmt::format("0100007F:{:04X}", local_port);
+  const std::string remote = fmt::format("0100007F:{:04X}", remote_port);
+  std::ifstream in("/proc/net/tcp");
+  std::string line;
+  std::getline(in, line);  // the column names
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, from, to, state, queues;
+    fields >> slot >> from >> to >> state >> queues;
+    if (from != local || to != remote) continue;
+    return std::stoull(queues.substr(0, queues.find(':')), nullptr, 16);
+  }
+  return std::nullopt;
 }
 
 }  // namespace sisyphus::testing

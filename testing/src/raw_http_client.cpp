@@ -13,6 +13,9 @@
 #include <charconv>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
+
+#include "sisyphus/testing/loopback.hpp"
 
 namespace sisyphus::testing {
 namespace {
@@ -78,7 +81,7 @@ std::string request(std::string_view method, std::string_view target, const Head
 }
 
 RawClient RawClient::connect(const std::string& host, std::uint16_t port,
-                             std::chrono::milliseconds timeout) {
+                             std::chrono::milliseconds timeout, int receive_buffer) {
   sockaddr_storage addr{};
   socklen_t len = 0;
   auto* v4 = reinterpret_cast<sockaddr_in*>(&addr);
@@ -97,6 +100,7 @@ RawClient RawClient::connect(const std::string& host, std::uint16_t port,
   int fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) throw sys_error("socket");
   RawClient client(fd);
+  if (receive_buffer > 0) client.set_receive_buffer(receive_buffer);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
     if (errno != EINPROGRESS) throw sys_error("connect");
     pollfd p{fd, POLLOUT, 0};
@@ -166,6 +170,57 @@ void RawClient::shutdown_send() {
 
 void RawClient::set_receive_buffer(int bytes) {
   ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+}
+
+std::uint16_t RawClient::local_port() const {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    throw sys_error("getsockname");
+  }
+  if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+  return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+}
+
+int RawClient::receive_buffer() const {
+  int bytes = 0;
+  socklen_t len = sizeof bytes;
+  if (::getsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, &len) != 0) throw sys_error("getsockopt");
+  return bytes;
+}
+
+std::string RawClient::read_head_only(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  if (!buffer_.empty()) throw std::runtime_error("read_head_only: bytes already read");
+  char peeked[16 * 1024];
+  while (true) {
+    const ssize_t n = ::recv(fd_, peeked, sizeof peeked, MSG_PEEK);
+    if (n > 0) {
+      const std::string_view seen(peeked, static_cast<std::size_t>(n));
+      const std::size_t end = seen.find("\r\n\r\n");
+      if (end != std::string_view::npos) {
+        std::string head(end + 4, '\0');
+        if (::recv(fd_, head.data(), head.size(), 0) != static_cast<ssize_t>(head.size()))
+          throw sys_error("recv");
+        return head;
+      }
+      if (seen.size() == sizeof peeked) throw std::runtime_error("read_head_only: head too long");
+    } else if (n == 0) {
+      throw std::runtime_error("read_head_only: the peer closed before the head ended");
+    } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      throw sys_error("recv");
+    }
+    if (Clock::now() >= deadline) throw std::runtime_error("read_head_only: timed out");
+    if (n > 0) {
+      // Part of the head waits: poll() would say readable at once, so wait for the rest.
+      std::this_thread::sleep_for(1ms);
+      continue;
+    }
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, remaining_ms(deadline)) <= 0) {
+      throw std::runtime_error("read_head_only: timed out");
+    }
+  }
 }
 
 End RawClient::fill(std::chrono::milliseconds timeout) {
@@ -355,6 +410,22 @@ std::string RawClient::read_some(std::chrono::milliseconds timeout, std::size_t 
   std::string out = buffer_.substr(0, max);
   buffer_.erase(0, out.size());
   return out;
+}
+
+RawClient head_only_client(std::uint16_t port, std::string_view target, int receive_buffer,
+                           std::uint64_t server_unacknowledged, std::string* head) {
+  RawClient c = RawClient::connect("127.0.0.1", port, 5s, receive_buffer);
+  c.send(request("GET", target));
+  std::string got = c.read_head_only(5s);
+  const auto deadline = Clock::now() + 5s;
+  while (unacknowledged_bytes(port, c.local_port()).value_or(0) < server_unacknowledged) {
+    if (Clock::now() >= deadline) {
+      throw std::runtime_error("head_only_client: the server's socket never held that much");
+    }
+    std::this_thread::sleep_for(1ms);
+  }
+  if (head != nullptr) *head = std::move(got);
+  return c;
 }
 
 HttpResponse fetch(const std::string& host, std::uint16_t port, std::string_view method,

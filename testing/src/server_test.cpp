@@ -30,6 +30,16 @@ std::uint64_t total_sent(const std::vector<proxy::LogRecord>& log) {
   return sum;
 }
 
+void expect_kept_alive_and_delivered_whole(const std::vector<proxy::LogRecord>& log, std::size_t n,
+                                           std::uint64_t bytes) {
+  ASSERT_EQ(log.size(), n);
+  for (const auto& record : log) {
+    EXPECT_EQ(record.bytes_sent, bytes) << "attempt " << record.attempt;
+    EXPECT_EQ(record.bytes_written, bytes) << "attempt " << record.attempt;
+    EXPECT_EQ(record.connection, log[0].connection) << "attempt " << record.attempt;
+  }
+}
+
 std::vector<proxy::LogRecord> by_attempt(std::vector<proxy::LogRecord> log) {
   std::stable_sort(log.begin(), log.end(),
                    [](const auto& a, const auto& b) { return a.attempt < b.attempt; });

@@ -127,6 +127,9 @@ TEST_F(AdminApi, LogStatsResetAndMetrics) {
   EXPECT_EQ(stats.at("requests").to_number<std::uint64_t>(), 3u);
   EXPECT_EQ(stats.at("bytes_sent").to_number<std::uint64_t>(),
             records[0].bytes_sent + 100 + records[2].bytes_sent);
+  EXPECT_EQ(stats.at("bytes_written").to_number<std::uint64_t>(),
+            records[0].bytes_written + records[1].bytes_written + records[2].bytes_written);
+  EXPECT_EQ(records[1].bytes_written, 100u);
   EXPECT_EQ(stats.at("faults").at("status").to_number<std::uint64_t>(), 1u);
   EXPECT_EQ(stats.at("scenario").as_string(), "admin");
 
@@ -137,6 +140,10 @@ TEST_F(AdminApi, LogStatsResetAndMetrics) {
   EXPECT_NE(metrics.body.find(fmt::format("\nsisyphus_bytes_sent_total {}\n",
                                           records[0].bytes_sent + 100 + records[2].bytes_sent)),
             std::string::npos);
+  EXPECT_NE(metrics.body.find(fmt::format("\nsisyphus_bytes_written_total {}\n",
+                                          stats.at("bytes_written").to_number<std::uint64_t>())),
+            std::string::npos)
+      << metrics.body;
   EXPECT_NE(metrics.body.find("\nsisyphus_faults_total{kind=\"status\"} 1\n"), std::string::npos);
   EXPECT_NE(metrics.body.find("# TYPE sisyphus_connections_open gauge\n"), std::string::npos);
 

@@ -28,6 +28,7 @@ std::vector<reports::AttemptRecord> attempt_log(const std::vector<proxy::LogReco
                    .if_range = g.if_range,
                    .status = g.status,
                    .bytes_sent = g.bytes_sent,
+                   .bytes_written = g.bytes_written,
                    .fault = g.fault,
                    .gap_s = gap});
     previous = &g;
@@ -35,9 +36,12 @@ std::vector<reports::AttemptRecord> attempt_log(const std::vector<proxy::LogReco
   return out;
 }
 
-std::uint64_t bytes_sent(const std::vector<proxy::LogRecord>& gets) {
-  std::uint64_t sum = 0;
-  for (const auto& g : gets) sum += g.bytes_sent;
+BodyBytes body_bytes(const std::vector<proxy::LogRecord>& gets) {
+  BodyBytes sum;
+  for (const auto& g : gets) {
+    sum.sent += g.bytes_sent;
+    sum.written += g.bytes_written;
+  }
   return sum;
 }
 

@@ -16,7 +16,12 @@ std::vector<proxy::LogRecord> resource_gets(const std::vector<proxy::LogRecord>&
 // One record per GET; gap_s is this request's start minus the previous response's end.
 std::vector<reports::AttemptRecord> attempt_log(const std::vector<proxy::LogRecord>& gets);
 
-// Body bytes over all of them (error bodies included: a 503's text counts).
-std::uint64_t bytes_sent(const std::vector<proxy::LogRecord>& gets);
+// Body bytes over all of them (error bodies included: a 503's text counts), DESIGN.md "Byte
+// accounting".
+struct BodyBytes {
+  std::uint64_t sent = 0;     // reached the client (its TCP acknowledged them)
+  std::uint64_t written = 0;  // written into the server's socket
+};
+BodyBytes body_bytes(const std::vector<proxy::LogRecord>& gets);
 
 }  // namespace sisyphus::runner::detail

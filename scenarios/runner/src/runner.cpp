@@ -75,7 +75,9 @@ void execute(const model::Scenario& s, const ClientAdapter& client, const RunOpt
   // Metrics from the server's side only, so black-box clients are measured like ours.
   const auto gets = detail::resource_gets(server.finish(), s.resource.path);
   r.attempts = gets.size();
-  r.bytes_sent = detail::bytes_sent(gets);
+  const detail::BodyBytes body = detail::body_bytes(gets);
+  r.bytes_sent = body.sent;
+  r.bytes_written = body.written;
   r.attempt_log = detail::attempt_log(gets);
 
   if (outcome.error) {

@@ -81,6 +81,7 @@ TEST_F(RunnerTest, ReferenceResumesAndTheLogGivesExactMetrics) {
   EXPECT_EQ(r.client.label, "reference");
   EXPECT_EQ(r.attempts, 2u);
   EXPECT_EQ(r.bytes_sent, 1048576u);
+  EXPECT_EQ(r.bytes_written, 1048576u);  // the client read all it was sent
   EXPECT_EQ(r.bytes_wasted, 0u);
   EXPECT_EQ(r.size, 1048576u);
   EXPECT_EQ(r.seed, 5u);
@@ -91,6 +92,7 @@ TEST_F(RunnerTest, ReferenceResumesAndTheLogGivesExactMetrics) {
   EXPECT_EQ(r.attempt_log[0].range, std::nullopt);
   EXPECT_EQ(r.attempt_log[0].status, 200);
   EXPECT_EQ(r.attempt_log[0].bytes_sent, 524288u);
+  EXPECT_EQ(r.attempt_log[0].bytes_written, 524288u);
   EXPECT_EQ(r.attempt_log[0].fault, "drop");
   EXPECT_EQ(r.attempt_log[0].gap_s, std::nullopt);
   EXPECT_EQ(r.attempt_log[1].range, "bytes=524288-");
@@ -98,6 +100,7 @@ TEST_F(RunnerTest, ReferenceResumesAndTheLogGivesExactMetrics) {
   EXPECT_EQ(r.attempt_log[1].if_range->front(), '"');  // a strong ETag
   EXPECT_EQ(r.attempt_log[1].status, 206);
   EXPECT_EQ(r.attempt_log[1].bytes_sent, 524288u);
+  EXPECT_EQ(r.attempt_log[1].bytes_written, 524288u);
   EXPECT_EQ(r.attempt_log[1].fault, std::nullopt);
   ASSERT_TRUE(r.attempt_log[1].gap_s);
   EXPECT_GE(*r.attempt_log[1].gap_s, 0.0);
@@ -294,6 +297,48 @@ client: {max_attempts: 7}
   EXPECT_EQ(r.verdict, Verdict::failed_clean);  // said failure; the file is whole and right
   EXPECT_EQ(r.attempts, 1u);
   EXPECT_EQ(r.client_output, "attempts=7\n");
+}
+
+// A client that reads the head of the answer and gives up (as axel and aria2c do with some
+// connections), with a 4 KiB receive buffer, once the server's socket holds 64 KiB it has not
+// acknowledged (/proc/net/tcp): it is charged what reached it, not what the server wrote.
+constexpr const char* kHeadThenClose = R"(import socket, sys, time, urllib.parse
+url = urllib.parse.urlsplit(sys.argv[1])
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect((url.hostname, url.port))
+s.sendall(f"GET {url.path} HTTP/1.1\r\nHost: {url.netloc}\r\n\r\n".encode())
+head = b""
+while not head.endswith(b"\r\n\r\n"):
+    head += s.recv(1)
+me = "0100007F:%04X" % s.getsockname()[1]
+server = "0100007F:%04X" % url.port
+for _ in range(5000):
+    rows = [line.split() for line in open("/proc/net/tcp").readlines()[1:]]
+    if any(r[1] == server and r[2] == me and int(r[4].split(":")[0], 16) >= 65536 for r in rows):
+        break
+    time.sleep(0.001)
+print(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
+s.close()
+sys.exit(1)
+)";
+
+TEST_F(RunnerTest, AClientThatDropsTheAnswerAfterItsHeadIsChargedWhatReachedIt) {
+  const auto s = load("head.yaml", "name: head\nresource: {size: 8MiB}\n");
+  const auto script = dir_.path() / "head_then_close.py";
+  std::ofstream(script) << kHeadThenClose;
+  RunOptions o = options();
+  o.client = "command: python3 " + script.string() + " {url}";
+  const auto r = run_scenario(s, o);
+  EXPECT_EQ(r.verdict, Verdict::failed_clean) << r.client_output.value_or("");
+  ASSERT_EQ(r.attempt_log.size(), 1u);
+  const std::uint64_t receive_buffer = std::stoull(r.client_output.value_or("0"));
+  EXPECT_EQ(receive_buffer, 8192u);  // as Linux keeps it: twice what was asked
+  EXPECT_LE(r.bytes_sent, receive_buffer);
+  EXPECT_GE(r.bytes_written, 65536u);
+  EXPECT_EQ(r.attempt_log[0].bytes_sent, r.bytes_sent);
+  EXPECT_EQ(r.attempt_log[0].bytes_written, r.bytes_written);
+  EXPECT_EQ(r.bytes_wasted, r.bytes_sent);  // a failure wastes what it fetched, no more
 }
 
 TEST_F(RunnerTest, AClientThatCannotStartIsAHarnessError) {

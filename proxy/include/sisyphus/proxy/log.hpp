@@ -15,7 +15,9 @@ struct LogRecord {
   std::optional<std::string> range;     // as received
   std::optional<std::string> if_range;  // as received
   int status = 0;
-  std::uint64_t bytes_sent = 0;      // body bytes written to the socket
+  // DESIGN.md "Byte accounting"; both exclude the head and chunk framing.
+  std::uint64_t bytes_sent = 0;      // body bytes the client's TCP acknowledged
+  std::uint64_t bytes_written = 0;   // body bytes the server wrote into its socket
   std::optional<std::string> fault;  // faults applied, comma-separated kinds, or null
   std::uint64_t content_seed = 0;    // which version of the resource was served
   std::uint64_t connection = 0;      // connection id (keep-alive reuse is visible)

@@ -34,7 +34,8 @@ struct AttemptRecord {
   std::optional<std::string> range;     // Range header as received, or null
   std::optional<std::string> if_range;  // If-Range header as received, or null
   int status = 0;                       // HTTP status the server chose
-  std::uint64_t bytes_sent = 0;         // body bytes written in this attempt
+  std::uint64_t bytes_sent = 0;         // body bytes the client's TCP acknowledged
+  std::uint64_t bytes_written = 0;      // body bytes the server wrote into its socket
   std::optional<std::string> fault;     // fault applied ("drop", "status", ...), or null
   std::optional<double> gap_s;  // start minus the previous attempt's end; null for the first
   bool operator==(const AttemptRecord&) const = default;
@@ -55,7 +56,8 @@ struct ScenarioResult {
   bool timed_out = false;                // the client was killed at the deadline
   std::optional<int> client_exit_code;   // null: in-process client, or killed/not started
   std::uint64_t attempts = 0;            // requests for the resource the server saw
-  std::uint64_t bytes_sent = 0;          // body bytes the server put on the wire
+  std::uint64_t bytes_sent = 0;          // body bytes that reached the client (acknowledged)
+  std::uint64_t bytes_written = 0;       // body bytes the server wrote into its sockets
   std::uint64_t bytes_wasted = 0;        // see compute_bytes_wasted
   std::uint64_t size = 0;                // resource size in bytes
   double duration_s = 0;                 // client start to client end, wall clock

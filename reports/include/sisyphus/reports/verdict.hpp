@@ -83,7 +83,9 @@ struct Classification {
 Classification classify(bool client_success, const OutputCheck& check, std::uint64_t expected_size,
                         bool clean_prefix_of_other_version = false);
 
-// DESIGN.md: bytes_sent - size when the verdict is ok, else bytes_sent. `reusable` is the
+// DESIGN.md: bytes_sent - size when the verdict is ok, else bytes_sent, where bytes_sent is
+// what reached the client (its TCP acknowledged it), not bytes_written: what a client that
+// dropped a response left in the server's send buffer it never fetched. `reusable` is the
 // part of the current version the client already held when it started (an unchanged
 // prefill): those bytes need not be sent, so they are not charged as needed. Never below 0.
 std::uint64_t compute_bytes_wasted(Verdict verdict, std::uint64_t bytes_sent, std::uint64_t size,

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace sisyphus::testing {
@@ -26,5 +27,11 @@ bool accepts(std::uint16_t port);
 // within `timeout` (then it is the server that was given that file).
 bool serves_body(std::uint16_t port, std::string_view path, std::string_view body,
                  std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+
+// The bytes the IPv4 TCP socket from 127.0.0.1:`local_port` to 127.0.0.1:`remote_port` holds
+// written but not acknowledged by its peer (its tx_queue in /proc/net/tcp): what a server has
+// put into its socket beyond what the client took. nullopt when no such socket is listed.
+std::optional<std::uint64_t> unacknowledged_bytes(std::uint16_t local_port,
+                                                  std::uint16_t remote_port);
 
 }  // namespace sisyphus::testing

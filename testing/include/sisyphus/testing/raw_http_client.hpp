@@ -68,9 +68,11 @@ std::string request(std::string_view method, std::string_view target, const Head
 
 class RawClient {
  public:
-  // Connects to an IPv4 or IPv6 literal; throws on failure.
+  // Connects to an IPv4 or IPv6 literal; throws on failure. A `receive_buffer` (bytes, 0:
+  // the system's) is set as SO_RCVBUF before connecting, so that the window the client
+  // offers is that small from the handshake on.
   static RawClient connect(const std::string& host, std::uint16_t port,
-                           std::chrono::milliseconds timeout = 5s);
+                           std::chrono::milliseconds timeout = 5s, int receive_buffer = 0);
   RawClient(RawClient&& other) noexcept;
   RawClient& operator=(RawClient&& other) noexcept;
   RawClient(const RawClient&) = delete;
@@ -78,6 +80,7 @@ class RawClient {
   ~RawClient();
 
   int fd() const { return fd_; }
+  std::uint16_t local_port() const;  // the client's end of the connection
   // Sends all bytes; throws on error (including a reset: a test that sends into a reset
   // connection wants to know).
   void send(std::string_view bytes);
@@ -86,6 +89,13 @@ class RawClient {
   void shutdown_send();
   // Shrinks SO_RCVBUF (before reading) so that the server's writes block sooner.
   void set_receive_buffer(int bytes);
+  // SO_RCVBUF as the kernel keeps it (Linux doubles what was asked): at most this many
+  // received bytes wait in the socket for the client to read them.
+  int receive_buffer() const;
+
+  // Reads a response head and not one byte after it (it peeks, then takes the head only), so
+  // that the body stays in the socket, unread. Throws when no head arrives in `timeout`.
+  std::string read_head_only(std::chrono::milliseconds timeout = 10s);
 
   // Reads one response. With `no_body` (HEAD, or a 1xx/204/304 is also detected itself) only
   // the head is read. `timeout` bounds the gap between two reads, not the whole response.
@@ -107,6 +117,14 @@ class RawClient {
   int fd_ = -1;
   std::string buffer_;  // received, not yet consumed
 };
+
+// A client that dropped a response after its head: on a fresh connection to 127.0.0.1:`port`
+// with SO_RCVBUF `receive_buffer` (RawClient::connect), it sent a GET of `target`, read the
+// head of the answer (returned in `head`) and nothing else, and the server's socket now holds
+// at least `server_unacknowledged` body bytes the client has not acknowledged
+// (unacknowledged_bytes(), loopback.hpp). Throws when that does not happen within 5 s.
+RawClient head_only_client(std::uint16_t port, std::string_view target, int receive_buffer,
+                           std::uint64_t server_unacknowledged, std::string* head = nullptr);
 
 // One request on a fresh connection: connect, send, read one response, close.
 HttpResponse fetch(const std::string& host, std::uint16_t port, std::string_view method,

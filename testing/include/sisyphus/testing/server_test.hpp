@@ -30,6 +30,11 @@ std::vector<proxy::LogRecord> log_with(const proxy::Server& server, std::size_t 
 // Body bytes the server sent over the records of a request log.
 std::uint64_t total_sent(const std::vector<proxy::LogRecord>& log);
 
+// Expects `n` records, each charged exactly `bytes` body bytes both delivered and written (a
+// client that read every byte), all on one connection.
+void expect_kept_alive_and_delivered_whole(const std::vector<proxy::LogRecord>& log, std::size_t n,
+                                           std::uint64_t bytes);
+
 // Sessions log a request when its response ends, so a cut or stalled response can be logged
 // after the next one: tests compare records in attempt order.
 std::vector<proxy::LogRecord> by_attempt(std::vector<proxy::LogRecord> log);
