@@ -6,7 +6,9 @@
 # 2-core machine is some 500,000 requests; --requests 20000 alone takes seconds). Every 10 s it prints the server's RSS,
 # the lines in its --log file and the requests the clients have made; at the end the requests
 # made, the log lines, whether the server crashed, and the RSS series and its growth.
-#   bench/soak.sh [--clients 200] [--requests 1000000] [--duration 180] [--seed N] [--bin PATH]
+#   bench/soak.sh [--clients 200] [--requests 1000000] [--duration 180] [--seed N]
+#                 [--log-capacity N] [--bin PATH]
+# --log-capacity is serve's: the records its log keeps in memory (the file gets them all).
 # The seed (default: from the clock, printed) replaces the scenario's and seeds the clients;
 # the replay line at the end repeats the run (the same choices per client and per attempt;
 # which client meets which attempt depends on the interleaving). The binaries default to
@@ -23,6 +25,7 @@ clients=200
 requests=1000000
 duration=180
 seed=$(date +%s)
+log_capacity=""  # serve's default (100,000 records) unless --log-capacity
 build=$(bench_build_dir)
 bin="$build/app/sisyphus"
 while [ $# -gt 0 ]; do
@@ -31,9 +34,10 @@ while [ $# -gt 0 ]; do
     --requests) requests="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
+    --log-capacity) log_capacity="$2"; shift 2 ;;
     --bin) bin="$2"; shift 2 ;;
     --size | --runs) shift 2 ;;  # scripts/bench passes the side-by-side scripts' options
-    *) echo "usage: $0 [--clients N] [--requests N] [--duration SECONDS] [--seed N] [--bin PATH]" >&2
+    *) echo "usage: $0 [--clients N] [--requests N] [--duration SECONDS] [--seed N] [--log-capacity N] [--bin PATH]" >&2
        exit 2 ;;
   esac
 done
@@ -51,13 +55,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-replay="bench/soak.sh --seed $seed --clients $clients --requests $requests --duration $duration"
+replay="bench/soak.sh --seed $seed --clients $clients --requests $requests --duration $duration${log_capacity:+ --log-capacity $log_capacity}"
 sed "s/^seed: .*/seed: $seed/" "$here/soak.yaml" >"$work/soak.yaml"
 grep -q "^seed: $seed\$" "$work/soak.yaml" || bench_fail "no top-level 'seed:' line in $here/soak.yaml"
 
 log="$work/requests.jsonl"
 "$bin" serve --scenario "$work/soak.yaml" --listen 127.0.0.1:0 --port-file "$work/port.json" \
-  --log "$log" >"$work/serve.out" 2>"$work/serve.err" &
+  --log "$log" ${log_capacity:+--log-capacity "$log_capacity"} >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 port=$(bench_port_from_file "$server_pid" "$work/port.json" "$work/serve.err")
 url=$(head -n 1 "$work/serve.out")

@@ -110,6 +110,7 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
 
   // Waits (polling SIOCOUTQ every millisecond, at most `bound`) until the kernel has no
   // unacknowledged bytes for this socket: everything written has reached the peer's stack.
+  // false when the bound passed or the peer reset (its unacknowledged bytes never will be).
   asio::awaitable<bool> drain_send_queue(Duration bound);
   // Server-initiated end of the connection: FIN after every written byte, then close.
   // Unread input is discarded first so that the close does not turn into an RST.

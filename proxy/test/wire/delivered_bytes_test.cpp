@@ -171,6 +171,29 @@ TEST_F(DeliveredBytes, ExactDropsCountTheBytesBeforeTheOffsetInBoth) {
   }
 }
 
+TEST_F(DeliveredBytes, AConnectionItsClientResetIsClosedWithoutWaitingForItsQueue) {
+  // The drop's 100,000 bytes all fit in the server's socket, so it waits for them to be
+  // acknowledged before its FIN. The client resets instead: the kernel still counts them as
+  // unacknowledged (SIOCOUTQ), but none ever will be, and the connection must close now,
+  // not when the wait gives up 5 s later (seen in the soak).
+  start(scenario_yaml("reset-while-draining", kResource, R"(attempts:
+  - drop: {at: 100000, how: close}
+)"));
+  RawClient c = head_only();
+  const int receive_buffer = c.receive_buffer();
+  c.close();
+  const auto give_up = std::chrono::steady_clock::now() + 2s;
+  while (server_->stats().connections_open > 0 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(2ms);
+  }
+  EXPECT_EQ(server_->stats().connections_open, 0u)
+      << "still open 2 s after the client's reset: waiting for acknowledgements that cannot come";
+  const auto log = log_with(1);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].bytes_written, 100000u);
+  EXPECT_LE(log[0].bytes_sent, static_cast<std::uint64_t>(receive_buffer));
+}
+
 TEST_F(DeliveredBytes, AnErrorBodyReachesAClientThatClosesOnItsHeadEveryTime) {
   // The head waits for the body's first bytes and both leave in one segment: a client that
   // closes as soon as it has read a 503's head has received the body all the same, so what it
