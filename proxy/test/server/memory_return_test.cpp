@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "sisyphus/testing/sanitizers.hpp"
 #include "sisyphus/testing/server_test.hpp"
 
 namespace sisyphus::testing {
@@ -24,6 +25,10 @@ std::size_t resident_bytes() {
 class MemoryReturn : public ServerTest {};
 
 TEST_F(MemoryReturn, ResettingAFullLogHandsItsMemoryBack) {
+  if (address_sanitizer) {
+    GTEST_SKIP() << "AddressSanitizer's allocator keeps freed memory in its quarantine and "
+                    "ignores malloc_trim: RSS after a reset measures nothing here";
+  }
   // Long paths make each record about 1 KB, so the log dominates what the test allocates.
   proxy::ServerOptions options;
   options.admin = "127.0.0.1:0";

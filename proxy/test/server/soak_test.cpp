@@ -20,16 +20,9 @@
 #include "sisyphus/proxy/server.hpp"
 #include "sisyphus/testing/client_herd.hpp"
 #include "sisyphus/testing/files.hpp"
+#include "sisyphus/testing/sanitizers.hpp"
 #include "sisyphus/testing/server_test.hpp"
 #include "sisyphus/testing/temp_dir.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SISYPHUS_SOAK_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SISYPHUS_SOAK_ASAN 1
-#endif
-#endif
 
 namespace sisyphus::testing {
 namespace {
@@ -133,10 +126,10 @@ TEST_F(SoakTest, EveryRequestIsLoggedOnceAndEveryAnswerFitsItsRequest) {
 // does not count. A leak of 32 bytes per request or 1 KiB per connection would exceed the
 // bound.
 TEST_F(SoakTest, MoreRoundsOfTheSameLoadDoNotGrowTheHeap) {
-#ifdef SISYPHUS_SOAK_ASAN
-  GTEST_SKIP() << "AddressSanitizer replaces malloc (mallinfo2 is not its count); LeakSanitizer "
-                  "checks for leaks in that build";
-#endif
+  if (address_sanitizer) {
+    GTEST_SKIP() << "AddressSanitizer replaces malloc (mallinfo2 is not its count); "
+                    "LeakSanitizer checks for leaks in that build";
+  }
   SCOPED_TRACE(replay());
   constexpr unsigned kClients = 40;
   constexpr std::uint64_t kRequests = 2000;
