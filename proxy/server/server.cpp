@@ -247,10 +247,13 @@ void Server::stop() {
   impl_->contexts->stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
+  // Work on the blocking pool (hashing a representation, malloc_trim) ends by handing its
+  // result to a connection's executor: it must finish while the contexts still exist, stopped
+  // or not, or that executor's destructor reads a freed io_context.
+  impl_->core->blocking_pool().join();
   impl_->acceptor.reset();
   impl_->admin_acceptor.reset();
   impl_->contexts.reset();
-  impl_->core->blocking_pool().join();
 }
 
 std::uint16_t Server::port() const {
