@@ -120,13 +120,16 @@ RawClient RawClient::connect(const std::string& host, std::uint16_t port,
 }
 
 RawClient::RawClient(RawClient&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), buffer_(std::move(other.buffer_)) {}
+    : fd_(std::exchange(other.fd_, -1)),
+      buffer_(std::move(other.buffer_)),
+      send_began_(std::exchange(other.send_began_, std::nullopt)) {}
 
 RawClient& RawClient::operator=(RawClient&& other) noexcept {
   if (this != &other) {
     close();
     fd_ = std::exchange(other.fd_, -1);
     buffer_ = std::move(other.buffer_);
+    send_began_ = std::exchange(other.send_began_, std::nullopt);
   }
   return *this;
 }
@@ -142,6 +145,7 @@ void RawClient::close() {
 
 bool RawClient::try_send(std::string_view bytes) {
   auto deadline = Clock::now() + 10s;
+  if (!send_began_) send_began_ = Clock::now();
   while (!bytes.empty()) {
     ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n > 0) {
@@ -245,7 +249,8 @@ End RawClient::fill(std::chrono::milliseconds timeout) {
 
 HttpResponse RawClient::read_response(bool no_body, std::chrono::milliseconds timeout) {
   HttpResponse r;
-  r.sent_at = Clock::now();
+  r.sent_at = send_began_.value_or(Clock::now());
+  send_began_.reset();
   auto stop = [&](End end) {
     r.end = end;
     r.done_at = Clock::now();

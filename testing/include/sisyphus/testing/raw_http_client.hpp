@@ -52,7 +52,11 @@ struct HttpResponse {
   bool last_chunk = false;                 // chunked: the terminating 0-size chunk arrived
   std::vector<std::uint64_t> chunk_sizes;  // chunked: sizes of the data chunks received
   End end = End::complete;
-  Clock::time_point sent_at;        // when read_response() was called (after the request went)
+  // When the request began to go: the start of the last send() before read_response(), or
+  // the call of read_response() when nothing was sent since the previous response. Taken
+  // before the request's first byte, so a server's delay measured from it is never short
+  // (a client thread preempted between send and read would otherwise shorten it).
+  Clock::time_point sent_at;
   Clock::time_point first_byte_at;  // first byte of the status line
   Clock::time_point head_at;        // head complete
   Clock::time_point done_at;        // reading stopped
@@ -116,6 +120,7 @@ class RawClient {
   End fill(std::chrono::milliseconds timeout);
   int fd_ = -1;
   std::string buffer_;  // received, not yet consumed
+  std::optional<Clock::time_point> send_began_;  // since the last read_response()
 };
 
 // A client that dropped a response after its head: on a fresh connection to 127.0.0.1:`port`
