@@ -1,19 +1,16 @@
 #include "sisyphus/model/loader.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/depthguard.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
+#include "client_reading.hpp"
 #include "fault_reading.hpp"
-#include "yaml_characters.hpp"
-#include "yaml_documents.hpp"
+#include "scenario_reading.hpp"
+#include "schema_rules.hpp"
+#include "source_text.hpp"
 #include "yaml_params.hpp"
 #include "yaml_text.hpp"
 
@@ -21,6 +18,7 @@ namespace sisyphus::model {
 namespace {
 
 namespace fs = std::filesystem;
+using detail::bounded;
 using detail::describe;
 using detail::join;
 using detail::location_of;
@@ -30,9 +28,6 @@ constexpr std::uint64_t kMaxU32 = std::numeric_limits<std::uint32_t>::max();
 // Fault parameters are small; aliases can make a few lines stand for billions of nodes
 // ("billion laughs"), which every later walk (to_json, validators) would pay for.
 constexpr std::size_t kMaxParamNodes = 10'000;
-
-// A scenario is a page of YAML; the admin API takes request bodies up to the same size.
-constexpr std::size_t kMaxScenarioBytes = 1024 * 1024;
 
 bool within_node_budget(const YAML::Node& node, std::size_t& budget) {
   if (budget == 0) return false;
@@ -50,10 +45,6 @@ bool within_node_budget(const YAML::Node& node, std::size_t& budget) {
   return true;
 }
 
-const std::vector<std::string> kPlaceholders{"url", "output", "max_attempts", "workdir"};
-const std::vector<std::string> kStrategies{"none",        "constant",     "exponential",
-                                           "full-jitter", "equal-jitter", "decorrelated-jitter"};
-
 // Reads one scenario document. Faults are validated last, against the whole scenario, so
 // that a fault can check its offsets against the resource size.
 class Reader {
@@ -70,7 +61,7 @@ class Reader {
     s_.source_file = file_;
     // Sections are named by their key alone in errors ("in resource", "in client.backoff").
     Params sections(doc, file_);
-    read_name(root);
+    s_.name = detail::read_name(root);
     s_.description = root.optional_string("description").value_or("");
     s_.seed = root.optional_unsigned("seed").value_or(0);
     read_resource(sections.child("resource"));
@@ -78,7 +69,7 @@ class Reader {
     read_attempts(sections.child("attempts"));
     read_changes(sections.child("changes"));
     read_faults(sections.child("faults"));
-    read_client(sections.child("client"));
+    detail::read_client(sections.child("client"), s_.client, s_.resource);
     read_expect(sections.child("expect"));
     for (std::size_t i = 0; i < s_.attempts.size(); ++i) {
       for (std::size_t j = 0; j < s_.attempts[i].faults.size(); ++j) {
@@ -91,18 +82,6 @@ class Reader {
   }
 
  private:
-  void read_name(const Params& root) {
-    s_.name = root.string("name");
-    bool ok = !s_.name.empty() && std::all_of(s_.name.begin(), s_.name.end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-    });
-    if (!ok) {
-      root.fail("name",
-                fmt::format("invalid name '{}': expected lowercase letters, digits and '-' only",
-                            s_.name));
-    }
-  }
-
   void read_resource(const Params& r) {
     r.allow_only({"path", "size", "seed", "file", "etag", "last_modified", "digest"});
     if (mode_ == LoadMode::relay) return read_relayed_resource(r);
@@ -285,14 +264,6 @@ class Reader {
     return static_cast<std::uint32_t>(n);
   }
 
-  std::uint32_t bounded(const Params& p, std::string_view key, std::uint64_t min) const {
-    std::uint64_t n = p.unsigned_integer(key);
-    if (n < min || n > kMaxU32) {
-      p.fail(key, fmt::format("expected an integer from {} to {}, got {}", min, kMaxU32, n));
-    }
-    return static_cast<std::uint32_t>(n);
-  }
-
   void read_changes(const Params& section) {
     for (const YAML::Node& node : items(section, "changes")) {
       Params item(node, file_, "changes");
@@ -369,126 +340,6 @@ class Reader {
     return out;
   }
 
-  void read_client(const Params& c) {
-    c.allow_only({"kind", "command", "max_attempts", "backoff", "resume", "prefill", "sha256",
-                  "read_timeout", "connect_timeout"});
-    ClientOptions& client = s_.client;
-    if (c.has("kind")) {
-      client.kind = c.choice(
-          "kind", {"reference", "reference-cli", "naive", "curl", "wget", "aria2c", "command"});
-    } else if (c.has("command")) {
-      client.kind = "command";
-    }
-    if (client.kind == "command") {
-      if (!c.has("command"))
-        c.fail(
-            "kind",
-            "client kind 'command' needs a 'command' template such as 'mytool {url} -o {output}'");
-      client.command = c.string("command");
-      check_command(c);
-    } else if (c.has("command")) {
-      c.fail("command",
-             fmt::format("'command' is only used with kind: command (kind is '{}')", client.kind));
-    }
-    if (c.has("max_attempts")) client.max_attempts = bounded(c, "max_attempts", 1);
-    read_backoff(c.child("backoff"));
-    if (c.has("resume")) client.resume = c.choice("resume", {"if-range", "range", "restart"});
-    read_prefill(c.child("prefill"));
-    client.sha256 = c.boolean("sha256", false);
-    client.read_timeout = positive_duration(c, "read_timeout");
-    client.connect_timeout = positive_duration(c, "connect_timeout");
-  }
-
-  std::optional<Duration> positive_duration(const Params& p, std::string_view key) const {
-    auto d = p.optional_duration(key);
-    if (d && d->count() == 0) p.fail(key, "expected a duration greater than zero");
-    return d;
-  }
-
-  // A typo in a placeholder would reach the client as literal text; catch the close ones
-  // and leave other braces alone (shell code such as ${HOME} or awk '{print}').
-  void check_command(const Params& c) const {
-    const std::string& cmd = s_.client.command;
-    if (cmd.find_first_not_of(" \t\n") == std::string::npos) {
-      c.fail("command", "expected a non-empty command template such as 'mytool {url} -o {output}'");
-    }
-    for (std::size_t open = cmd.find('{'); open != std::string::npos;
-         open = cmd.find('{', open + 1)) {
-      std::size_t close = cmd.find('}', open);
-      if (close == std::string::npos) break;
-      std::string word = cmd.substr(open + 1, close - open - 1);
-      bool identifier = !word.empty() && std::all_of(word.begin(), word.end(), [](char ch) {
-        return (ch >= 'a' && ch <= 'z') || ch == '_';
-      });
-      if (!identifier ||
-          std::find(kPlaceholders.begin(), kPlaceholders.end(), word) != kPlaceholders.end())
-        continue;
-      std::string guess = closest_match(word, kPlaceholders);
-      if (!guess.empty()) {
-        c.fail("command",
-               fmt::format("unknown placeholder '{{{}}}' in command, did you mean '{{{}}}'?", word,
-                           guess));
-      }
-    }
-  }
-
-  void read_backoff(const Params& b) {
-    Backoff& backoff = s_.client.backoff;
-    if (b.is_scalar()) {  // `backoff: exponential` is short for {strategy: exponential}
-      std::string text = b.node().Scalar();
-      if (std::find(kStrategies.begin(), kStrategies.end(), text) == kStrategies.end()) {
-        b.fail(fmt::format("expected one of {}, got '{}'", join(kStrategies), text));
-      }
-      backoff.strategy = text;
-      return;
-    }
-    b.allow_only({"strategy", "base", "cap"});
-    if (b.has("strategy"))
-      backoff.strategy = b.choice("strategy", {"none", "constant", "exponential", "full-jitter",
-                                               "equal-jitter", "decorrelated-jitter"});
-    if (b.has("base")) backoff.base = b.duration("base");
-    if (b.has("cap")) backoff.cap = b.duration("cap");
-    if (backoff.cap < backoff.base) {
-      b.fail(b.has("cap") ? "cap" : "base",
-             fmt::format("backoff cap ({}) is less than base ({})", format_duration(backoff.cap),
-                         format_duration(backoff.base)));
-    }
-  }
-
-  void read_prefill(const Params& p) {
-    ClientOptions& client = s_.client;
-    if (p.is_scalar()) {
-      client.prefill = prefill_size(p, std::nullopt);
-      return;
-    }
-    if (p.is_null() && !p.is_map()) return;
-    p.allow_only({"size", "changed"});
-    if (!p.has("size")) p.fail("missing required key 'size' in client.prefill");
-    client.prefill = prefill_size(p, "size");
-    client.prefill_changed = p.boolean("changed", false);
-  }
-
-  SizeSpec prefill_size(const Params& p, std::optional<std::string_view> key) const {
-    SizeSpec size;
-    if (key) {
-      size = p.size(*key);
-    } else {
-      std::string text = p.scalar("a size (e.g. 50% or 1MiB)");
-      try {
-        size = SizeSpec::parse(text);
-      } catch (const ParseError& e) {
-        p.fail(e.what());
-      }
-    }
-    if (!size.is_percent() && !s_.resource.relayed && size.byte_count() > s_.resource.size) {
-      std::string message = fmt::format("prefill ({}) is larger than the resource ({} bytes)",
-                                        format_size(size.byte_count()), s_.resource.size);
-      if (key) p.fail(*key, message);
-      p.fail(message);
-    }
-    return size;
-  }
-
   void read_expect(const Params& e) {
     e.allow_only({"verdict", "max_attempts", "min_attempts", "max_wasted_bytes", "max_duration"});
     Expectations& expect = s_.expect;
@@ -513,12 +364,15 @@ class Reader {
   std::vector<Params> rule_params_;                  // per faults: rule
 };
 
-SourceLocation mark_location(const YAML::Mark& mark, std::string_view file) {
-  if (mark.is_null()) return {std::string(file), 0, 0};
-  return {std::string(file), mark.line + 1, mark.column + 1};
+}  // namespace
+
+namespace detail {
+
+Scenario read_scenario(const YAML::Node& doc, const std::string& file, const FaultCatalog& faults) {
+  return Reader(faults, file).read(doc);
 }
 
-}  // namespace
+}  // namespace detail
 
 Scenario load_string(std::string_view text, std::string_view file_name,
                      const FaultCatalog& faults) {
@@ -528,32 +382,9 @@ Scenario load_string(std::string_view text, std::string_view file_name,
 Scenario load_string(std::string_view text, std::string_view file_name, const FaultCatalog& faults,
                      LoadMode mode) {
   std::string file(file_name);
-  if (text.size() > kMaxScenarioBytes) {
-    throw ScenarioError({file, 1, 1},
-                        fmt::format("scenario too large: {} bytes, at most {} (1 MiB)", text.size(),
-                                    kMaxScenarioBytes));
-  }
-  if (const auto bad = detail::first_bad_character(text)) {
-    throw ScenarioError({file, bad->line, bad->column}, bad->message);
-  }
-  detail::Documents docs;
-  try {
-    docs = detail::read_documents(std::string(text));
-  } catch (const YAML::DeepRecursion& e) {
-    throw ScenarioError(mark_location(e.mark, file), "invalid YAML: nested too deeply");
-  } catch (const YAML::Exception& e) {
-    throw ScenarioError(mark_location(e.mark, file), fmt::format("invalid YAML: {}", e.msg));
-  }
-  if (docs.count == 0 || !docs.first.IsDefined() || docs.first.IsNull()) {
-    throw ScenarioError({file, 1, 1},
-                        "empty scenario: expected a mapping with at least 'name' and 'resource'");
-  }
-  if (docs.count > 1) {
-    throw ScenarioError(
-        mark_location(docs.second, file),
-        fmt::format("expected one YAML document, found {} (one scenario per file)", docs.count));
-  }
-  return Reader(faults, file, mode).read(docs.first);
+  const YAML::Node doc = detail::read_one_document(
+      text, file, {"scenario", "a mapping with at least 'name' and 'resource'"});
+  return Reader(faults, file, mode).read(doc);
 }
 
 Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults) {
@@ -561,17 +392,7 @@ Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults
 }
 
 Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults, LoadMode mode) {
-  std::string name = file.string();
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec))
-    throw ScenarioError({name, 0, 0}, "cannot open: is a directory");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw ScenarioError({name, 0, 0}, fmt::format("cannot open: {}", std::strerror(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad())
-    throw ScenarioError({name, 0, 0}, fmt::format("cannot read: {}", std::strerror(errno)));
-  return load_string(text.str(), name, faults, mode);
+  return load_string(detail::read_source_file(file), file.string(), faults, mode);
 }
 
 std::vector<std::filesystem::path> scenario_files(const std::filesystem::path& dir) {

@@ -146,6 +146,7 @@ void Params::allow_only(const std::vector<std::string>& allowed) const {
   std::set<std::string, std::less<>> seen;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     SourceLocation at = location_of(it->first, file_);
+    if (at.line == 0) at = location();  // a key built in code is reported where its mapping is
     if (!it->first.IsScalar()) {
       throw ScenarioError(
           at, fmt::format("expected a string key{}, got {}", where, describe(it->first)));

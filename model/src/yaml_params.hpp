@@ -23,8 +23,9 @@ class Params {
   Params(YAML::Node node, std::string file);
   // `section` names the mapping in errors: "unknown key 'sied' in resource, ...".
   Params(YAML::Node node, std::string file, std::string section);
-  // For a node built in code (no position of its own): errors about the node itself are
-  // reported at `where`; its children keep their own positions.
+  // For a node built in code (no position of its own): errors about the node itself, and
+  // about its keys when they were built in code too, are reported at `where`; the nodes it
+  // took from a parsed tree keep their own positions.
   Params(YAML::Node node, std::string file, std::string section, SourceLocation where);
 
   // YAML::Node's assignment writes through to the node it referred to (it is a reference

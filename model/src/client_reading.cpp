@@ -1,0 +1,161 @@
+#include "client_reading.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "schema_rules.hpp"
+#include "yaml_text.hpp"
+
+namespace sisyphus::model::detail {
+namespace {
+
+const std::vector<std::string> kClientKeys{"kind",    "command",      "max_attempts",
+                                           "backoff", "resume",       "prefill",
+                                           "sha256",  "read_timeout", "connect_timeout"};
+const std::vector<std::string> kBackoffKeys{"strategy", "base", "cap"};
+const std::vector<std::string> kPrefillKeys{"size", "changed"};
+const std::vector<std::string> kNoKeys{};
+
+const std::vector<std::string> kPlaceholders{"url", "output", "max_attempts", "workdir"};
+const std::vector<std::string> kStrategies{"none",        "constant",     "exponential",
+                                           "full-jitter", "equal-jitter", "decorrelated-jitter"};
+
+std::optional<Duration> positive_duration(const Params& p, std::string_view key) {
+  auto d = p.optional_duration(key);
+  if (d && d->count() == 0) p.fail(key, "expected a duration greater than zero");
+  return d;
+}
+
+// A typo in a placeholder would reach the client as literal text; catch the close ones
+// and leave other braces alone (shell code such as ${HOME} or awk '{print}').
+void check_command(const Params& c, const std::string& cmd) {
+  if (cmd.find_first_not_of(" \t\n") == std::string::npos) {
+    c.fail("command", "expected a non-empty command template such as 'mytool {url} -o {output}'");
+  }
+  for (std::size_t open = cmd.find('{'); open != std::string::npos;
+       open = cmd.find('{', open + 1)) {
+    std::size_t close = cmd.find('}', open);
+    if (close == std::string::npos) break;
+    std::string word = cmd.substr(open + 1, close - open - 1);
+    bool identifier = !word.empty() && std::all_of(word.begin(), word.end(), [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || ch == '_';
+    });
+    if (!identifier ||
+        std::find(kPlaceholders.begin(), kPlaceholders.end(), word) != kPlaceholders.end())
+      continue;
+    std::string guess = closest_match(word, kPlaceholders);
+    if (!guess.empty()) {
+      c.fail("command",
+             fmt::format("unknown placeholder '{{{}}}' in command, did you mean '{{{}}}'?", word,
+                         guess));
+    }
+  }
+}
+
+void read_kind_and_command(const Params& c, ClientOptions& client) {
+  if (c.has("kind")) {
+    client.kind = c.choice(
+        "kind", {"reference", "reference-cli", "naive", "curl", "wget", "aria2c", "command"});
+  } else if (c.has("command")) {
+    client.kind = "command";
+  }
+  if (client.kind == "command") {
+    if (c.has("command")) {
+      client.command = c.string("command");
+      check_command(c, client.command);
+    } else if (client.command.empty()) {
+      c.fail("kind",
+             "client kind 'command' needs a 'command' template such as 'mytool {url} -o {output}'");
+    }
+  } else if (c.has("command")) {
+    c.fail("command",
+           fmt::format("'command' is only used with kind: command (kind is '{}')", client.kind));
+  } else {
+    client.command.clear();  // a strategy that picks another kind drops the scenario's template
+  }
+}
+
+void read_backoff(const Params& b, Backoff& backoff) {
+  if (b.is_scalar()) {  // `backoff: exponential` is short for {strategy: exponential}
+    std::string text = b.node().Scalar();
+    if (std::find(kStrategies.begin(), kStrategies.end(), text) == kStrategies.end()) {
+      b.fail(fmt::format("expected one of {}, got '{}'", join(kStrategies), text));
+    }
+    backoff.strategy = text;
+    return;
+  }
+  b.allow_only(kBackoffKeys);
+  if (b.has("strategy"))
+    backoff.strategy = b.choice("strategy", {"none", "constant", "exponential", "full-jitter",
+                                             "equal-jitter", "decorrelated-jitter"});
+  if (b.has("base")) backoff.base = b.duration("base");
+  if (b.has("cap")) backoff.cap = b.duration("cap");
+  if (backoff.cap < backoff.base) {
+    b.fail(b.has("cap") ? "cap" : "base",
+           fmt::format("backoff cap ({}) is less than base ({})", format_duration(backoff.cap),
+                       format_duration(backoff.base)));
+  }
+}
+
+SizeSpec prefill_size(const Params& p, std::optional<std::string_view> key,
+                      const Resource& resource) {
+  SizeSpec size;
+  if (key) {
+    size = p.size(*key);
+  } else {
+    std::string text = p.scalar("a size (e.g. 50% or 1MiB)");
+    try {
+      size = SizeSpec::parse(text);
+    } catch (const ParseError& e) {
+      p.fail(e.what());
+    }
+  }
+  if (!size.is_percent() && !resource.relayed && size.byte_count() > resource.size) {
+    std::string message = fmt::format("prefill ({}) is larger than the resource ({} bytes)",
+                                      format_size(size.byte_count()), resource.size);
+    if (key) p.fail(*key, message);
+    p.fail(message);
+  }
+  return size;
+}
+
+void read_prefill(const Params& p, ClientOptions& client, const Resource& resource) {
+  if (p.is_scalar()) {
+    client.prefill = prefill_size(p, std::nullopt, resource);
+    client.prefill_changed = false;
+    return;
+  }
+  if (p.is_null() && !p.is_map()) return;
+  p.allow_only(kPrefillKeys);
+  if (!p.has("size")) p.fail("missing required key 'size' in client.prefill");
+  client.prefill = prefill_size(p, "size", resource);
+  client.prefill_changed = p.boolean("changed", false);
+}
+
+}  // namespace
+
+void read_client(const Params& c, ClientOptions& client, const Resource& resource) {
+  c.allow_only(kClientKeys);
+  read_kind_and_command(c, client);
+  if (c.has("max_attempts")) client.max_attempts = bounded(c, "max_attempts", 1);
+  read_backoff(c.child("backoff"), client.backoff);
+  if (c.has("resume")) client.resume = c.choice("resume", {"if-range", "range", "restart"});
+  read_prefill(c.child("prefill"), client, resource);
+  client.sha256 = c.boolean("sha256", client.sha256);
+  if (auto d = positive_duration(c, "read_timeout")) client.read_timeout = d;
+  if (auto d = positive_duration(c, "connect_timeout")) client.connect_timeout = d;
+}
+
+const std::vector<std::string>& client_keys() {
+  return kClientKeys;
+}
+
+const std::vector<std::string>& client_subkeys(std::string_view key) {
+  if (key == "backoff") return kBackoffKeys;
+  if (key == "prefill") return kPrefillKeys;
+  return kNoKeys;
+}
+
+}  // namespace sisyphus::model::detail
