@@ -42,7 +42,7 @@ YAML::Node read_one_document(std::string_view text, const std::string& file,
     throw ScenarioError({file, 1, 1}, fmt::format("{} too large: {} bytes, at most {} (1 MiB)",
                                                   kind.noun, text.size(), kMaxSourceBytes));
   }
-  if (const auto bad = first_bad_character(text)) {
+  if (const auto bad = first_bad_character(text, kind.noun)) {
     throw ScenarioError({file, bad->line, bad->column}, bad->message);
   }
   Documents docs;

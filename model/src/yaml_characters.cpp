@@ -45,15 +45,15 @@ std::size_t decode(std::string_view text, std::size_t i, char32_t& out) {
 
 }  // namespace
 
-std::optional<CharacterError> first_bad_character(std::string_view text) {
+std::optional<CharacterError> first_bad_character(std::string_view text, std::string_view noun) {
   int line = 1, column = 1;
   for (std::size_t i = 0; i < text.size();) {
     char32_t c = 0;
     const std::size_t n = decode(text, i, c);
     if (n == 0) {
       return CharacterError{line, column,
-                            fmt::format("invalid UTF-8 (byte 0x{:02X}): a scenario is UTF-8 text",
-                                        static_cast<std::uint8_t>(text[i]))};
+                            fmt::format("invalid UTF-8 (byte 0x{:02X}): a {} is UTF-8 text",
+                                        static_cast<std::uint8_t>(text[i]), noun)};
     }
     if (!printable(c) && !(c == 0xFEFF && i == 0)) {
       return CharacterError{

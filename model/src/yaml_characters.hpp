@@ -15,7 +15,8 @@ struct CharacterError {
   std::string message;
 };
 
-// The first character of `text` that is not printable UTF-8 YAML, or nullopt.
-std::optional<CharacterError> first_bad_character(std::string_view text);
+// The first character of `text` that is not printable UTF-8 YAML, or nullopt. `noun` names
+// what the text is in the message ("a scenario is UTF-8 text").
+std::optional<CharacterError> first_bad_character(std::string_view text, std::string_view noun);
 
 }  // namespace sisyphus::model::detail
