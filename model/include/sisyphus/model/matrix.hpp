@@ -1,6 +1,6 @@
 #pragma once
 // The matrix model: one strategy comparison (`sisyphus compare`) as plain data, loaded from
-// its own YAML schema (docs/compare.md; DESIGN.md "Strategy comparison"). A matrix names one
+// its own YAML schema (docs/matrix.md; DESIGN.md "Strategy comparison"). A matrix names one
 // scenario and several strategies; each strategy is the scenario's `client:` with the
 // strategy's own `client:` keys applied on top, so a trial of a strategy is exactly a
 // scenario run of that scenario with that client.
@@ -49,7 +49,9 @@ struct Matrix {
 
 // The scenario seed of trial `t` (0-based) of every strategy of a matrix with `matrix_seed`:
 // all strategies share it (common random numbers: each faces the same link draws for its
-// k-th request), and it does not depend on how trials are sharded or scheduled.
+// k-th request), and it does not depend on how trials are sharded or scheduled. It is
+// derive_seed(matrix_seed, "trial:" + t) (core/rng.hpp), fixed so that a printed seed replays
+// the same trial in later versions.
 std::uint64_t trial_seed(std::uint64_t matrix_seed, std::uint32_t trial);
 
 // Throws ScenarioError ("file:line:column: what was expected") on any error: unknown keys
