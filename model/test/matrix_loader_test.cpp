@@ -1,7 +1,6 @@
 // Matrix files (docs/matrix.md): what they load into, and every error with its exact
 // file:line:column and message.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,6 +10,7 @@
 #include "sisyphus/core/rng.hpp"
 #include "sisyphus/model/loader.hpp"
 #include "sisyphus/model/matrix.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
 #include "test_catalog.hpp"
 
 namespace sisyphus::model {
@@ -506,14 +506,7 @@ INSTANTIATE_TEST_SUITE_P(Matrix, MatrixErrorTest, ::testing::ValuesIn(kCases));
 
 class MatrixFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sisyphus-matrix-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "links" / "data");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { fs::create_directories(dir_ / "links" / "data"); }
   void write(const fs::path& rel, const std::string& text) {
     std::ofstream out(dir_ / rel, std::ios::binary);
     out << text;
@@ -526,7 +519,8 @@ class MatrixFileTest : public ::testing::Test {
     }
     return "";
   }
-  fs::path dir_;
+  const sisyphus::testing::TempDir tmp_{"matrix"};
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(MatrixFileTest, ScenarioFileRelativeToTheMatrix) {
