@@ -111,9 +111,11 @@ class MatrixReader {
   }
 
  private:
-  SourceLocation key_location(const YAML::Node& map, std::string_view key) const {
+  // Where the n-th key `key` of `map` is (the value's position is what Params reports).
+  SourceLocation key_location(const YAML::Node& map, std::string_view key, int n = 1) const {
     for (auto it = map.begin(); it != map.end(); ++it) {
-      if (it->first.IsScalar() && it->first.Scalar() == key) return location_of(it->first, file_);
+      if (it->first.IsScalar() && it->first.Scalar() == key && --n == 0)
+        return location_of(it->first, file_);
     }
     return {file_, 0, 0};
   }
@@ -152,7 +154,6 @@ class MatrixReader {
     m_.scenario = load_file(p, faults_);
   }
 
-  // Where a strategy's name was written first, for "duplicate" errors.
   void add_strategy(Strategy s, const Params& at, std::string_view key) {
     if (m_.strategies.size() == kMaxStrategies) {
       at.fail(key, fmt::format("too many strategies: at most {}", kMaxStrategies));
@@ -318,8 +319,8 @@ class MatrixReader {
     s.where = axes_key;
     s.client = m_.scenario.client;
     detail::read_client(Params(client, file_, "client", axes_key), s.client, m_.scenario.resource);
-    auto [first, fresh] = first_seen_.emplace(s.name, s.where);
-    if (!fresh) throw ScenarioError(axes_key, fmt::format("duplicate strategy '{}'", s.name));
+    // Unique: the axes' keys are, and so are the values of each.
+    first_seen_.emplace(s.name, s.where);
     m_.strategies.push_back(std::move(s));
   }
 
@@ -350,7 +351,7 @@ class MatrixReader {
     std::vector<std::string> seen;
     for (const std::string& name : e.keys()) {
       if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-        throw ScenarioError(key_location_nth(e.node(), name, 2),
+        throw ScenarioError(key_location(e.node(), name, 2),
                             fmt::format("duplicate key '{}' in expect", name));
       }
       seen.push_back(name);
@@ -364,15 +365,6 @@ class MatrixReader {
         if (bounds.has(key)) m_.expect.push_back(read_bound(bounds, name, key));
       }
     }
-  }
-
-  // The second (n-th) key `key` of `map`, for "duplicate" errors.
-  SourceLocation key_location_nth(const YAML::Node& map, const std::string& key, int n) const {
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      if (it->first.IsScalar() && it->first.Scalar() == key && --n == 0)
-        return location_of(it->first, file_);
-    }
-    return {file_, 0, 0};
   }
 
   MatrixBound read_bound(const Params& bounds, const std::string& strategy,
@@ -413,7 +405,8 @@ class MatrixReader {
   const FaultCatalog& faults_;
   std::string file_;
   Matrix m_;
-  std::map<std::string, SourceLocation, std::less<>> first_seen_;  // strategy name -> entry
+  // Each strategy's name and its entry, for "duplicate" errors and expect: names.
+  std::map<std::string, SourceLocation, std::less<>> first_seen_;
 };
 
 }  // namespace

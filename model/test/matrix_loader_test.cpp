@@ -197,6 +197,14 @@ TEST(MatrixTest, MaximumProductOfAxes) {
   EXPECT_EQ(m.strategies[123].name, "max_attempts=2 read_timeout=3s connect_timeout=4s");
 }
 
+TEST(MatrixTest, AtMostAThousandStrategies) {
+  std::string list = HEAD "strategies:\n";
+  for (int i = 0; i < 1000; ++i) list += "  - name: s" + std::to_string(i) + "\n";
+  EXPECT_EQ(load(list).strategies.size(), 1000u);
+  EXPECT_EQ(error_of(list + "  - name: one-more\n"),
+            "m.yaml:1006:11: too many strategies: at most 1000");
+}
+
 TEST(MatrixTest, ExpectBounds) {
   Matrix m = load(HEAD
                   "strategies: [{name: restart}, {name: resume}]\n"
