@@ -7,6 +7,7 @@
 
 #include "sisyphus/core/rng.hpp"
 #include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/sanitizers.hpp"
 #include "sisyphus/testing/server_test.hpp"
 
 namespace sisyphus::testing {
@@ -33,7 +34,9 @@ TEST_F(ServerTest, FirstByteLatencyIsExact) {
     EXPECT_LE(first_byte(r), 30ms + 150ms);  // a loaded machine may be late, never early
     best = std::min(best, first_byte(r) - microseconds(30ms));
   }
-  EXPECT_LT(best, 2ms) << "best of " << kTries << " was " << best.count() << " us late";
+  if (!thread_sanitizer) {
+    EXPECT_LT(best, 2ms) << "best of " << kTries << " was " << best.count() << " us late";
+  }
   RecordProperty("best_lateness_us", std::to_string(best.count()));
 }
 
@@ -54,7 +57,9 @@ TEST_F(ServerTest, JitterAddsTheSeededAmountToTheFirstByte) {
     best = std::min(best, first_byte(r) - expected);
   }
   EXPECT_GT(distinct.size(), 1u);  // the jitter really varies between attempts
-  EXPECT_LT(best, 2ms);
+  if (!thread_sanitizer) {
+    EXPECT_LT(best, 2ms);
+  }
 }
 
 TEST_F(ServerTest, PerChunkLatencyDelaysEveryBodyWrite) {

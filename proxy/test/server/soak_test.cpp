@@ -126,9 +126,9 @@ TEST_F(SoakTest, EveryRequestIsLoggedOnceAndEveryAnswerFitsItsRequest) {
 // does not count. A leak of 32 bytes per request or 1 KiB per connection would exceed the
 // bound.
 TEST_F(SoakTest, MoreRoundsOfTheSameLoadDoNotGrowTheHeap) {
-  if (address_sanitizer) {
-    GTEST_SKIP() << "AddressSanitizer replaces malloc (mallinfo2 is not its count); "
-                    "LeakSanitizer checks for leaks in that build";
+  if (sanitizer_allocator) {
+    GTEST_SKIP() << "a sanitizer replaces malloc (mallinfo2 is not its count); "
+                    "LeakSanitizer checks for leaks in the ASan build";
   }
   SCOPED_TRACE(replay());
   constexpr unsigned kClients = 40;
