@@ -76,8 +76,8 @@ std::optional<Trial> worst_trial(const Cell& cell);
 struct Bound {
   std::string strategy;  // a strategy's name or "all"
   BoundKey key;
-  double limit = 0;      // see model::MatrixBound
-  std::string written;   // as written
+  double limit = 0;     // see model::MatrixBound
+  std::string written;  // as written
   bool operator==(const Bound&) const = default;
 };
 
@@ -95,7 +95,7 @@ struct MatrixResult {
   std::string name;
   std::string description;
   std::string source_file;
-  std::string scenario;  // the scenario's name
+  std::string scenario;    // the scenario's name
   std::uint64_t size = 0;  // resource size in bytes
   std::uint64_t seed = 0;
   std::uint32_t trials = 0;  // trials per strategy the matrix asks for (all shards together)
@@ -113,6 +113,10 @@ struct Shard {
   std::uint32_t count = 1;
   bool operator==(const Shard&) const = default;
 };
+
+// The one rule of `--shard I/N`: trial t (0-based) belongs to shard (t mod N) + 1, so every
+// shard gets every strategy's trial t together and shards differ in size by at most one.
+bool in_shard(std::uint32_t trial, const Shard& shard);
 
 struct CompareResults {
   int schema = kCompareSchemaVersion;
