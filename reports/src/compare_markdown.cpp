@@ -13,10 +13,6 @@
 namespace sisyphus::reports {
 namespace {
 
-std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-  return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
 std::string table(const MatrixResult& m) {
   const compare_table::Table t = compare_table::build(m);
   std::string out = "| Strategy |";
@@ -79,24 +75,7 @@ std::string matrix_section(const MatrixResult& m) {
 }  // namespace
 
 std::string to_compare_markdown(const CompareResults& results) {
-  std::size_t strategies = 0, bounds = 0, failed = 0, errors = 0;
-  for (const auto& m : results.matrices) {
-    strategies += m.cells.size();
-    for (const auto& b : check_bounds(m)) {
-      ++bounds;
-      failed += b.passed ? 0 : 1;
-    }
-    for (const auto& c : m.cells) errors += summarize(c).verdicts.error;
-  }
-  std::string out = fmt::format("## sisyphus compare: {}, {}",
-                                plural(results.matrices.size(), "matrix", "matrices"),
-                                plural(strategies, "strategy", "strategies"));
-  out += bounds == 0 ? ", no bounds"
-         : failed == 0
-             ? fmt::format(", all {} held", plural(bounds, "bound", "bounds"))
-             : fmt::format(", {} of {} failed", failed, plural(bounds, "bound", "bounds"));
-  if (errors > 0) out += ", " + plural(errors, "harness error", "harness errors");
-  out += "\n\n";
+  std::string out = "## " + compare_text::headline(results) + "\n\n";
   out += fmt::format("sisyphus {} · started {} · time scale {}",
                      text::markdown_cell(results.sisyphus_version),
                      text::markdown_cell(results.started_at), text::decimal(results.time_scale, 6));

@@ -170,6 +170,34 @@ bool passed(const CompareResults& results) {
 }  // namespace sisyphus::reports
 
 namespace sisyphus::reports::compare_text {
+namespace {
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+}  // namespace
+
+std::string headline(const CompareResults& results) {
+  std::size_t strategies = 0, bounds = 0, failed = 0, errors = 0;
+  for (const auto& m : results.matrices) {
+    strategies += m.cells.size();
+    for (const auto& b : check_bounds(m)) {
+      ++bounds;
+      failed += b.passed ? 0 : 1;
+    }
+    for (const auto& c : m.cells) errors += summarize(c).verdicts.error;
+  }
+  std::string out =
+      fmt::format("sisyphus compare: {}, {}", plural(results.matrices.size(), "matrix", "matrices"),
+                  plural(strategies, "strategy", "strategies"));
+  out += bounds == 0 ? ", no bounds"
+         : failed == 0
+             ? fmt::format(", all {} held", plural(bounds, "bound", "bounds"))
+             : fmt::format(", {} of {} failed", failed, plural(bounds, "bound", "bounds"));
+  if (errors > 0) out += ", " + plural(errors, "harness error", "harness errors");
+  return out;
+}
 
 std::string bound_value(const BoundKey& key, double value) {
   if (key.kind != BoundKey::Kind::statistic) return text::decimal(value, 4);

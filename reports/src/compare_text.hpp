@@ -21,6 +21,9 @@ std::string bound_line(const BoundResult& r);
 // "trial 17: failed-dirty, 12 attempts, 3.0 MiB wasted, 2.31 s"
 std::string trial_line(const Trial& t);
 
+// "sisyphus compare: 1 matrix, 3 strategies, 1 of 4 bounds failed, 2 harness errors"
+std::string headline(const CompareResults& results);
+
 // The command that replays trial `t` of `cell`.
 std::string replay_command(const Cell& cell, const Trial& t);
 
