@@ -219,10 +219,9 @@ std::string to_compare_json(const CompareResults& results) {
   });
 }
 
-CompareResults from_compare_json(std::string_view text) {
-  constexpr std::string_view kWhere = "compare.json";
-  const json::value v = json_support::parse(text, kWhere);
-  const Reader r(kWhere);
+CompareResults from_compare_json(std::string_view text, std::string_view where) {
+  const json::value v = json_support::parse(text, where);
+  const Reader r(where);
   const auto& o = r.object(v, "(top level)");
   CompareResults out;
   const auto schema = r.integer(r.field(o, "schema", ""), std::numeric_limits<int>::min(),
@@ -241,6 +240,13 @@ CompareResults from_compare_json(std::string_view text) {
     out.matrices.push_back(read_matrix(r, matrices[i], Reader::index("matrices", i)));
   }
   return out;
+}
+
+CompareResults read_compare(const std::filesystem::path& path) {
+  std::filesystem::path file = path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) file /= "compare.json";
+  return from_compare_json(json_support::read_file(file), file.string());
 }
 
 }  // namespace sisyphus::reports

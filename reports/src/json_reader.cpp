@@ -6,9 +6,7 @@
 
 #include <boost/json.hpp>
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "json_support.hpp"
 #include "sisyphus/core/error.hpp"
@@ -167,11 +165,7 @@ RunResults read_results(const std::filesystem::path& path) {
   std::filesystem::path file = path;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) file /= "results.json";
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw ParseError(fmt::format("{}: cannot read (does it exist?)", file.string()));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return from_json(buf.str(), file.string());
+  return from_json(json_support::read_file(file), file.string());
 }
 
 }  // namespace sisyphus::reports

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/json/basic_parser_impl.hpp>
 #include <charconv>
+#include <fstream>
+#include <sstream>
 
 #include "text.hpp"
 
@@ -156,6 +158,14 @@ std::string pretty(const json::value& v) {
   pretty(v, out, 0);
   out += '\n';
   return out;
+}
+
+std::string read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ParseError(fmt::format("{}: cannot read (does it exist?)", file.string()));
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
 }
 
 json::value parse(std::string_view text, std::string_view where) {

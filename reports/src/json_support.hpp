@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <optional>
 #include <string>
@@ -139,6 +140,9 @@ class Reader {
  private:
   std::string where_;
 };
+
+// The bytes of `file`, or ParseError "<file>: cannot read (does it exist?)".
+std::string read_file(const std::filesystem::path& file);
 
 // Parses `text` as JSON or throws ParseError "<where>: not valid JSON: ...".
 json::value parse(std::string_view text, std::string_view where);

@@ -133,9 +133,11 @@ bool passed(const CompareResults& results);
 
 // compare.json (with each cell's summary and bound results written out beside its trials),
 // and the inverse, which reads only what it needs to rebuild the model (trials, bounds).
-// from_compare_json throws sisyphus::ParseError naming what is wrong.
+// from_compare_json throws sisyphus::ParseError "<where>: <field>: what is wrong".
 std::string to_compare_json(const CompareResults& results);
-CompareResults from_compare_json(std::string_view text);
+CompareResults from_compare_json(std::string_view text, std::string_view where = "compare.json");
+// Reads `path`, or `path`/compare.json when `path` is a directory.
+CompareResults read_compare(const std::filesystem::path& path);
 // compare.md: per matrix a table, one row per strategy, the best value of each column
 // marked, failed bounds listed, and the replay command of the worst trial.
 std::string to_compare_markdown(const CompareResults& results);
