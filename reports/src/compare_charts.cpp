@@ -140,74 +140,70 @@ std::string cdf_chart(std::string_view aria_label, std::string_view x_title,
   return out + "</svg>\n";
 }
 
-std::string whisker_chart(std::string_view aria_label, const std::vector<Spread>& rows) {
+namespace {
+
+// One row per strategy on an x axis with ticks `t` from x0 = kLabelW to x1: the name on
+// the left, then "no trials" or what `draw(row, mid)` adds (bars, whisker, the value at
+// x1 + 8), where `mid` is the row's centre line.
+template <typename Row, typename Draw>
+std::string row_chart(std::string_view aria_label, const std::vector<Row>& rows, const Ticks& t,
+                      Draw draw) {
   constexpr double kTop = 8, kBottom = 30;
   const double x0 = kLabelW, x1 = kWidth - kValueW;
-  double max = 0;
-  for (const auto& r : rows) max = std::max({max, r.p50, r.p95});
-  const Ticks t = axis_ticks(max, Quantity::bytes);
-  const double end = t.values.back();
-  const auto x_of = [&](double v) { return x0 + (x1 - x0) * v / end; };
   const double y_axis = kTop + kRowH * static_cast<double>(rows.size());
-
   std::string out = open_svg(y_axis + kBottom, aria_label);
   out += x_axis(t, x0, x1, y_axis, kTop);
-  double y = kTop;
-  for (const auto& r : rows) {
-    const double mid = y + kRowH / 2;
-    out += named_label(x0 - 8, mid + 4, r.name);
-    if (!r.has_trials) {
-      out += label(x0 + 6, mid + 4, "no trials", "val");
-      y += kRowH;
-      continue;
-    }
-    const std::string cls = strategy_class(r.index);
-    const std::string values =
-        fmt::format("p50 {} · p95 {}", text::bytes(static_cast<std::uint64_t>(r.p50)),
-                    text::bytes(static_cast<std::uint64_t>(r.p95)));
-    if (r.p50 > 0)
-      out += rect(x0, mid - 7, x_of(r.p50) - x0, 14, "bar-s " + cls, r.name + ": " + values);
-    if (r.p95 > r.p50) {
-      out += line(x_of(r.p50), mid, x_of(r.p95), mid, "whisker " + cls);
-      out += line(x_of(r.p95), mid - 6, x_of(r.p95), mid + 6, "whisker " + cls);
-    }
-    out += label(x1 + 8, mid + 4, values, "val");
-    y += kRowH;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const double mid = kTop + kRowH * (static_cast<double>(i) + 0.5);
+    out += named_label(x0 - 8, mid + 4, rows[i].name);
+    out += rows[i].has_trials() ? draw(rows[i], mid) : label(x0 + 6, mid + 4, "no trials", "val");
   }
   return out + "</svg>\n";
 }
 
+}  // namespace
+
+std::string whisker_chart(std::string_view aria_label, const std::vector<Spread>& rows) {
+  double max = 0;
+  for (const auto& r : rows) max = std::max({max, r.p50, r.p95});
+  const Ticks t = axis_ticks(max, Quantity::bytes);
+  const double x0 = kLabelW, x1 = kWidth - kValueW, end = t.values.back();
+  const auto x_of = [&](double v) { return x0 + (x1 - x0) * v / end; };
+  return row_chart(aria_label, rows, t, [&](const Spread& r, double mid) {
+    const std::string cls = strategy_class(r.index);
+    const std::string values =
+        fmt::format("p50 {} · p95 {}", text::bytes(static_cast<std::uint64_t>(r.p50)),
+                    text::bytes(static_cast<std::uint64_t>(r.p95)));
+    std::string out;
+    if (r.p50 > 0) {
+      out += rect(x0, mid - 7, x_of(r.p50) - x0, 14, "bar-s " + cls, r.name + ": " + values);
+    }
+    if (r.p95 > r.p50) {
+      out += line(x_of(r.p50), mid, x_of(r.p95), mid, "whisker " + cls);
+      out += line(x_of(r.p95), mid - 6, x_of(r.p95), mid + 6, "whisker " + cls);
+    }
+    return out + label(x1 + 8, mid + 4, values, "val");
+  });
+}
+
 std::string rate_chart(std::string_view aria_label, const std::vector<Rate>& rows) {
-  constexpr double kTop = 8, kBottom = 30;
-  const double x0 = kLabelW, x1 = kWidth - kValueW;
-  const double y_axis = kTop + kRowH * static_cast<double>(rows.size());
   Ticks t;
   for (int pct = 0; pct <= 100; pct += 25) {
     t.values.push_back(pct);
     t.labels.push_back(fmt::format("{} %", pct));
   }
-  std::string out = open_svg(y_axis + kBottom, aria_label);
-  out += x_axis(t, x0, x1, y_axis, kTop);
-  double y = kTop;
-  for (const auto& r : rows) {
-    const double mid = y + kRowH / 2;
-    out += named_label(x0 - 8, mid + 4, r.name);
-    if (r.total == 0) {
-      out += label(x0 + 6, mid + 4, "no trials", "val");
-      y += kRowH;
-      continue;
-    }
+  const double x0 = kLabelW, x1 = kWidth - kValueW;
+  return row_chart(aria_label, rows, t, [&](const Rate& r, double mid) {
     const double rate = static_cast<double>(r.count) / static_cast<double>(r.total);
     const std::string value =
         fmt::format("{} % ({} of {})", text::decimal(100 * rate, 1), r.count, r.total);
+    std::string out;
     if (r.count > 0) {
       out += rect(x0, mid - 7, (x1 - x0) * rate, 14, "bar-s " + strategy_class(r.index),
                   r.name + ": " + value);
     }
-    out += label(x1 + 8, mid + 4, value, "val");
-    y += kRowH;
-  }
-  return out + "</svg>\n";
+    return out + label(x1 + 8, mid + 4, value, "val");
+  });
 }
 
 }  // namespace sisyphus::reports::svg

@@ -41,7 +41,8 @@ struct Spread {
   std::size_t index = 0;
   double p50 = 0;
   double p95 = 0;
-  bool has_trials = true;
+  bool trials = true;  // false: the strategy has no trials to show
+  bool has_trials() const { return trials; }
 };
 
 // A bar per strategy from 0 to its p50 and a whisker from p50 to p95, on a bytes axis.
@@ -52,6 +53,7 @@ struct Rate {
   std::size_t index = 0;
   std::uint64_t count = 0;  // trials with the outcome
   std::uint64_t total = 0;  // trials
+  bool has_trials() const { return total > 0; }
 };
 
 // A bar per strategy of count / total on a 0–100 % axis.

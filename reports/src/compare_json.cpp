@@ -104,14 +104,7 @@ Trial read_trial(const Reader& r, const json::value& v, const std::string& path)
   Trial t;
   t.trial = uint32(r, o, "trial", path);
   t.seed = r.uint(o, "seed", path);
-  const std::string verdict = r.string(o, "verdict", path);
-  const auto parsed = verdict_from_string(verdict);
-  if (!parsed) {
-    r.fail(Reader::join(path, "verdict"),
-           fmt::format("expected ok, failed-clean, failed-dirty, corrupt or error, got \"{}\"",
-                       verdict));
-  }
-  t.verdict = *parsed;
+  t.verdict = r.verdict(o, "verdict", path);
   t.timed_out = r.boolean(o, "timed_out", path);
   t.attempts = r.uint(o, "attempts", path);
   t.bytes_sent = r.uint(o, "bytes_sent", path);
@@ -128,9 +121,7 @@ Cell read_cell(const Reader& r, const json::value& v, const std::string& path) {
   Cell c;
   c.strategy = r.string(o, "strategy", path);
   if (c.strategy.empty()) r.fail(Reader::join(path, "strategy"), "expected a non-empty name");
-  const std::string cpath = Reader::join(path, "client");
-  const auto& client = r.object(r.field(o, "client", path), cpath);
-  c.client = {r.string(client, "kind", cpath), r.string(client, "label", cpath)};
+  c.client = r.client(o, "client", path);
   c.clients = uint32(r, o, "clients", path, 1);
   c.replay = r.string(o, "replay", path);
   const std::string spath = Reader::join(path, "samples");

@@ -97,17 +97,8 @@ ScenarioResult read_scenario(const Reader& r, const json::value& v, const std::s
   s.name = r.string(o, "name", path);
   if (s.name.empty()) r.fail(Reader::join(path, "name"), "expected a non-empty name");
   s.description = r.string(o, "description", path);
-  const std::string cpath = Reader::join(path, "client");
-  const auto& client = r.object(r.field(o, "client", path), cpath);
-  s.client = {r.string(client, "kind", cpath), r.string(client, "label", cpath)};
-  const std::string verdict = r.string(o, "verdict", path);
-  const auto parsed = verdict_from_string(verdict);
-  if (!parsed) {
-    r.fail(Reader::join(path, "verdict"),
-           fmt::format("expected ok, failed-clean, failed-dirty, corrupt or error, got \"{}\"",
-                       verdict));
-  }
-  s.verdict = *parsed;
+  s.client = r.client(o, "client", path);
+  s.verdict = r.verdict(o, "verdict", path);
   s.timed_out = r.boolean(o, "timed_out", path);
   const auto& code = r.field(o, "client_exit_code", path);
   if (!code.is_null()) {

@@ -13,6 +13,8 @@
 #include <string_view>
 
 #include "sisyphus/core/error.hpp"
+#include "sisyphus/reports/results.hpp"
+#include "sisyphus/reports/verdict.hpp"
 
 namespace sisyphus::reports::json_support {
 namespace json = boost::json;
@@ -128,6 +130,25 @@ class Reader {
 
   double number(const json::object& o, std::string_view key, const std::string& path) const {
     return number(field(o, key, path), join(path, key));
+  }
+
+  // `key` as one of the verdict names.
+  Verdict verdict(const json::object& o, std::string_view key, const std::string& path) const {
+    const std::string text = string(o, key, path);
+    const auto parsed = verdict_from_string(text);
+    if (!parsed) {
+      fail(join(path, key),
+           fmt::format("expected ok, failed-clean, failed-dirty, corrupt or error, got \"{}\"",
+                       text));
+    }
+    return *parsed;
+  }
+
+  // `key` as {"kind", "label"}.
+  ClientInfo client(const json::object& o, std::string_view key, const std::string& path) const {
+    const std::string here = join(path, key);
+    const auto& c = object(field(o, key, path), here);
+    return {string(c, "kind", here), string(c, "label", here)};
   }
 
   static std::string join(const std::string& path, std::string_view key) {
