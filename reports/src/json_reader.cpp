@@ -6,10 +6,9 @@
 
 #include <boost/json.hpp>
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
+#include "json_support.hpp"
 #include "sisyphus/core/error.hpp"
 #include "sisyphus/reports/json.hpp"
 
@@ -17,121 +16,7 @@ namespace sisyphus::reports {
 namespace json = boost::json;
 namespace {
 
-class Reader {
- public:
-  explicit Reader(std::string_view where) : where_(where) {}
-
-  [[noreturn]] void fail(const std::string& path, std::string_view what) const {
-    throw ParseError(fmt::format("{}: {}: {}", where_, path, what));
-  }
-
-  const json::object& object(const json::value& v, const std::string& path) const {
-    if (!v.is_object()) fail(path, "expected an object");
-    return v.get_object();
-  }
-
-  const json::array& array(const json::value& v, const std::string& path) const {
-    if (!v.is_array()) fail(path, "expected an array");
-    return v.get_array();
-  }
-
-  const json::value& field(const json::object& o, std::string_view key,
-                           const std::string& path) const {
-    const auto* v = o.if_contains(key);
-    if (v == nullptr) fail(join(path, key), "missing");
-    return *v;
-  }
-
-  std::string string(const json::object& o, std::string_view key, const std::string& path) const {
-    const auto& v = field(o, key, path);
-    if (!v.is_string()) fail(join(path, key), "expected a string");
-    return std::string(v.get_string());
-  }
-
-  std::optional<std::string> optional_string(const json::object& o, std::string_view key,
-                                             const std::string& path) const {
-    const auto* v = o.if_contains(key);
-    if (v == nullptr || v->is_null()) return std::nullopt;
-    if (!v->is_string()) fail(join(path, key), "expected a string or null");
-    return std::string(v->get_string());
-  }
-
-  bool boolean(const json::object& o, std::string_view key, const std::string& path) const {
-    const auto& v = field(o, key, path);
-    if (!v.is_bool()) fail(join(path, key), "expected true or false");
-    return v.get_bool();
-  }
-
-  std::uint64_t uint(const json::value& v, const std::string& path) const {
-    if (v.is_uint64()) return v.get_uint64();
-    if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::uint64_t>(v.get_int64());
-    fail(path, "expected a non-negative integer");
-  }
-
-  std::uint64_t uint(const json::object& o, std::string_view key, const std::string& path) const {
-    return uint(field(o, key, path), join(path, key));
-  }
-
-  std::optional<std::uint64_t> optional_uint(const json::object& o, std::string_view key,
-                                             const std::string& path) const {
-    const auto* v = o.if_contains(key);
-    if (v == nullptr || v->is_null()) return std::nullopt;
-    return uint(*v, join(path, key));
-  }
-
-  // bytes_written next to `bytes_sent`: a file from before it existed counted written bytes
-  // as sent.
-  std::uint64_t bytes_written(const json::object& o, std::uint64_t bytes_sent,
-                              const std::string& path) const {
-    if (!o.contains("bytes_written")) return bytes_sent;
-    return uint(o, "bytes_written", path);
-  }
-
-  std::int64_t integer(const json::value& v, std::int64_t lo, std::int64_t hi,
-                       const std::string& path) const {
-    std::int64_t n = 0;
-    if (v.is_int64()) {
-      n = v.get_int64();
-    } else if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(
-                                                      std::numeric_limits<std::int64_t>::max())) {
-      n = static_cast<std::int64_t>(v.get_uint64());
-    } else {
-      fail(path, "expected an integer");
-    }
-    if (n < lo || n > hi)
-      fail(path, fmt::format("expected an integer in {}..{}, got {}", lo, hi, n));
-    return n;
-  }
-
-  double number(const json::value& v, const std::string& path) const {
-    double d = 0;
-    if (v.is_double()) {
-      d = v.get_double();
-    } else if (v.is_int64()) {
-      d = static_cast<double>(v.get_int64());
-    } else if (v.is_uint64()) {
-      d = static_cast<double>(v.get_uint64());
-    } else {
-      fail(path, "expected a number");
-    }
-    if (!std::isfinite(d) || d < 0) fail(path, "expected a non-negative number");
-    return d;
-  }
-
-  double number(const json::object& o, std::string_view key, const std::string& path) const {
-    return number(field(o, key, path), join(path, key));
-  }
-
-  static std::string join(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
-  }
-  static std::string index(const std::string& path, std::size_t i) {
-    return fmt::format("{}[{}]", path, i);
-  }
-
- private:
-  std::string where_;
-};
+using Reader = json_support::Reader;
 
 std::optional<Corruption> read_corruption(const Reader& r, const json::object& o,
                                           const std::string& path) {
@@ -212,17 +97,8 @@ ScenarioResult read_scenario(const Reader& r, const json::value& v, const std::s
   s.name = r.string(o, "name", path);
   if (s.name.empty()) r.fail(Reader::join(path, "name"), "expected a non-empty name");
   s.description = r.string(o, "description", path);
-  const std::string cpath = Reader::join(path, "client");
-  const auto& client = r.object(r.field(o, "client", path), cpath);
-  s.client = {r.string(client, "kind", cpath), r.string(client, "label", cpath)};
-  const std::string verdict = r.string(o, "verdict", path);
-  const auto parsed = verdict_from_string(verdict);
-  if (!parsed) {
-    r.fail(Reader::join(path, "verdict"),
-           fmt::format("expected ok, failed-clean, failed-dirty, corrupt or error, got \"{}\"",
-                       verdict));
-  }
-  s.verdict = *parsed;
+  s.client = r.client(o, "client", path);
+  s.verdict = r.verdict(o, "verdict", path);
   s.timed_out = r.boolean(o, "timed_out", path);
   const auto& code = r.field(o, "client_exit_code", path);
   if (!code.is_null()) {
@@ -273,21 +149,14 @@ RunResults from_json_value(const json::value& v, std::string_view where) {
 }
 
 RunResults from_json(std::string_view text, std::string_view where) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec) throw ParseError(fmt::format("{}: not valid JSON: {}", where, ec.message()));
-  return from_json_value(v, where);
+  return from_json_value(json_support::parse(text, where), where);
 }
 
 RunResults read_results(const std::filesystem::path& path) {
   std::filesystem::path file = path;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) file /= "results.json";
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw ParseError(fmt::format("{}: cannot read (does it exist?)", file.string()));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return from_json(buf.str(), file.string());
+  return from_json(json_support::read_file(file), file.string());
 }
 
 }  // namespace sisyphus::reports

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "json_support.hpp"
 #include "sisyphus/reports/json.hpp"
 #include "text.hpp"
 
@@ -13,11 +14,7 @@ namespace sisyphus::reports {
 namespace json = boost::json;
 namespace {
 
-// Client output and labels are arbitrary bytes; JSON text must be UTF-8 or readers (ours
-// included) reject the whole file.
-json::string str(std::string_view s) {
-  return json::string(text::sanitize_utf8(s));
-}
+using json_support::str;
 
 json::value optional_string(const std::optional<std::string>& s) {
   return s ? json::value(str(*s)) : json::value(nullptr);
@@ -86,60 +83,6 @@ json::value scenario_value(const ScenarioResult& s) {
   };
 }
 
-// Boost.JSON 1.81 has no pretty printer; scalars go through json::serialize so numbers
-// keep their shortest round-trip spelling and strings their escaping.
-void pretty(const json::value& v, std::string& out, int indent) {
-  const auto newline = [&](int level) {
-    out += '\n';
-    out.append(static_cast<std::size_t>(level) * 2, ' ');
-  };
-  if (const auto* obj = v.if_object()) {
-    if (obj->empty()) {
-      out += "{}";
-      return;
-    }
-    out += '{';
-    bool first = true;
-    for (const auto& kv : *obj) {
-      if (!first) out += ',';
-      first = false;
-      newline(indent + 1);
-      out += json::serialize(json::string(kv.key()));
-      out += ": ";
-      pretty(kv.value(), out, indent + 1);
-    }
-    newline(indent);
-    out += '}';
-  } else if (const auto* arr = v.if_array()) {
-    if (arr->empty()) {
-      out += "[]";
-      return;
-    }
-    // Short arrays of scalars (bad ranges) stay on one line.
-    const bool flat = arr->size() <= 2 && std::all_of(arr->begin(), arr->end(), [](const auto& e) {
-                        return !e.is_object() && !e.is_array();
-                      });
-    out += '[';
-    bool first = true;
-    for (const auto& e : *arr) {
-      if (!first) out += flat ? ", " : ",";
-      first = false;
-      if (!flat) newline(indent + 1);
-      pretty(e, out, indent + 1);
-    }
-    if (!flat) newline(indent);
-    out += ']';
-  } else if (v.is_double()) {
-    // Boost.JSON spells 0.25 as "2.5E-1"; fmt gives the shortest form that reads back
-    // exactly ("0.25", "1e-09"). Non-finite numbers are not JSON: null, which the reader
-    // then rejects by name.
-    const double d = v.get_double();
-    out += std::isfinite(d) ? fmt::format("{}", d) : "null";
-  } else {
-    out += json::serialize(v);
-  }
-}
-
 }  // namespace
 
 json::value to_json_value(const RunResults& results) {
@@ -156,10 +99,7 @@ json::value to_json_value(const RunResults& results) {
 }
 
 std::string to_json(const RunResults& results) {
-  std::string out;
-  pretty(to_json_value(results), out, 0);
-  out += '\n';
-  return out;
+  return json_support::pretty(to_json_value(results));
 }
 
 }  // namespace sisyphus::reports

@@ -3,9 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <stdexcept>
 #include <tuple>
 
 #include "sisyphus/core/error.hpp"
@@ -13,35 +11,12 @@
 #include "sisyphus/reports/json.hpp"
 #include "sisyphus/reports/junit.hpp"
 #include "sisyphus/reports/markdown.hpp"
+#include "write_file.hpp"
 
 namespace sisyphus::reports {
-namespace {
-
-// Written next to the target and renamed over it, so a reader never sees half a file.
-void write_file(const std::filesystem::path& path, const std::string& content) {
-  std::filesystem::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.close();
-    if (!out) throw std::runtime_error(fmt::format("{}: cannot write", tmp.string()));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec)
-    throw std::runtime_error(fmt::format("{}: cannot write: {}", path.string(), ec.message()));
-}
-
-}  // namespace
 
 void write_all(const RunResults& results, const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    throw std::runtime_error(
-        fmt::format("{}: cannot create the report directory: {}", dir.string(), ec.message()));
-  }
+  create_report_dir(dir);
   write_file(dir / "results.json", to_json(results));
   write_file(dir / "junit.xml", to_junit(results));
   write_file(dir / "summary.md", to_markdown(results));

@@ -8,6 +8,17 @@
 
 namespace sisyphus::reports::svg {
 
+// Every chart is this wide (CSS pixels); pages scale it down on narrow screens.
+inline constexpr double kWidth = 820;
+
+// The pieces every chart is built of, all text escaped: an <svg> opening tag of kWidth ×
+// `height` labelled `label` for screen readers, a <text> and a <rect> with a tooltip.
+std::string open_svg(double height, std::string_view label);
+std::string label(double x, double y, std::string_view s, std::string_view cls = "lbl",
+                  std::string_view anchor = "start");
+std::string rect(double x, double y, double w, double h, std::string_view cls,
+                 std::string_view title);
+
 // One horizontal bar per scenario: bytes wasted, labelled "name · client".
 std::string wasted_bar_chart(const std::vector<const ScenarioResult*>& scenarios);
 

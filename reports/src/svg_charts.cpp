@@ -9,31 +9,9 @@
 namespace sisyphus::reports::svg {
 namespace {
 
-constexpr double kWidth = 820;
 constexpr double kRow = 22;
 constexpr double kBar = 14;
 constexpr std::size_t kPalette = 8;  // client colours: .c0 .. .c7 in the page CSS
-
-std::string open_svg(double height, std::string_view label) {
-  return fmt::format(
-      "<svg class=\"chart\" width=\"{0:.0f}\" height=\"{1:.0f}\" viewBox=\"0 0 {0:.0f} {1:.0f}\" "
-      "role=\"img\" aria-label=\"{2}\">\n",
-      kWidth, height, text::xml_escape(label, true));
-}
-
-std::string label(double x, double y, std::string_view s, std::string_view cls = "lbl",
-                  std::string_view anchor = "start") {
-  return fmt::format("<text class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">{}</text>\n",
-                     cls, x, y, anchor, text::xml_escape(s));
-}
-
-std::string rect(double x, double y, double w, double h, std::string_view cls,
-                 std::string_view title) {
-  return fmt::format(
-      "<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\">"
-      "<title>{}</title></rect>\n",
-      cls, x, y, std::max(w, 1.0), h, text::xml_escape(title));
-}
 
 std::string scenario_label(const ScenarioResult& s) {
   return s.name + " · " + s.client.label;
@@ -58,6 +36,27 @@ double attempt_end(const ScenarioResult& s, std::size_t i) {
 }
 
 }  // namespace
+
+std::string open_svg(double height, std::string_view label) {
+  return fmt::format(
+      "<svg class=\"chart\" width=\"{0:.0f}\" height=\"{1:.0f}\" viewBox=\"0 0 {0:.0f} {1:.0f}\" "
+      "role=\"img\" aria-label=\"{2}\">\n",
+      kWidth, height, text::xml_escape(label, true));
+}
+
+std::string label(double x, double y, std::string_view s, std::string_view cls,
+                  std::string_view anchor) {
+  return fmt::format("<text class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">{}</text>\n",
+                     cls, x, y, anchor, text::xml_escape(s));
+}
+
+std::string rect(double x, double y, double w, double h, std::string_view cls,
+                 std::string_view title) {
+  return fmt::format(
+      "<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\">"
+      "<title>{}</title></rect>\n",
+      cls, x, y, std::max(w, 1.0), h, text::xml_escape(title));
+}
 
 std::string attempt_class(const AttemptRecord& a) {
   if (a.fault) return "a-fault";

@@ -256,3 +256,16 @@ std::string truncate(std::string_view raw, std::size_t max_chars) {
 }
 
 }  // namespace sisyphus::reports::text
+
+namespace sisyphus::reports::text {
+
+std::string decimal(double v, int max_decimals) {
+  std::string out = fmt::format("{:.{}f}", v, max_decimals);
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  return out == "-0" ? "0" : out;
+}
+
+}  // namespace sisyphus::reports::text

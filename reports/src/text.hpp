@@ -49,3 +49,11 @@ namespace sisyphus::reports::text {
 std::string truncate(std::string_view s, std::size_t max_chars);
 
 }  // namespace sisyphus::reports::text
+
+namespace sisyphus::reports::text {
+
+// `v` with at most `max_decimals` decimals and no trailing zeros: 2 -> "2", 2.5 -> "2.5",
+// 0.99499 -> "0.995" (3).
+std::string decimal(double v, int max_decimals);
+
+}  // namespace sisyphus::reports::text

@@ -238,3 +238,19 @@ TEST(ResultsJson, ReadResultsFromDirectoryOrFile) {
 
 }  // namespace
 }  // namespace sisyphus::reports
+
+namespace sisyphus::reports {
+namespace {
+
+// Boost 1.81's json::parse misreads the last digit of some doubles: 13.610631861338549 came
+// back as 13.610631861338547, so a merge through results.json changed measured times.
+TEST(ResultsJson, DoublesReadBackBitForBit) {
+  RunResults r = testing::sample_results();
+  r.scenarios[0].duration_s = 13.610631861338549;
+  r.scenarios[0].attempt_log[1].t = 11.221074039264249;
+  r.scenarios[0].attempt_log[1].gap_s = 9.349657963085203;
+  EXPECT_EQ(from_json(to_json(r)), r);
+}
+
+}  // namespace
+}  // namespace sisyphus::reports

@@ -76,8 +76,8 @@ std::optional<Trial> worst_trial(const Cell& cell);
 struct Bound {
   std::string strategy;  // a strategy's name or "all"
   BoundKey key;
-  double limit = 0;      // see model::MatrixBound
-  std::string written;   // as written
+  double limit = 0;     // see model::MatrixBound
+  std::string written;  // as written
   bool operator==(const Bound&) const = default;
 };
 
@@ -95,7 +95,7 @@ struct MatrixResult {
   std::string name;
   std::string description;
   std::string source_file;
-  std::string scenario;  // the scenario's name
+  std::string scenario;    // the scenario's name
   std::uint64_t size = 0;  // resource size in bytes
   std::uint64_t seed = 0;
   std::uint32_t trials = 0;  // trials per strategy the matrix asks for (all shards together)
@@ -114,6 +114,10 @@ struct Shard {
   bool operator==(const Shard&) const = default;
 };
 
+// The one rule of `--shard I/N`: trial t (0-based) belongs to shard (t mod N) + 1, so every
+// shard gets every strategy's trial t together and shards differ in size by at most one.
+bool in_shard(std::uint32_t trial, const Shard& shard);
+
 struct CompareResults {
   int schema = kCompareSchemaVersion;
   std::string started_at;  // ISO 8601 UTC
@@ -129,9 +133,11 @@ bool passed(const CompareResults& results);
 
 // compare.json (with each cell's summary and bound results written out beside its trials),
 // and the inverse, which reads only what it needs to rebuild the model (trials, bounds).
-// from_compare_json throws sisyphus::ParseError naming what is wrong.
+// from_compare_json throws sisyphus::ParseError "<where>: <field>: what is wrong".
 std::string to_compare_json(const CompareResults& results);
-CompareResults from_compare_json(std::string_view text);
+CompareResults from_compare_json(std::string_view text, std::string_view where = "compare.json");
+// Reads `path`, or `path`/compare.json when `path` is a directory.
+CompareResults read_compare(const std::filesystem::path& path);
 // compare.md: per matrix a table, one row per strategy, the best value of each column
 // marked, failed bounds listed, and the replay command of the worst trial.
 std::string to_compare_markdown(const CompareResults& results);

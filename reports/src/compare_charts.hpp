@@ -1,0 +1,62 @@
+#pragma once
+// The inline SVG charts of compare.html (internal): distributions over trials, one colour
+// per strategy. Each function returns one <svg> with axes, ticks and labels; colours come
+// from the page's CSS classes s0..s9 (the strategy's index modulo 10; from the 11th on the
+// CDF lines are also dashed, so no two strategies look alike).
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace sisyphus::reports::svg {
+
+inline constexpr std::size_t kStrategyColours = 10;
+
+// The class a strategy's marks carry: "s3", or "s3 d1" for the 14th strategy.
+std::string strategy_class(std::size_t index);
+
+// What the values of an axis are: the unit its ticks are spelled in.
+enum class Quantity { seconds, bytes };
+
+// Ticks of a linear axis from 0 to at least `max`: steps of 1, 2 or 5 × 10^k (of KiB, MiB
+// or GiB for bytes), about `target` of them. The last tick is the axis end.
+struct Ticks {
+  std::vector<double> values;  // ascending, from 0
+  std::vector<std::string> labels;
+};
+Ticks axis_ticks(double max, Quantity q, int target = 5);
+
+struct Series {
+  std::string name;
+  std::size_t index = 0;       // the strategy's index: its colour
+  std::vector<double> values;  // one per trial, any order
+};
+
+// The empirical CDF of each series: for each x, the share of trials at or below it; a step
+// line per strategy that stays at 100 % after its largest value. A dashed line marks 95 %.
+std::string cdf_chart(std::string_view aria_label, std::string_view x_title,
+                      const std::vector<Series>& series, Quantity q);
+
+struct Spread {
+  std::string name;
+  std::size_t index = 0;
+  double p50 = 0;
+  double p95 = 0;
+  bool trials = true;  // false: the strategy has no trials to show
+  bool has_trials() const { return trials; }
+};
+
+// A bar per strategy from 0 to its p50 and a whisker from p50 to p95, on a bytes axis.
+std::string whisker_chart(std::string_view aria_label, const std::vector<Spread>& rows);
+
+struct Rate {
+  std::string name;
+  std::size_t index = 0;
+  std::uint64_t count = 0;  // trials with the outcome
+  std::uint64_t total = 0;  // trials
+  bool has_trials() const { return total > 0; }
+};
+
+// A bar per strategy of count / total on a 0–100 % axis.
+std::string rate_chart(std::string_view aria_label, const std::vector<Rate>& rows);
+
+}  // namespace sisyphus::reports::svg

@@ -1,0 +1,33 @@
+#pragma once
+// The spellings the compare writers share (internal), so compare.json, compare.md and
+// compare.html say the same thing the same way.
+#include <string>
+
+#include "sisyphus/reports/compare.hpp"
+
+namespace sisyphus::reports::compare_text {
+
+// A value of the metric `key` bounds, spelled like a bound is written: rates and attempts as
+// numbers ("0.995", "2.75"), sizes as sizes ("0B", "2MiB", "1234567B"), durations in
+// seconds ("1.25s").
+std::string bound_value(const BoundKey& key, double value);
+
+// "at least" for ok_rate, else "at most".
+std::string_view bound_direction(const BoundKey& key);
+
+// "resume: p95_wasted_bytes: expected at most 0B, got 1MiB"
+std::string bound_line(const BoundResult& r);
+
+// "trial 17: failed-dirty, 12 attempts, 3.0 MiB wasted, 2.31 s"
+std::string trial_line(const Trial& t);
+
+// "sisyphus compare: 1 matrix, 3 strategies, 1 of 4 bounds failed, 2 harness errors"
+std::string headline(const CompareResults& results);
+
+// The command that replays trial `t` of `cell`.
+std::string replay_command(const Cell& cell, const Trial& t);
+
+// "flaky-link (4.0 MiB) · 200 trials per strategy · seed 7"
+std::string matrix_meta(const MatrixResult& m);
+
+}  // namespace sisyphus::reports::compare_text

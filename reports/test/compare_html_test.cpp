@@ -1,0 +1,121 @@
+#include <gtest/gtest.h>
+
+#include "compare_charts.hpp"
+#include "compare_sample.hpp"
+#include "html_inspect.hpp"
+#include "sisyphus/reports/compare.hpp"
+#include "sisyphus/testing/python.hpp"
+
+namespace sisyphus::reports {
+namespace {
+
+using testing::count;
+
+// Every <svg> of the page parsed as XML: per chart its aria-label, its CDF paths (class),
+// and its axis tick labels.
+constexpr const char* kCharts = R"py(
+import re, sys
+import xml.etree.ElementTree as ET
+page = open(sys.argv[1], encoding="utf-8").read()
+for m in re.finditer(r"<svg .*?</svg>", page, re.S):
+    svg = ET.fromstring(m.group(0))
+    paths = [p.get("class") for p in svg.iter("path")]
+    ticks = [t.text for t in svg.iter("text") if t.get("class") == "axis"]
+    print(svg.get("aria-label"), "|", paths, "|", ticks)
+)py";
+
+std::string charts(const std::string& html, const std::string& name) {
+  const auto r = sisyphus::testing::python_on(kCharts, html, name);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  return r.out;
+}
+
+TEST(CompareHtml, FourChartsPerMatrixWellFormedWithTicks) {
+  const std::string html = to_compare_html(testing::small_compare());
+  testing::expect_self_contained(html);
+  EXPECT_EQ(count(html, "<svg"), 4u);
+  EXPECT_EQ(testing::inspect(html, "compare-html"),
+            "unclosed [] bad []\n"
+            "svg 4\n"
+            "refs []\n"
+            "ids ['m-1']\n");
+  // Durations 0.25..2.5 s: ticks of 0.5 s; bytes sent 1..5 MiB: ticks of 1 MiB; wasted
+  // p95 up to 4 MiB: ticks of 1 MiB; rates 0..100 %.
+  EXPECT_EQ(charts(html, "compare-charts"),
+            "CDF of duration per strategy | ['cdf s0', 'cdf s1'] | ['0 %', '25 %', '50 %', '75 %', "
+            "'100 %', 'p95', '0 s', '0.5 s', '1 s', '1.5 s', '2 s', '2.5 s', 'duration of a "
+            "trial']\n"
+            "CDF of bytes sent per strategy | ['cdf s0', 'cdf s1'] | ['0 %', '25 %', '50 %', '75 "
+            "%', '100 %', 'p95', '0 MiB', '1 MiB', '2 MiB', '3 MiB', '4 MiB', '5 MiB', 'bytes sent "
+            "in a trial']\n"
+            "Bytes wasted per strategy, p50 and p95 | [] | ['0 MiB', '1 MiB', '2 MiB', '3 MiB', '4 "
+            "MiB']\n"
+            "Corruption rate per strategy | [] | ['0 %', '25 %', '50 %', '75 %', '100 %']\n");
+  EXPECT_NE(html.find("<title>sisyphus compare: 1 matrix, 2 strategies, 2 of 4 bounds "
+                      "failed</title>"),
+            std::string::npos);
+  // The legend: one swatch per strategy in the colour its marks have in every chart.
+  EXPECT_NE(html.find("<p class=\"legend\"><span><i class=\"sw s0\"></i>restart</span><span><i "
+                      "class=\"sw s1\"></i>resume</span></p>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<pre>sisyphus compare matrices/small.yaml --filter restart --trial "
+                      "2</pre>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td class=\"n best\">4</td>"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"mark\">FAIL</span> restart: max_duration: expected at most "
+                      "2s, got 2.5s"),
+            std::string::npos);
+}
+
+TEST(CompareHtml, CdfStepsThroughEverySample) {
+  // Four trials at 0.25, 0.5, 1.5, 2.5 s on an axis 0..2.5 s over x 56..780 (724 px), y
+  // from 252 (0 %) to 12 (100 %): a rise of 60 px per trial, then flat to the right edge.
+  const std::string svg =
+      svg::cdf_chart("d", "t", {{"restart", 0, {2.5, 0.5, 0.25, 1.5}}}, svg::Quantity::seconds);
+  EXPECT_NE(svg.find("<path class=\"cdf s0\" d=\"M128.4,252.0H128.4V192.0H200.8V132.0H490.4V72.0"
+                     "H780.0V12.0H780.0\"><title>restart</title></path>"),
+            std::string::npos)
+      << svg;
+  // Equal samples are one step.
+  const std::string ties =
+      svg::cdf_chart("d", "t", {{"x", 3, {1, 1, 2, 2}}}, svg::Quantity::seconds);
+  EXPECT_NE(ties.find("d=\"M418.0,252.0H418.0V132.0H780.0V12.0H780.0\""), std::string::npos)
+      << ties;
+}
+
+TEST(CompareHtml, TicksAreRoundNumbersInTheirUnit) {
+  const auto labels = [](double max, svg::Quantity q) { return svg::axis_ticks(max, q).labels; };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(labels(59.02, svg::Quantity::seconds), (V{"0 s", "20 s", "40 s", "60 s"}));
+  EXPECT_EQ(labels(0.043, svg::Quantity::seconds),
+            (V{"0 ms", "10 ms", "20 ms", "30 ms", "40 ms", "50 ms"}));
+  EXPECT_EQ(labels(121912765, svg::Quantity::bytes), (V{"0 MiB", "50 MiB", "100 MiB", "150 MiB"}));
+  EXPECT_EQ(labels(3000, svg::Quantity::bytes), (V{"0 KiB", "1 KiB", "2 KiB", "3 KiB"}));
+  EXPECT_EQ(labels(3, svg::Quantity::bytes), (V{"0 B", "1 B", "2 B", "3 B"}));
+  EXPECT_EQ(labels(0, svg::Quantity::bytes), (V{"0 B", "1 B"}));
+  EXPECT_EQ(svg::strategy_class(3), "s3");
+  EXPECT_EQ(svg::strategy_class(13), "s3 d1");
+}
+
+TEST(CompareHtml, EscapesAndCellsWithoutTrials) {
+  CompareResults r = testing::small_compare();
+  r.matrices[0].name = "<script>x</script>";
+  r.matrices[0].cells[0].strategy = "\"><svg onload=alert(1)>";
+  r.matrices[0].cells[1].trials.clear();
+  r.matrices.push_back(testing::small_compare().matrices[0]);
+  const std::string html = to_compare_html(r);
+  testing::expect_self_contained(html);
+  EXPECT_EQ(count(html, "<svg"), 8u);  // the strategy name's "<svg" is text
+  EXPECT_NE(html.find("&quot;&gt;&lt;svg onload=alert(1)&gt;"), std::string::npos);
+  EXPECT_EQ(testing::inspect(html, "compare-escape"),
+            "unclosed [] bad []\n"
+            "svg 8\n"
+            "refs ['#m-1', '#m-2']\n"
+            "ids ['m-1', 'm-2']\n");
+  // The cell without trials: no CDF path, "no trials" in the bar charts.
+  EXPECT_EQ(count(html, "<path class=\"cdf s1\""), 2u);  // only the second matrix's
+  EXPECT_EQ(count(html, ">no trials</text>"), 2u);
+}
+
+}  // namespace
+}  // namespace sisyphus::reports
