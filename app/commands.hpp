@@ -14,6 +14,7 @@ void add_serve_command(CLI::App& root, int& exit_code);
 void add_proxy_command(CLI::App& root, int& exit_code);
 void add_get_command(CLI::App& root, int& exit_code);
 void add_run_command(CLI::App& root, int& exit_code);
+void add_compare_command(CLI::App& root, int& exit_code);
 void add_list_command(CLI::App& root, int& exit_code);
 void add_report_command(CLI::App& root, int& exit_code);
 

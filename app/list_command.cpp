@@ -1,4 +1,5 @@
-// `sisyphus list [scenarios [FILE|DIR ...] | faults | clients]`: what can be run.
+// `sisyphus list [scenarios [FILE|DIR ...] | matrices [FILE|DIR ...] | faults | clients]`: what
+// can be run.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include "sisyphus/model/param_table.hpp"
 #include "sisyphus/proxy/fault.hpp"
 #include "sisyphus/runner/client_adapter.hpp"
+#include "sisyphus/runner/compare.hpp"
 #include "sisyphus/runner/selection.hpp"
 
 namespace sisyphus::app {
@@ -32,6 +34,19 @@ int list_scenarios(const std::vector<std::string>& inputs) {
   for (const auto& e : loaded.errors) fmt::print(stderr, "{}\n", e);
   std::vector<std::pair<std::string, std::string>> rows;
   for (const auto& s : loaded.scenarios) rows.emplace_back(s.name, s.description);
+  print_rows(rows);
+  return loaded.errors.empty() ? kExitOk : kExitUsage;
+}
+
+int list_matrices(const std::vector<std::string>& inputs) {
+  const std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
+  const runner::LoadedMatrices loaded = runner::load_matrices(paths);
+  for (const auto& e : loaded.errors) fmt::print(stderr, "{}\n", e);
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const auto& m : loaded.matrices) {
+    rows.emplace_back(m.name, fmt::format("{} strategies x {} trials: {}", m.strategies.size(),
+                                          m.trials, m.description));
+  }
   print_rows(rows);
   return loaded.errors.empty() ? kExitOk : kExitUsage;
 }
@@ -85,7 +100,9 @@ int list_clients() {
 
 void add_list_command(CLI::App& root, int& exit_code) {
   auto* list = root.add_subcommand(
-      "list", "List the built-in scenarios (or those in FILE/DIR), the fault kinds or the clients");
+      "list",
+      "List the built-in scenarios or matrices (or those in FILE/DIR), the fault kinds or the "
+      "clients");
   list->require_subcommand(0, 1);
 
   auto inputs = std::make_shared<std::vector<std::string>>();
@@ -93,6 +110,12 @@ void add_list_command(CLI::App& root, int& exit_code) {
       "scenarios", "Scenario names and descriptions: the built-in catalogue, or FILE/DIR ...");
   scen->add_option("FILE", *inputs, "Scenario files or directories of them");
   scen->callback([inputs, &exit_code] { exit_code = list_scenarios(*inputs); });
+
+  auto matrix_inputs = std::make_shared<std::vector<std::string>>();
+  auto* matrices = list->add_subcommand(
+      "matrices", "Strategy comparisons `sisyphus compare` runs: the built-in ones, or FILE/DIR ...");
+  matrices->add_option("FILE", *matrix_inputs, "Matrix files or directories of them");
+  matrices->callback([matrix_inputs, &exit_code] { exit_code = list_matrices(*matrix_inputs); });
 
   auto* faults = list->add_subcommand(
       "faults", "Fault kinds a scenario can use, each with its keys: type, default, meaning");

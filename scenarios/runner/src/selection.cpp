@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
-#include <map>
 #include <system_error>
 
+#include "input_files.hpp"
 #include "sisyphus/core/error.hpp"
 #include "sisyphus/proxy/server.hpp"
 #include "sisyphus/model/loader.hpp"
@@ -44,39 +44,10 @@ std::filesystem::path catalogue_dir() {
 
 Loaded load_scenarios(const std::vector<std::filesystem::path>& inputs) {
   Loaded out;
-  std::vector<std::filesystem::path> files;
-  const std::vector<std::filesystem::path> roots =
-      inputs.empty() ? std::vector<std::filesystem::path>{catalogue_dir()} : inputs;
-  for (const auto& input : roots) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(input, ec)) {
-      auto found = model::scenario_files(input);
-      if (found.empty()) {
-        out.errors.push_back(fmt::format("{}: no scenario files (*.yaml, *.yml)", input.string()));
-      }
-      files.insert(files.end(), found.begin(), found.end());
-    } else if (std::filesystem::exists(input, ec)) {
-      files.push_back(input);
-    } else {
-      out.errors.push_back(fmt::format("{}: no such file or directory", input.string()));
-    }
-  }
-  std::map<std::string, std::string> seen;  // name -> file
-  for (const auto& file : files) {
-    try {
-      model::Scenario s = proxy::load_scenario_file(file);
-      auto [it, fresh] = seen.emplace(s.name, file.string());
-      if (!fresh) {
-        out.errors.push_back(fmt::format("{}: scenario name '{}' is already used by {}",
-                                         file.string(), s.name, it->second));
-        continue;
-      }
-      out.scenarios.push_back(std::move(s));
-    } catch (const std::exception& e) {
-      out.errors.push_back(e.what());
-    }
-  }
-  sort_by_name(out.scenarios);
+  const auto files = detail::input_files(inputs, catalogue_dir(), "scenario", out.errors);
+  out.scenarios = detail::load_each<model::Scenario>(
+      files, "scenario", [](const auto& file) { return proxy::load_scenario_file(file); },
+      out.errors);
   return out;
 }
 
