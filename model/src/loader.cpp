@@ -296,14 +296,33 @@ class Reader {
   void read_changes(const Params& section) {
     for (const YAML::Node& node : items(section, "changes")) {
       Params item(node, file_, "changes");
-      item.allow_only({"before_attempt", "at_time"});
+      item.allow_only({"before_attempt", "at_time", "before_each_attempt", "probability"});
       Change change;
       change.where = item.location();
-      if (item.has("before_attempt") == item.has("at_time")) {
-        item.fail("expected exactly one of before_attempt, at_time");
+      const int forms = int{item.has("before_attempt")} + int{item.has("at_time")} +
+                        int{item.has("before_each_attempt")};
+      if (forms != 1) {
+        item.fail("expected exactly one of before_attempt, at_time, before_each_attempt");
       }
       if (item.has("before_attempt")) change.before_attempt = bounded(item, "before_attempt", 1);
       if (item.has("at_time")) change.at_time = item.duration("at_time");
+      if (item.has("before_each_attempt")) {
+        if (!item.boolean("before_each_attempt", false)) {
+          item.fail("before_each_attempt",
+                    "expected before_each_attempt: true (leave the change out for none)");
+        }
+        change.before_each_attempt = true;
+      }
+      if (item.has("probability")) {
+        if (!change.before_each_attempt) {
+          item.fail("probability", "'probability' applies only to before_each_attempt: true");
+        }
+        const double p = item.number("probability");
+        if (p < 0 || p > 1) {
+          item.fail("probability", fmt::format("expected a probability from 0 to 1, got {}", p));
+        }
+        change.probability = p;
+      }
       s_.changes.push_back(change);
     }
   }
@@ -395,6 +414,16 @@ class Reader {
     if (c.has("resume")) client.resume = c.choice("resume", {"if-range", "range", "restart"});
     read_prefill(c.child("prefill"));
     client.sha256 = c.boolean("sha256", false);
+    const auto random_change = std::find_if(s_.changes.begin(), s_.changes.end(),
+                                            [](const Change& ch) { return ch.random(); });
+    if (client.sha256 && random_change != s_.changes.end()) {
+      // The hash handed to the client before the run is of the last version; with a random
+      // change which version that is depends on the draws of attempts not yet made.
+      c.fail("sha256", fmt::format("client.sha256 cannot be given with a random change "
+                                   "(before_each_attempt at {}:{}): the version served last is "
+                                   "not known before the run",
+                                   random_change->where.line, random_change->where.column));
+    }
     client.read_timeout = positive_duration(c, "read_timeout");
     client.connect_timeout = positive_duration(c, "connect_timeout");
   }
