@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "sisyphus/model/loader.hpp"
+#include "test_catalog.hpp"
 
 namespace sisyphus::model {
 namespace {
@@ -20,19 +21,7 @@ constexpr ParamKey kKeys[] = {
     {.name = "after_time", .type = ParamType::duration, .doc = "transfer time", .random = true},
 };
 
-// A catalogue of one kind, "cut", with the table above and no rules of its own.
-class OneKind final : public FaultCatalog {
- public:
-  std::vector<std::string> kinds() const override { return {"cut"}; }
-  bool knows(std::string_view kind) const override { return kind == "cut"; }
-  const ParamTable& params(std::string_view) const override { return table_; }
-  void validate(const FaultSpec&, const Scenario&) const override {}
-
- private:
-  ParamTable table_{kKeys};
-};
-
-const OneKind kCatalog;
+const testing::OneKind kCatalog{ParamTable{kKeys}};
 
 // Line 4, from column 5: `  - cut: <params>`.
 Scenario with_cut(const std::string& params, const std::string& more = "") {
