@@ -100,8 +100,8 @@ runner::CompareOptions options_from(const CompareFlags& f) {
   if (f.deadline) o.run.deadline = parse_duration(*f.deadline);
   if (f.shard) {
     const runner::Shard s = runner::Shard::parse(*f.shard);
-    o.shard = reports::Shard{static_cast<std::uint32_t>(s.index),
-                             static_cast<std::uint32_t>(s.count)};
+    o.shard =
+        reports::Shard{static_cast<std::uint32_t>(s.index), static_cast<std::uint32_t>(s.count)};
   }
   if (f.trials && *f.trials == 0) throw ParseError("--trials must be at least 1");
   return o;
@@ -136,9 +136,8 @@ int compare(const CompareFlags& f) {
 
   const runner::SignalGuard signals;  // Ctrl-C also stops external clients' process groups
   CompareProgress progress;
-  const reports::CompareResults results =
-      runner::compare(loaded.matrices, options,
-                      [&](const runner::TrialProgress& p) { progress.update(p); });
+  const reports::CompareResults results = runner::compare(
+      loaded.matrices, options, [&](const runner::TrialProgress& p) { progress.update(p); });
   progress.clear();
   if (results.matrices.empty()) {
     fmt::print(stderr, "sisyphus compare: no strategy matches --filter {}\n",
@@ -175,7 +174,8 @@ void add_compare_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--seed", f->seed, "Override every matrix's seed");
   cmd->add_option("--time-scale", f->time_scale,
                   "Multiply every scenario duration and the reference client's backoff by X");
-  cmd->add_option("--filter", f->filters, "Only strategies whose name matches this glob (repeatable)")
+  cmd->add_option("--filter", f->filters,
+                  "Only strategies whose name matches this glob (repeatable)")
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

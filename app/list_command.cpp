@@ -113,7 +113,8 @@ void add_list_command(CLI::App& root, int& exit_code) {
 
   auto matrix_inputs = std::make_shared<std::vector<std::string>>();
   auto* matrices = list->add_subcommand(
-      "matrices", "Strategy comparisons `sisyphus compare` runs: the built-in ones, or FILE/DIR ...");
+      "matrices",
+      "Strategy comparisons `sisyphus compare` runs: the built-in ones, or FILE/DIR ...");
   matrices->add_option("FILE", *matrix_inputs, "Matrix files or directories of them");
   matrices->callback([matrix_inputs, &exit_code] { exit_code = list_matrices(*matrix_inputs); });
 

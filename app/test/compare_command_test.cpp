@@ -92,8 +92,9 @@ TEST_F(CliTest, CompareExitsOneNamingTheBoundThatFailed) {
 }
 
 TEST_F(CliTest, MalformedMatrixExitsTwoNamingFileLineColumn) {
-  std::ofstream(path("bad.yaml")) << "name: bad\ntrials: 3\nscenario: {name: s, resource: {size: "
-                                     "1KiB}}\nstrategies:\n  - {name: x, client: {resmue: range}}\n";
+  std::ofstream(path("bad.yaml"))
+      << "name: bad\ntrials: 3\nscenario: {name: s, resource: {size: "
+         "1KiB}}\nstrategies:\n  - {name: x, client: {resmue: range}}\n";
   Output o = sisyphus({"compare", path("bad.yaml"), "--out", path("out")});
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_TRUE(std::regex_search(o.err, std::regex(path("bad.yaml") + ":5:\\d+: .*resmue.*resume")))
@@ -130,8 +131,8 @@ TEST_F(CliTest, CompareShardsJoinedByReportMergeEqualOneRun) {
 TEST_F(CliTest, TheBuiltInMatricesRunWithNoArguments) {
   // Two trials each and a tenth of the time, to keep the suite short; every built-in
   // matrix loads, runs and writes its section.
-  const Output o = sisyphus({"compare", "--trials", "2", "--time-scale", "0.1", "--out",
-                             path("out")});
+  const Output o =
+      sisyphus({"compare", "--trials", "2", "--time-scale", "0.1", "--out", path("out")});
   EXPECT_TRUE(o.exit_code == 0 || o.exit_code == 1) << o.out << o.err;
   const json::object doc = compare_json(path("out"));
   std::vector<std::string> names;

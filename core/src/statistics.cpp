@@ -28,8 +28,8 @@ Distribution summarize(std::vector<double> samples) {
   Distribution d;
   if (samples.empty()) return d;
   std::sort(samples.begin(), samples.end());
-  d.mean = std::accumulate(samples.begin(), samples.end(), 0.0) /
-           static_cast<double>(samples.size());
+  d.mean =
+      std::accumulate(samples.begin(), samples.end(), 0.0) / static_cast<double>(samples.size());
   d.p50 = nearest_rank(samples, 50);
   d.p95 = nearest_rank(samples, 95);
   d.p99 = nearest_rank(samples, 99);
@@ -95,7 +95,8 @@ const std::vector<std::string>& bound_key_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out{"ok_rate", "corrupt_rate"};
     for (Statistic s : kStatistics) {
-      for (TrialMetric m : kMetrics) out.push_back(to_string(BoundKey{BoundKey::Kind::statistic, s, m}));
+      for (TrialMetric m : kMetrics)
+        out.push_back(to_string(BoundKey{BoundKey::Kind::statistic, s, m}));
     }
     return out;
   }();

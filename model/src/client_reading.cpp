@@ -136,7 +136,8 @@ void read_prefill(const Params& p, ClientOptions& client, const Resource& resour
 
 }  // namespace
 
-void read_client(const Params& c, ClientOptions& client, const Resource& resource) {
+void read_client(const Params& c, ClientOptions& client, const Resource& resource,
+                 const std::vector<Change>& changes) {
   c.allow_only(kClientKeys);
   read_kind_and_command(c, client);
   if (c.has("max_attempts")) client.max_attempts = bounded(c, "max_attempts", 1);
@@ -144,6 +145,16 @@ void read_client(const Params& c, ClientOptions& client, const Resource& resourc
   if (c.has("resume")) client.resume = c.choice("resume", {"if-range", "range", "restart"});
   read_prefill(c.child("prefill"), client, resource);
   client.sha256 = c.boolean("sha256", client.sha256);
+  const auto random_change =
+      std::find_if(changes.begin(), changes.end(), [](const Change& ch) { return ch.random(); });
+  if (client.sha256 && random_change != changes.end()) {
+    // The hash handed to the client before the run is of the last version; with a random
+    // change which version that is depends on the draws of attempts not yet made.
+    c.fail("sha256", fmt::format("client.sha256 cannot be given with a random change "
+                                 "(before_each_attempt at {}:{}): the version served last is "
+                                 "not known before the run",
+                                 random_change->where.line, random_change->where.column));
+  }
   if (auto d = positive_duration(c, "read_timeout")) client.read_timeout = d;
   if (auto d = positive_duration(c, "connect_timeout")) client.connect_timeout = d;
 }

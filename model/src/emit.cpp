@@ -45,7 +45,8 @@ std::string etag_name(EtagKind k) {
   return "strong";
 }
 
-// Fault parameters as written, on one line as the docs write them (`drop: {at: 95%}`). They
+// Fault parameters as written, on one line as the docs write them (`drop: {at: 95%}`, a
+// random key's `after: {mean: 4MiB}` included). They
 // are read as text whatever their YAML type, so whether a scalar was quoted carries no
 // meaning and is not kept: the JSON of `code: "503"` and `code: 503` is the same (and
 // survives a trip through YAML text, which loses quoting).
@@ -53,7 +54,16 @@ YAML::Node params_node(const FaultParams& p) {
   if (p.is_scalar()) return YAML::Node(p.scalar());
   if (!p.is_map()) return null_node();
   YAML::Node m(YAML::NodeType::Map);
-  for (const auto& w : p.written()) m[w.key] = w.text ? YAML::Node(*w.text) : null_node();
+  for (const auto& w : p.written()) {
+    if (w.mean && w.text) {
+      YAML::Node mean(YAML::NodeType::Map);
+      mean["mean"] = *w.text;
+      mean.SetStyle(YAML::EmitterStyle::Flow);
+      m[w.key] = mean;
+    } else {
+      m[w.key] = w.text ? YAML::Node(*w.text) : null_node();
+    }
+  }
   m.SetStyle(YAML::EmitterStyle::Flow);
   return m;
 }
@@ -224,6 +234,10 @@ YAML::Node to_yaml(const Scenario& s) {
     YAML::Node m(YAML::NodeType::Map);
     if (c.before_attempt) m["before_attempt"] = *c.before_attempt;
     if (c.at_time) m["at_time"] = format_duration(*c.at_time);
+    if (c.before_each_attempt) {
+      m["before_each_attempt"] = true;
+      m["probability"] = fmt::format("{}", c.probability);
+    }
     changes.push_back(m);
   }
   root["changes"] = changes;

@@ -69,7 +69,7 @@ class Reader {
     read_attempts(sections.child("attempts"));
     read_changes(sections.child("changes"));
     read_faults(sections.child("faults"));
-    detail::read_client(sections.child("client"), s_.client, s_.resource);
+    detail::read_client(sections.child("client"), s_.client, s_.resource, s_.changes);
     read_expect(sections.child("expect"));
     for (std::size_t i = 0; i < s_.attempts.size(); ++i) {
       for (std::size_t j = 0; j < s_.attempts[i].faults.size(); ++j) {
@@ -267,14 +267,33 @@ class Reader {
   void read_changes(const Params& section) {
     for (const YAML::Node& node : items(section, "changes")) {
       Params item(node, file_, "changes");
-      item.allow_only({"before_attempt", "at_time"});
+      item.allow_only({"before_attempt", "at_time", "before_each_attempt", "probability"});
       Change change;
       change.where = item.location();
-      if (item.has("before_attempt") == item.has("at_time")) {
-        item.fail("expected exactly one of before_attempt, at_time");
+      const int forms = int{item.has("before_attempt")} + int{item.has("at_time")} +
+                        int{item.has("before_each_attempt")};
+      if (forms != 1) {
+        item.fail("expected exactly one of before_attempt, at_time, before_each_attempt");
       }
       if (item.has("before_attempt")) change.before_attempt = bounded(item, "before_attempt", 1);
       if (item.has("at_time")) change.at_time = item.duration("at_time");
+      if (item.has("before_each_attempt")) {
+        if (!item.boolean("before_each_attempt", false)) {
+          item.fail("before_each_attempt",
+                    "expected before_each_attempt: true (leave the change out for none)");
+        }
+        change.before_each_attempt = true;
+      }
+      if (item.has("probability")) {
+        if (!change.before_each_attempt) {
+          item.fail("probability", "'probability' applies only to before_each_attempt: true");
+        }
+        const double p = item.number("probability");
+        if (p < 0 || p > 1) {
+          item.fail("probability", fmt::format("expected a probability from 0 to 1, got {}", p));
+        }
+        change.probability = p;
+      }
       s_.changes.push_back(change);
     }
   }

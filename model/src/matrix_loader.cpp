@@ -188,7 +188,7 @@ class MatrixReader {
       }
       s.client = m_.scenario.client;
       const Params client(item.child("client").node(), file_, "client", item.location("client"));
-      detail::read_client(client, s.client, m_.scenario.resource);
+      detail::read_client(client, s.client, m_.scenario.resource, m_.scenario.changes);
       add_strategy(std::move(s), item, "name");
     }
   }
@@ -318,7 +318,8 @@ class MatrixReader {
     }
     s.where = axes_key;
     s.client = m_.scenario.client;
-    detail::read_client(Params(client, file_, "client", axes_key), s.client, m_.scenario.resource);
+    detail::read_client(Params(client, file_, "client", axes_key), s.client, m_.scenario.resource,
+                        m_.scenario.changes);
     // Unique: the axes' keys are, and so are the values of each.
     first_seen_.emplace(s.name, s.where);
     m_.strategies.push_back(std::move(s));

@@ -15,7 +15,9 @@ const ParamKey* ParamTable::find(std::string_view name) const {
   return it == keys.end() ? nullptr : &*it;
 }
 
-std::string type_label(const ParamKey& key) {
+namespace {
+
+std::string fixed_type_label(const ParamKey& key) {
   switch (key.type) {
     case ParamType::size:
       return "size or %";
@@ -35,9 +37,21 @@ std::string type_label(const ParamKey& key) {
   return "value";
 }
 
+}  // namespace
+
+std::string type_label(const ParamKey& key) {
+  if (key.random) return fixed_type_label(key) + ", or {mean: …}";
+  return fixed_type_label(key);
+}
+
 std::string expected_value(const ParamKey& key) {
   if (key.type == ParamType::choice) {
     return fmt::format("one of {}", fmt::join(key.choices, ", "));
+  }
+  if (key.random) {
+    return fmt::format("{} or an exponential mean (e.g. {{mean: {}}})",
+                       detail::expected_text(key.type),
+                       key.type == ParamType::duration ? "2s" : "4MiB");
   }
   return std::string(detail::expected_text(key.type));
 }
@@ -53,6 +67,9 @@ void check_table(std::string_view kind, const ParamTable& table) {
     if (key.required && !key.default_value.empty()) bad(key.name, "is required and has a default");
     if ((key.type == ParamType::choice) == key.choices.empty()) {
       bad(key.name, "must list choices exactly when it is a choice");
+    }
+    if (key.random && key.type != ParamType::size && key.type != ParamType::duration) {
+      bad(key.name, "is random but not a size or a duration");
     }
     if (!key.default_value.empty()) {
       try {

@@ -41,6 +41,11 @@ bool FaultParams::has(std::string_view key) const {
                      [&](const Written& w) { return w.key == key && w.text.has_value(); });
 }
 
+bool FaultParams::is_mean(std::string_view key) const {
+  return std::any_of(values_.begin(), values_.end(),
+                     [&](const Typed& t) { return t.key == key && t.mean; });
+}
+
 SourceLocation FaultParams::location(std::string_view key) const {
   for (const Written& w : written_) {
     if (w.key == key) return w.value_at;

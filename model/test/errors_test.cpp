@@ -148,9 +148,9 @@ const Case kCases[] = {
      "bad.yaml:4:20: expected an HTTP status from 100 to 599, got 999"},
     // changes
     {"change both", HEAD "changes:\n  - {before_attempt: 2, at_time: 1s}\n",
-     "bad.yaml:4:5: expected exactly one of before_attempt, at_time"},
+     "bad.yaml:4:5: expected exactly one of before_attempt, at_time, before_each_attempt"},
     {"change neither", HEAD "changes:\n  - {}\n",
-     "bad.yaml:4:5: expected exactly one of before_attempt, at_time"},
+     "bad.yaml:4:5: expected exactly one of before_attempt, at_time, before_each_attempt"},
     {"change typo", HEAD "changes:\n  - before_atempt: 2\n",
      "bad.yaml:4:5: unknown key 'before_atempt' in changes, did you mean 'before_attempt'?"},
     {"change zero", HEAD "changes:\n  - before_attempt: 0\n",

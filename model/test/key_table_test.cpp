@@ -25,20 +25,10 @@ constexpr ParamKey kKeys[] = {
     {.name = "note", .type = ParamType::string, .doc = "free text"},
 };
 
-// A catalogue of one kind, "cut", with the table above and no rules of its own.
-class OneKind final : public FaultCatalog {
- public:
-  std::vector<std::string> kinds() const override { return {"cut"}; }
-  bool knows(std::string_view kind) const override { return kind == "cut"; }
-  const ParamTable& params(std::string_view) const override { return table_; }
-  void validate(const FaultSpec&, const Scenario&) const override {}
-
- private:
-  ParamTable table_{kKeys};
-};
+using testing::OneKind;
 
 FaultParams cut(const std::string& params) {
-  static const OneKind catalog;
+  static const OneKind catalog{ParamTable{kKeys}};
   return load_string("name: k\nresource: {size: 1000}\nattempts:\n  - cut: " + params + "\n",
                      "k.yaml", catalog)
       .attempts.at(0)

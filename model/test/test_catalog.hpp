@@ -46,6 +46,20 @@ constexpr ParamKey kWrongRange[] = {
 };
 }  // namespace keys
 
+// A catalogue of one kind, "cut", with the given table and no rules of its own: for tests of
+// what the table alone does.
+class OneKind final : public FaultCatalog {
+ public:
+  explicit OneKind(ParamTable table) : table_(table) {}
+  std::vector<std::string> kinds() const override { return {"cut"}; }
+  bool knows(std::string_view kind) const override { return kind == "cut"; }
+  const ParamTable& params(std::string_view) const override { return table_; }
+  void validate(const FaultSpec&, const Scenario&) const override {}
+
+ private:
+  ParamTable table_;
+};
+
 class TestCatalog final : public FaultCatalog {
  public:
   std::vector<std::string> kinds() const override {

@@ -24,9 +24,20 @@ FaultEngine::BuiltFault FaultEngine::build(const model::FaultSpec& spec) const {
   return built;
 }
 
-std::uint32_t FaultEngine::generation_at(std::uint32_t attempt, Clock::duration elapsed) const {
+std::uint32_t FaultEngine::generation_at(std::string_view path, std::uint32_t attempt,
+                                         Clock::duration elapsed) const {
   std::uint32_t generation = 0;
-  for (const auto& change : scenario_.changes) {
+  for (std::size_t c = 0; c < scenario_.changes.size(); ++c) {
+    const model::Change& change = scenario_.changes[c];
+    if (change.random()) {
+      // Republished before GET k (k >= 2) when the draw of (seed, path, k, change) says so:
+      // the same attempts see the same versions whatever the arrival order or concurrency.
+      for (std::uint32_t k = 2; k <= attempt; ++k) {
+        Rng rng(derive_seed(scenario_.seed, fmt::format("{}:{}:change:{}", path, k, c)));
+        if (rng.chance(change.probability)) ++generation;
+      }
+      continue;
+    }
     const bool by_attempt = change.before_attempt && *change.before_attempt <= attempt;
     const bool by_time = change.at_time && elapsed >= time_scale_(*change.at_time);
     if (by_attempt || by_time) ++generation;
@@ -44,7 +55,7 @@ std::uint32_t FaultEngine::generation_now(std::string_view path) const {
     }
     start = start_;
   }
-  return generation_at(count, Clock::now() - start);
+  return generation_at(path, count, Clock::now() - start);
 }
 
 Decision FaultEngine::decide(std::string_view method, std::string_view path,
@@ -69,7 +80,7 @@ Decision FaultEngine::count(std::string_view method, std::string_view path) {
     decision.attempt = ++attempts_by_path_[std::string(path)];
     start = start_;
   }
-  decision.generation = generation_at(decision.attempt, Clock::now() - start);
+  decision.generation = generation_at(path, decision.attempt, Clock::now() - start);
   decision.content_seed = scenario_.resource.content_seed(decision.generation);
   return decision;
 }

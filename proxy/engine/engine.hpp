@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "sisyphus/core/time_scale.hpp"
+#include "sisyphus/model/scenario.hpp"
 #include "sisyphus/proxy/fault.hpp"
 #include "sisyphus/proxy/plan.hpp"
-#include "sisyphus/model/scenario.hpp"
 
 namespace sisyphus::proxy {
 
@@ -66,8 +66,10 @@ class FaultEngine {
   };
   BuiltFault build(const model::FaultSpec& spec) const;
   // Changes keyed to an attempt happen as that GET arrives; timed ones once `elapsed` (since
-  // start or reset) reaches their time-scaled moment.
-  std::uint32_t generation_at(std::uint32_t attempt, Clock::duration elapsed) const;
+  // start or reset) reaches their time-scaled moment; random ones (before_each_attempt) as
+  // GET k >= 2 of `path` arrives, when its seeded draw succeeds.
+  std::uint32_t generation_at(std::string_view path, std::uint32_t attempt,
+                              Clock::duration elapsed) const;
 
   model::Scenario scenario_;
   TimeScale time_scale_;

@@ -1,35 +1,68 @@
-// drop: cut the body at an exact offset. close = FIN after the bytes before the offset;
-// reset = RST once the kernel send queue has drained (so those bytes are not discarded);
-// stall = hold the connection open and silent for `for`, then close.
+// drop: cut the body at an exact offset, or after a transfer time. close = FIN after the bytes
+// before the cut; reset = RST once the kernel send queue has drained (so those bytes are not
+// discarded); stall = hold the connection open and silent for `for`, then close. `after` and
+// `after_time` may be random ({mean: …}): a memoryless link, drawn per request.
+#include <algorithm>
+#include <optional>
+
 #include "faults/point_spec.hpp"
 #include "sisyphus/proxy/fault.hpp"
 
 namespace sisyphus::proxy::faults {
 namespace {
 
+// A drawn transfer time is kept below this (about 31 years), far from where time scaling's
+// arithmetic would overflow.
+constexpr std::uint64_t kMaxDrawnMicroseconds = 1'000'000'000'000'000;
+
+// `after_time: 5s`, or `after_time: {mean: 5s}` drawn per request.
+struct TimeSpec {
+  Duration after{0};
+  bool mean = false;
+
+  Duration resolve(Rng& rng) const {
+    if (!mean) return after;
+    const std::uint64_t us = exponential_draw(rng, static_cast<std::uint64_t>(after.count()));
+    return Duration{static_cast<Duration::rep>(std::min(us, kMaxDrawnMicroseconds))};
+  }
+};
+
 class Drop final : public Fault {
  public:
-  Drop(PointSpec point, CutHow how, Duration stall_for)
-      : point_(point), how_(how), stall_for_(stall_for) {}
+  Drop(std::optional<PointSpec> point, TimeSpec time, CutHow how, Duration stall_for)
+      : point_(point), time_(time), how_(how), stall_for_(stall_for) {}
 
   std::string_view kind() const override { return "drop"; }
 
-  void apply(ResponsePlan& plan, const RequestContext& ctx, Rng&) const override {
-    plan.set_cut(Cut{point_.resolve(ctx.resource_size), how_,
-                     how_ == CutHow::stall ? ctx.time_scale(stall_for_) : Duration{0}, "drop"});
+  void apply(ResponsePlan& plan, const RequestContext& ctx, Rng& rng) const override {
+    const Duration stall = how_ == CutHow::stall ? ctx.time_scale(stall_for_) : Duration{0};
+    if (point_) {
+      plan.set_cut(Cut{point_->resolve(ctx.resource_size, rng), how_, stall, "drop"});
+    } else {
+      plan.set_timed_cut(TimedCut{ctx.time_scale(time_.resolve(rng)), how_, stall, "drop"});
+    }
     plan.applied.emplace_back("drop");
   }
 
  private:
-  PointSpec point_;
+  std::optional<PointSpec> point_;  // nullopt: a cut by time
+  TimeSpec time_;
   CutHow how_;
   Duration stall_for_;
+};
+
+constexpr model::ParamKey kAfterTimeKey{
+    .name = "after_time",
+    .type = model::ParamType::duration,
+    .doc = "transfer time from the first body write, time-scaled",
+    .random = true,
 };
 
 constexpr std::string_view kHows[] = {"close", "reset", "stall"};
 constexpr model::ParamKey kKeys[] = {
     kAtKey,
     kAfterKey,
+    kAfterTimeKey,
     {.name = "how",
      .type = model::ParamType::choice,
      .default_value = "close",
@@ -41,14 +74,32 @@ constexpr model::ParamKey kKeys[] = {
      .doc = "how: stall only: how long the connection stays silent (time-scaled)"},
 };
 
+// `after_time` instead of an offset; exactly one of at, after and after_time.
+std::optional<TimeSpec> read_time(const model::FaultParams& params) {
+  const std::string_view key = kAfterTimeKey.name;
+  if (!params.has(key)) {
+    if (!params.has(kAtKey.name) && !params.has(kAfterKey.name)) {
+      params.fail(fmt::format("expected '{}' ({}), '{}' ({}) or '{}' ({})", kAtKey.name, kAtKey.doc,
+                              kAfterKey.name, kAfterKey.doc, key, kAfterTimeKey.doc));
+    }
+    return std::nullopt;
+  }
+  if (params.has(kAtKey.name) || params.has(kAfterKey.name)) {
+    params.fail(key, "give one of 'at', 'after' and 'after_time', not two");
+  }
+  return TimeSpec{params.duration(key), params.is_mean(key)};
+}
+
 std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scenario&) {
-  const PointSpec point = PointSpec::read(params);
+  const std::optional<TimeSpec> time = read_time(params);
+  std::optional<PointSpec> point;
+  if (!time) point = PointSpec::read(params);
   const std::string& h = params.string("how");
   const CutHow how = h == "reset" ? CutHow::reset : h == "stall" ? CutHow::stall : CutHow::close;
   if (params.has("for") && how != CutHow::stall) {
     params.fail("for", "'for' applies only to how: stall");
   }
-  return std::make_unique<Drop>(point, how, params.duration("for"));
+  return std::make_unique<Drop>(point, time.value_or(TimeSpec{}), how, params.duration("for"));
 }
 
 }  // namespace
@@ -56,7 +107,9 @@ std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scen
 const FaultKind& drop_kind() {
   static const FaultKind kind{
       .name = "drop",
-      .summary = "cut the body at an exact offset: close (FIN), reset (RST) or stall",
+      .summary =
+          "cut the body at an offset (or after a transfer time): close (FIN), reset (RST) "
+          "or stall",
       .params = {kKeys},
       .parse = &parse,
   };

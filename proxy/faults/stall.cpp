@@ -12,9 +12,9 @@ class Stall final : public Fault {
 
   std::string_view kind() const override { return "stall"; }
 
-  void apply(ResponsePlan& plan, const RequestContext& ctx, Rng&) const override {
-    plan.set_cut(
-        Cut{point_.resolve(ctx.resource_size), CutHow::stall, ctx.time_scale(stall_for_), "stall"});
+  void apply(ResponsePlan& plan, const RequestContext& ctx, Rng& rng) const override {
+    plan.set_cut(Cut{point_.resolve(ctx.resource_size, rng), CutHow::stall,
+                     ctx.time_scale(stall_for_), "stall"});
     plan.applied.emplace_back("stall");
   }
 

@@ -110,7 +110,7 @@ std::size_t BodyWriter::next_slice(std::size_t left) {
   std::size_t n = std::min(left, max_write_);
   if (cut_at_) {
     if (pos_ >= *cut_at_) {
-      cut_reached_ = true;
+      reached_ = Reached::offset;
       return 0;
     }
     n = static_cast<std::size_t>(std::min<std::uint64_t>(n, *cut_at_ - pos_));
@@ -126,6 +126,17 @@ asio::awaitable<std::size_t> BodyWriter::next_write(std::size_t left) {
   const std::size_t n = next_slice(left);
   if (n == 0) co_return 0;
   const auto release_at = release_time();
+  if (plan_.timed_cut && release_at >= start_ + plan_.timed_cut->after) {
+    // The transfer time runs out before this write may start: the body ends at that moment
+    // (never earlier), with what went out before it.
+    release_head();
+    if (!co_await c_.sleep_until(start_ + plan_.timed_cut->after)) {
+      fail("server stopping");
+      co_return 0;
+    }
+    reached_ = Reached::timed;
+    co_return 0;
+  }
   if (release_at > Connection::Clock::now()) {
     release_head();  // the head does not wait with the body
     if (!co_await c_.sleep_until(release_at)) {
@@ -143,11 +154,11 @@ std::uint64_t BodyWriter::room() const {
 }
 
 void BodyWriter::stop_at_cut() {
-  if (cut_at_ && pos_ >= *cut_at_) cut_reached_ = true;
+  if (cut_at_ && pos_ >= *cut_at_) reached_ = Reached::offset;
 }
 
 asio::awaitable<bool> BodyWriter::wait_writable() {
-  if (error_ || cut_reached_) co_return false;
+  if (error_ || cut_reached()) co_return false;
   if (c_.ready(asio::socket_base::wait_write)) co_return true;
   c_.set_deadline(c_.core_->options().idle_timeout);
   const boost::system::error_code ec = co_await c_.wait_ready(asio::socket_base::wait_write);
@@ -158,7 +169,7 @@ asio::awaitable<bool> BodyWriter::wait_writable() {
 }
 
 asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
-  if (error_ || cut_reached_) co_return false;
+  if (error_ || cut_reached()) co_return false;
   const Duration idle = c_.core_->options().idle_timeout;
   const int fd = c_.socket_.native_handle();
   while (n > 0) {
@@ -231,7 +242,7 @@ asio::awaitable<void> BodyWriter::await_delivery() {
 
 asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
                                         std::optional<std::uint64_t> resource_first) {
-  if (error_ || cut_reached_) co_return false;
+  if (error_ || cut_reached()) co_return false;
   const Duration idle = c_.core_->options().idle_timeout;
   std::size_t off = 0;
   while (off < piece.size()) {
@@ -282,8 +293,11 @@ asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
 asio::awaitable<void> BodyWriter::finish(bool keep_alive) {
   release_head();
   if (error_) co_return;
-  if (cut_reached_) {
-    switch (plan_.cut->how) {
+  if (cut_reached()) {
+    const bool timed = reached_ == Reached::timed;
+    const CutHow how = timed ? plan_.timed_cut->how : plan_.cut->how;
+    const Duration stall_for = timed ? plan_.timed_cut->stall_for : plan_.cut->stall_for;
+    switch (how) {
       case CutHow::close:
         end_ = End::fin;
         break;
@@ -293,7 +307,7 @@ asio::awaitable<void> BodyWriter::finish(bool keep_alive) {
       case CutHow::stall:
         // The stall is part of the request's duration; the record goes in before the FIN.
         // (Nothing was marked finishing: a body that reaches its cut never writes its end.)
-        co_await c_.sleep_for(plan_.cut->stall_for);
+        co_await c_.sleep_for(stall_for);
         end_ = End::fin;
         break;
     }

@@ -1,6 +1,7 @@
 #pragma once
 // Executing the body side of a ResponsePlan byte-exactly on a connection: per-chunk delay,
-// pacing (throttle), corrupted bytes, the cut (close, reset or stall) and chunk framing.
+// pacing (throttle), corrupted bytes, the cut (close, reset or stall; at an offset, or once a
+// transfer time has passed) and chunk framing.
 // PlanExecutor (plan_executor.hpp) owns one per response and does the rest (delay, head,
 // log record); the caller feeds the body in order, piece by piece, each piece with the
 // resource offset of its first byte when it is a slice of the representation: the origin
@@ -45,7 +46,8 @@ class BodyWriter {
   // `resource_first` is the resource offset of piece[0], or nullopt for bytes that are not
   // part of the representation (a status body, an opaque relayed body). Returns false once
   // nothing more may be written: the cut was reached (cut_reached()) or the connection
-  // failed (error()). Bytes past the cut are not written.
+  // failed (error()). Bytes past the cut are not written; nor is a write that could start
+  // only once the plan's timed cut is due (it waits until then, then the body ends).
   asio::awaitable<bool> write(std::span<std::byte> piece,
                               std::optional<std::uint64_t> resource_first);
 
@@ -90,7 +92,10 @@ class BodyWriter {
   // Body bytes the client's TCP acknowledged, as of the last look (await_delivery()). When
   // the kernel could never be asked (the server closed the socket to stop), body_bytes().
   std::uint64_t delivered_bytes() const { return delivered_.value_or(ledger_.written()); }
-  bool cut_reached() const { return cut_reached_; }
+  // The body ended at a cut of the plan: its offset cut or its timed cut.
+  bool cut_reached() const { return reached_ != Reached::none; }
+  bool offset_cut_reached() const { return reached_ == Reached::offset; }
+  bool timed_cut_reached() const { return reached_ == Reached::timed; }
   bool complete() const { return complete_; }  // the message ended as framed
   End end() const { return end_; }
   const std::optional<std::string>& error() const { return error_; }
@@ -128,7 +133,8 @@ class BodyWriter {
   std::size_t settle_at_runs_;
   std::optional<std::uint64_t> delivered_;
   bool head_held_ = false;
-  bool cut_reached_ = false;
+  enum class Reached { none, offset, timed };
+  Reached reached_ = Reached::none;
   bool complete_ = false;
   bool finishing_marked_ = false;
   End end_ = End::gone;

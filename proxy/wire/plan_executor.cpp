@@ -70,11 +70,15 @@ asio::awaitable<bool> PlanExecutor::conclude(LogRecord& record, int status,
                                              Connection::Clock::time_point started,
                                              UnexecutedCut unexecuted_cut) {
   std::vector<std::string> applied = plan_.applied;
-  // A cut that did not take effect (it fell outside this body) is not claimed by the log.
-  if (plan_.cut && !body_.cut_reached() &&
-      (unexecuted_cut == UnexecutedCut::never_named || body_.complete())) {
-    auto it = std::find(applied.begin(), applied.end(), plan_.cut->fault);
+  // A cut that did not take effect (it fell outside this body, its time did not come, the
+  // other cut came first) is not claimed by the log.
+  auto unclaim = [&](const std::string& fault) {
+    auto it = std::find(applied.begin(), applied.end(), fault);
     if (it != applied.end()) applied.erase(it);
+  };
+  if (unexecuted_cut == UnexecutedCut::never_named || body_.complete()) {
+    if (plan_.cut && !body_.offset_cut_reached()) unclaim(plan_.cut->fault);
+    if (plan_.timed_cut && !body_.timed_cut_reached()) unclaim(plan_.timed_cut->fault);
   }
   co_await body_.await_delivery();
   record.status = status;

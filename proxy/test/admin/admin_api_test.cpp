@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "sisyphus/model/loader.hpp"
 #include "sisyphus/testing/content.hpp"
 #include "sisyphus/testing/server_test.hpp"
 
@@ -74,6 +75,29 @@ TEST_F(AdminApi, PutScenarioReplacesItAndResetsCounters) {
   // YAML works as well as JSON.
   EXPECT_EQ(admin("PUT", "/v1/scenario", "name: third\nresource: {size: 10}\n").status, 200);
   EXPECT_EQ(server_->scenario().name, "third");
+}
+
+// Random keys and random changes survive PUT then GET: the JSON the API gives back loads
+// into the same scenario, `{mean: …}` and `before_each_attempt` included.
+TEST_F(AdminApi, MemorylessLinksRoundTripThroughPutAndGet) {
+  const std::string yaml =
+      "name: memoryless\nseed: 4\nresource: {size: 1MiB}\nfaults:\n"
+      "  - drop: {after: {mean: 50%}, how: reset}\n"
+      "  - drop: {after_time: {mean: 5s}, probability: 0.5}\n"
+      "changes:\n  - {before_each_attempt: true, probability: 0.1}\n";
+  ASSERT_EQ(admin("PUT", "/v1/scenario", yaml).status, 200);
+  HttpResponse r = admin("GET", "/v1/scenario");
+  ASSERT_EQ(r.status, 200);
+  const json::value v = parse(r.body);
+  EXPECT_EQ(v.at("faults").at(0).at("drop").at("after").at("mean").as_string(), "50%");
+  EXPECT_EQ(v.at("faults").at(1).at("drop").at("after_time").at("mean").as_string(), "5s");
+  EXPECT_EQ(v.at("changes").at(0).at("before_each_attempt").as_bool(), true);
+  EXPECT_EQ(v.at("changes").at(0).at("probability").as_double(), 0.1);
+  const model::Scenario again = proxy::load_scenario_string(r.body, "again.json");
+  EXPECT_TRUE(model::equivalent(again, server_->scenario()));
+  EXPECT_TRUE(again.faults.at(0).fault.params.is_mean("after"));
+  EXPECT_EQ(admin("PUT", "/v1/scenario", r.body).status, 200);  // and goes back in
+  EXPECT_TRUE(model::equivalent(again, server_->scenario()));
 }
 
 TEST_F(AdminApi, BadScenarioIs400NamingTheProblem) {

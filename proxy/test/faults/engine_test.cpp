@@ -266,6 +266,73 @@ TEST(FaultEngine, RelayedResponsesSkipKindsThatCannotBeRelayed) {
   EXPECT_TRUE(origin.decide("GET", "/file", 1000).plan.ignore_range);
 }
 
+// docs/faults.md, "resource change": GET k >= 2 of PATH republishes when
+// Rng(derive_seed(seed, "PATH:k:change:c")).chance(p); the generation adds up the successes.
+std::vector<std::uint32_t> documented_generations(std::string_view path, std::uint32_t attempts,
+                                                  double p, std::uint64_t seed = 42) {
+  std::vector<std::uint32_t> out;
+  std::uint32_t generation = 0;
+  for (std::uint32_t k = 1; k <= attempts; ++k) {
+    if (k >= 2 && Rng(derive_seed(seed, fmt::format("{}:{}:change:0", path, k))).chance(p)) {
+      ++generation;
+    }
+    out.push_back(generation);
+  }
+  return out;
+}
+
+TEST(FaultEngine, RandomChangesFollowTheDocumentedDrawsAtARateNearP) {
+  FaultEngine e = engine("changes:\n  - {before_each_attempt: true, probability: 0.1}\n");
+  constexpr std::uint32_t kAttempts = 1001;  // k = 2 ... 1001: 1,000 draws
+  const std::vector<std::uint32_t> expected = documented_generations("/file", kAttempts, 0.1);
+  std::vector<std::uint32_t> seen;
+  for (std::uint32_t k = 1; k <= kAttempts; ++k) {
+    const Decision d = e.decide("GET", "/file", 1000);
+    EXPECT_EQ(d.content_seed, 7u + d.generation);
+    seen.push_back(d.generation);
+  }
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(seen[0], 0u);  // nothing changes before the first attempt
+  // 1,000 draws at p = 0.1: mean 100, standard deviation sqrt(1000 * 0.1 * 0.9) = 9.5; the
+  // seed is fixed, and the band is 3 of them.
+  EXPECT_GE(seen.back(), 72u);
+  EXPECT_LE(seen.back(), 128u);
+  EXPECT_EQ(e.generation_now("/file"), seen.back());  // HEAD sees what the last GET saw
+}
+
+TEST(FaultEngine, RandomChangesDependOnlyOnSeedPathAndAttempt) {
+  const std::string yaml = "changes:\n  - {before_each_attempt: true, probability: 0.5}\n";
+  FaultEngine alone = engine(yaml);
+  std::vector<std::uint32_t> a_alone;
+  for (int k = 0; k < 40; ++k) a_alone.push_back(alone.decide("GET", "/a", 1000).generation);
+  EXPECT_EQ(a_alone, documented_generations("/a", 40, 0.5));
+  EXPECT_GT(a_alone.back(), 0u);
+
+  // Interleaved with another path, HEADs and four threads on a third: /a sees the same.
+  FaultEngine busy = engine(yaml);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) busy.decide("GET", "/c", 1000);
+    });
+  }
+  std::vector<std::uint32_t> a_busy;
+  for (int k = 0; k < 40; ++k) {
+    busy.decide("GET", "/b", 1000);
+    busy.decide("HEAD", "/a", 1000);
+    a_busy.push_back(busy.decide("GET", "/a", 1000).generation);
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(a_busy, a_alone);
+  EXPECT_EQ(busy.generation_now("/c"), documented_generations("/c", 200, 0.5).back());
+
+  // Another seed, other draws; probability 1 republishes before every attempt after the first.
+  FaultEngine always = engine("changes:\n  - before_each_attempt: true\n  - before_attempt: 3\n");
+  std::vector<std::uint32_t> generations;
+  for (int k = 0; k < 4; ++k) generations.push_back(always.decide("GET", "/f", 1).generation);
+  EXPECT_EQ(generations, (std::vector<std::uint32_t>{0, 1, 3, 4}));
+}
+
 TEST(FaultEngine, ContentSeedFormula) {
   model::Resource r;
   r.seed = 100;

@@ -33,8 +33,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "t.yaml:6:28: give either 'at' (an offset in the resource) or 'after' (body bytes "
                 "into this response), not both"},
         BadCase{"drop: {how: close}",
-                "t.yaml:6:11: expected 'at' (an offset in the resource: 1000, 4MiB, 95%) or "
-                "'after' (body bytes into this response)"},
+                "t.yaml:6:11: expected 'at' (an offset in the resource: 1000, 4MiB, 95%), "
+                "'after' (body bytes into this response) or 'after_time' (transfer time from the "
+                "first body write, time-scaled)"},
         BadCase{"drop: {at: 50%, how: crash}",
                 "t.yaml:6:26: expected one of close, reset, stall, got 'crash'"},
         BadCase{"drop: {at: 50%, for: 1s}", "t.yaml:6:26: 'for' applies only to how: stall"},
@@ -49,7 +50,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "(us, ms, s, m)"},
         BadCase{"drop: {at: 10, probability: 0.5}",
                 "t.yaml:6:20: unknown key 'probability' in drop, expected one of at, after, "
-                "how, for"},
+                "after_time, how, for"},
         // status
         BadCase{"status: {}", "t.yaml:6:13: expected 'code' (an HTTP status from 300 to 599)"},
         BadCase{"status: {code: 200}",

@@ -94,10 +94,10 @@ struct Job {
 
 std::string compare_replay_command(const model::Matrix& m, const model::Strategy& strategy,
                                    const CompareOptions& o) {
-  std::string out = fmt::format(
-      "{} compare {} --filter {} --seed {} --trials {} --time-scale {}", o.run.program,
-      detail::shell_quote(m.source_file), detail::shell_quote(literal_glob(strategy.name)),
-      matrix_seed(m, o), matrix_trials(m, o), o.run.time_scale.factor());
+  std::string out = fmt::format("{} compare {} --filter {} --seed {} --trials {} --time-scale {}",
+                                o.run.program, detail::shell_quote(m.source_file),
+                                detail::shell_quote(literal_glob(strategy.name)), matrix_seed(m, o),
+                                matrix_trials(m, o), o.run.time_scale.factor());
   if (o.run.deadline) out += " --deadline " + format_duration(*o.run.deadline);
   return out;
 }
@@ -163,8 +163,7 @@ reports::CompareResults compare(const std::vector<model::Matrix>& matrices,
       const model::Matrix& m = *models[job.matrix];
       const model::Strategy& strategy = *strategies[job.matrix][job.cell];
       reports::MatrixResult& mr = results.matrices[job.matrix];
-      const model::Scenario s =
-          trial_scenario(m, strategy, model::trial_seed(mr.seed, job.trial));
+      const model::Scenario s = trial_scenario(m, strategy, model::trial_seed(mr.seed, job.trial));
       reports::Trial trial = to_trial(job.trial, run_scenario(s, run));
       std::lock_guard lock(mutex);
       reports::Cell& cell = mr.cells[job.cell];

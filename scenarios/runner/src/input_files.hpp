@@ -1,14 +1,14 @@
 #pragma once
 // The YAML files a `run` or `compare` takes, shared by both: each input is a file or a
 // directory of them; none given: the built-in directory. Then each file loaded, names unique.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace sisyphus::runner::detail {
 
@@ -31,8 +31,8 @@ std::vector<T> load_each(const std::vector<std::filesystem::path>& files, std::s
       T item = load(file);
       auto [it, fresh] = seen.emplace(item.name, file.string());
       if (!fresh) {
-        errors.push_back(fmt::format("{}: {} name '{}' is already used by {}", file.string(),
-                                     what, item.name, it->second));
+        errors.push_back(fmt::format("{}: {} name '{}' is already used by {}", file.string(), what,
+                                     item.name, it->second));
         continue;
       }
       out.push_back(std::move(item));

@@ -10,8 +10,8 @@
 
 #include "input_files.hpp"
 #include "sisyphus/core/error.hpp"
-#include "sisyphus/proxy/server.hpp"
 #include "sisyphus/model/loader.hpp"
+#include "sisyphus/proxy/server.hpp"
 
 #ifndef SISYPHUS_CATALOGUE_DIR
 #error "SISYPHUS_CATALOGUE_DIR must be defined by scenarios/runner/CMakeLists.txt"
@@ -66,7 +66,7 @@ Shard Shard::parse(std::string_view text) {
 }
 
 std::vector<model::Scenario> filter_scenarios(std::vector<model::Scenario> scenarios,
-                                                 const std::vector<std::string>& globs) {
+                                              const std::vector<std::string>& globs) {
   if (globs.empty()) return scenarios;
   std::vector<model::Scenario> out;
   for (auto& s : scenarios) {
@@ -78,8 +78,7 @@ std::vector<model::Scenario> filter_scenarios(std::vector<model::Scenario> scena
   return out;
 }
 
-std::vector<model::Scenario> shard_scenarios(std::vector<model::Scenario> scenarios,
-                                                Shard shard) {
+std::vector<model::Scenario> shard_scenarios(std::vector<model::Scenario> scenarios, Shard shard) {
   sort_by_name(scenarios);
   std::vector<model::Scenario> out;
   for (std::size_t k = 0; k < scenarios.size(); ++k) {

@@ -37,7 +37,7 @@ enum class TrialMetric { attempts, bytes_sent, wasted_bytes, duration };
 struct BoundKey {
   enum class Kind { ok_rate, corrupt_rate, statistic };
   Kind kind = Kind::ok_rate;
-  Statistic statistic = Statistic::mean;    // Kind::statistic
+  Statistic statistic = Statistic::mean;       // Kind::statistic
   TrialMetric metric = TrialMetric::attempts;  // Kind::statistic
   bool at_least() const { return kind == Kind::ok_rate; }
   bool operator==(const BoundKey&) const = default;

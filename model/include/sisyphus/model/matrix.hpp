@@ -39,9 +39,9 @@ struct MatrixBound {
 struct Matrix {
   std::string name;  // [a-z0-9-]+
   std::string description;
-  std::uint64_t seed = 0;     // seeds every trial's scenario seed (see trial_seed)
-  std::uint32_t trials = 100;  // seeded trials per strategy
-  Scenario scenario;          // `scenario:` (a file relative to the matrix, or inline)
+  std::uint64_t seed = 0;            // seeds every trial's scenario seed (see trial_seed)
+  std::uint32_t trials = 100;        // seeded trials per strategy
+  Scenario scenario;                 // `scenario:` (a file relative to the matrix, or inline)
   std::vector<Strategy> strategies;  // as written, or the product of `axes:` in order
   std::vector<MatrixBound> expect;
   std::string source_file;

@@ -30,6 +30,10 @@ struct ParamKey {
   std::string_view doc = {};
   bool required = false;
   std::span<const std::string_view> choices = {};  // ParamType::choice: the accepted words
+  // The key also takes `{mean: VALUE}`: a value drawn per request, exponentially distributed
+  // with that mean (a memoryless link, docs/faults.md). Only for size and duration keys; the
+  // mean is greater than zero. FaultParams::is_mean() says which form was written.
+  bool random = false;
 };
 
 struct ParamTable {
@@ -41,15 +45,16 @@ struct ParamTable {
 };
 
 // The type column of docs and `sisyphus list faults`: "size or %", "duration",
-// "close | reset | stall".
+// "close | reset | stall"; a random key adds ", or {mean: …}".
 std::string type_label(const ParamKey& key);
-// What an error says a value of the key's type looks like: "a size (e.g. 4MiB or 95%)".
+// What an error says a value of the key's type looks like: "a size (e.g. 4MiB or 95%)"; a
+// random key adds " or an exponential mean (e.g. {mean: 4MiB})".
 std::string expected_value(const ParamKey& key);
 
 // Throws std::logic_error, naming the kind, for a table no scenario could be checked against:
 // an empty or duplicate name, no doc line, a required key with a default, a default that does
 // not read as its type, choices on a key that is not a choice (or none on one that is), a
-// bare key that is not declared.
+// random key that is not a size or a duration, a bare key that is not declared.
 void check_table(std::string_view kind, const ParamTable& table);
 
 }  // namespace sisyphus::model

@@ -28,6 +28,7 @@ class FaultParams {
     std::optional<std::string> text;  // nullopt: `key: ~`, which counts as absent
     SourceLocation key_at;
     SourceLocation value_at;  // of the value; of the key when the value is null
+    bool mean = false;        // written `key: {mean: TEXT}` (a random key, ParamKey::random)
   };
 
   // One key of the kind's table: the written value or the default, read as its type;
@@ -36,6 +37,7 @@ class FaultParams {
     std::string key;
     ParamType type = ParamType::string;
     std::optional<Value> value;
+    bool mean = false;  // `value` is the mean of an exponential distribution ({mean: …})
   };
 
   // No parameters at all: `kind:` or `kind: ~`. `section` names the fault in errors
@@ -61,6 +63,10 @@ class FaultParams {
 
   // The key was written with a value (not absent, not `~`); a default does not count.
   bool has(std::string_view key) const;
+  // The key (one its table marks random) was written `{mean: VALUE}`: its typed read below
+  // gives the mean, and the fault draws the value per request (docs/faults.md, "Memoryless
+  // links").
+  bool is_mean(std::string_view key) const;
   SourceLocation location() const { return where_; }
   SourceLocation location(std::string_view key) const;  // of its value, else location()
 

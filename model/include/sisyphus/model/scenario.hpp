@@ -65,11 +65,18 @@ struct FaultRule {
   SourceLocation where;
 };
 
-// `changes:` the resource gets a new content seed and new validators.
+// `changes:` the resource gets a new content seed and new validators. Exactly one of the
+// three forms.
 struct Change {
   std::optional<std::uint32_t> before_attempt;  // applies from that attempt on
   std::optional<Duration> at_time;              // or from that time since the scenario started
   SourceLocation where;
+  // Or `{before_each_attempt: true, probability: p}`: before each GET k >= 2 of a path the
+  // resource is republished with probability p, drawn from a stream of (scenario seed, path,
+  // k) only (docs/faults.md, "resource change").
+  bool before_each_attempt = false;
+  double probability = 1.0;
+  bool random() const { return before_each_attempt; }
 };
 
 struct Backoff {

@@ -35,6 +35,17 @@ struct Cut {
   std::string fault;      // kind that asked for it, for the log
 };
 
+// A cut by transfer time (`drop: {after_time: 5s}`): the body stops once `after` has passed
+// since its first write began (after the head and any first-byte delay); what went out by
+// then is what the client gets. Not byte-exact: a write that may start before the moment is
+// made whole. Then as Cut::how.
+struct TimedCut {
+  Duration after{0};  // already time-scaled
+  CutHow how = CutHow::close;
+  Duration stall_for{0};  // for CutHow::stall (already time-scaled)
+  std::string fault;      // kind that asked for it, for the log
+};
+
 // One corrupted byte: the byte at `resource_offset` is XORed with `mask` (never 0).
 struct Corruption {
   std::uint64_t resource_offset = 0;
@@ -53,6 +64,8 @@ struct ResponsePlan {
   Duration per_chunk_delay{0};   // before each body write
   std::uint64_t rate = 0;        // throttle, body bytes per second; 0 = unlimited
   std::optional<Cut> cut;        // set_cut() keeps the earliest one
+  std::optional<TimedCut> timed_cut;  // set_timed_cut() keeps the earliest; with `cut`, the
+                                      // one reached first on the wire happens
   std::vector<Corruption> corruptions;
   std::int64_t range_shift = 0;      // wrong_range: a 206 body starts at first + shift
   std::vector<std::string> applied;  // fault kinds that edited this plan, in order
@@ -66,6 +79,9 @@ struct ResponsePlan {
   // (locate_cut() in origin/response_writer.cpp and relay/proxy_relay.cpp places the cut).
   void set_cut(Cut c) {
     if (!cut || cut->at.base != c.at.base || c.at.offset < cut->at.offset) cut = std::move(c);
+  }
+  void set_timed_cut(TimedCut c) {
+    if (!timed_cut || c.after < timed_cut->after) timed_cut = std::move(c);
   }
 };
 
