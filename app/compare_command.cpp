@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -63,25 +62,21 @@ class CompareProgress {
   }
 
  private:
-  void finished(const reports::MatrixResult& m, const reports::Cell& cell) {
-    const auto now = std::chrono::steady_clock::now();
-    const double seconds = std::chrono::duration<double>(now - last_).count();
-    last_ = now;
+  void finished(const reports::MatrixResult& m, const reports::Cell& cell) const {
     if (terminal_) return;
     const reports::CellSummary s = reports::summarize(cell);
     fmt::print(stderr,
-               "{}: {}: {} trials, {} ok, {} corrupt, mean {:.2f} attempts, p95 wasted {} ({:.1f} "
-               "s)\n",
+               "{}: {}: {} trials, {} ok, {} corrupt, mean {:.2f} attempts, p95 wasted {}, p50 "
+               "{:.2f} s\n",
                m.name, cell.strategy, cell.trials.size(), s.verdicts.ok, s.verdicts.corrupt,
-               s.attempts.mean, format_size(static_cast<std::uint64_t>(s.bytes_wasted.p95)),
-               seconds);
+               s.attempts.mean, format_size_human(static_cast<std::uint64_t>(s.bytes_wasted.p95)),
+               s.duration_s.p50);
     std::fflush(stderr);
   }
 
   bool terminal_;
   bool color_;
   std::size_t not_ok_ = 0;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
 runner::CompareOptions options_from(const CompareFlags& f) {
