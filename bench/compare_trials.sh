@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
 done
 [ -x "$bin" ] || bench_fail "no sisyphus binary at $bin (build it first)"
 
-work=$(mktemp -d)
+work=$(mktemp -d "${SISYPHUS_BENCH_TMP:-${TMPDIR:-/tmp}}/compare-trials.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cat >"$work/bench.yaml" <<YAML
 name: compare-trials-bench
