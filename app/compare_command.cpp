@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "run_flags.hpp"
 #include "sisyphus/core/error.hpp"
 #include "sisyphus/core/units.hpp"
 #include "sisyphus/reports/compare.hpp"
@@ -30,13 +31,8 @@ struct CompareFlags {
   std::optional<std::uint32_t> trial;
   unsigned jobs = 0;
   std::optional<std::uint64_t> seed;
-  double time_scale = 1.0;
-  std::vector<std::string> filters;
-  std::optional<std::string> shard;
-  std::optional<std::string> deadline;
   std::string out = "sisyphus-compare";
-  bool keep = false;
-  std::optional<std::string> work_dir;
+  ScenarioRunFlags common;
 };
 
 // On a terminal a progress bar on stderr, redrawn after each trial; elsewhere (CI logs) one
@@ -84,19 +80,12 @@ runner::CompareOptions options_from(const CompareFlags& f) {
   o.trials = f.trials;
   o.trial = f.trial;
   o.seed = f.seed;
-  o.filters = f.filters;
+  o.filters = f.common.filters;
   o.run.jobs = f.jobs;
-  o.run.keep = f.keep;
-  if (f.work_dir) o.run.work_root = *f.work_dir;
-  if (!(f.time_scale > 0)) {
-    throw ParseError(fmt::format("--time-scale must be greater than 0, got {}", f.time_scale));
-  }
-  o.run.time_scale = TimeScale(f.time_scale);
-  if (f.deadline) o.run.deadline = parse_duration(*f.deadline);
-  if (f.shard) {
-    const runner::Shard s = runner::Shard::parse(*f.shard);
+  apply_run_flags(f.common, o.run);
+  if (const auto s = parse_shard_flag(f.common)) {
     o.shard =
-        reports::Shard{static_cast<std::uint32_t>(s.index), static_cast<std::uint32_t>(s.count)};
+        reports::Shard{static_cast<std::uint32_t>(s->index), static_cast<std::uint32_t>(s->count)};
   }
   if (f.trials && *f.trials == 0) throw ParseError("--trials must be at least 1");
   return o;
@@ -136,7 +125,7 @@ int compare(const CompareFlags& f) {
   progress.clear();
   if (results.matrices.empty()) {
     fmt::print(stderr, "sisyphus compare: no strategy matches --filter {}\n",
-               fmt::join(f.filters, " --filter "));
+               fmt::join(f.common.filters, " --filter "));
     return kExitUsage;
   }
 
@@ -167,22 +156,12 @@ void add_compare_command(CLI::App& root, int& exit_code) {
                   fmt::format("Trials run at once (default: {} x the number of cores)",
                               runner::kDefaultCompareJobsPerCore));
   cmd->add_option("--seed", f->seed, "Override every matrix's seed");
-  cmd->add_option("--time-scale", f->time_scale,
-                  "Multiply every scenario duration and the reference client's backoff by X");
-  cmd->add_option("--filter", f->filters,
-                  "Only strategies whose name matches this glob (repeatable)")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->add_option("--shard", f->shard,
-                  "I/N: run the I-th of N deterministic slices of the trials (trial t goes to "
-                  "slice t mod N + 1); join with report merge");
-  cmd->add_option("--deadline", f->deadline,
-                  "Kill a client still running after D (default: as for run)");
   cmd->add_option("--out", f->out, "Report directory (default sisyphus-compare)");
-  cmd->add_flag("--keep", f->keep, "Keep each trial's work directory");
-  cmd->add_option("--work-dir", f->work_dir,
-                  "Where trial work directories go (default: the system temp directory)");
+  add_scenario_run_flags(*cmd, f->common,
+                         {.selects = "strategies",
+                          .sliced = "trials (trial t goes to slice t mod N + 1)",
+                          .one_run = "trial",
+                          .default_deadline = "as for run"});
   cmd->callback([f, &exit_code] {
     try {
       exit_code = compare(*f);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "run_flags.hpp"
 #include "sisyphus/core/error.hpp"
 #include "sisyphus/core/units.hpp"
 #include "sisyphus/reports/console.hpp"
@@ -27,15 +28,10 @@ namespace {
 struct RunFlags {
   std::vector<std::string> inputs;
   std::optional<std::string> client;
-  std::vector<std::string> filters;
   unsigned jobs = 0;
-  std::optional<std::string> shard;
   std::string out = "sisyphus-report";
   std::optional<std::uint64_t> seed;
-  double time_scale = 1.0;
-  std::optional<std::string> deadline;
-  bool keep = false;
-  std::optional<std::string> work_dir;
+  ScenarioRunFlags common;
 };
 
 // The progress line lives on stderr and only on a terminal; it is erased before the table.
@@ -69,17 +65,10 @@ int run(const RunFlags& f) {
   options.client = f.client;
   options.seed = f.seed;
   options.jobs = f.jobs;
-  options.keep = f.keep;
-  if (f.work_dir) options.work_root = *f.work_dir;
-  if (!(f.time_scale > 0)) {
-    fmt::print(stderr, "sisyphus run: --time-scale must be greater than 0, got {}\n", f.time_scale);
-    return kExitUsage;
-  }
-  options.time_scale = TimeScale(f.time_scale);
   std::optional<runner::Shard> shard;
   try {
-    if (f.deadline) options.deadline = parse_duration(*f.deadline);
-    if (f.shard) shard = runner::Shard::parse(*f.shard);
+    apply_run_flags(f.common, options);
+    shard = parse_shard_flag(f.common);
     if (f.client) runner::make_client(*f.client);  // a bad --client fails before any run
   } catch (const ParseError& e) {
     fmt::print(stderr, "sisyphus run: {}\n", e.what());
@@ -95,10 +84,10 @@ int run(const RunFlags& f) {
     return kExitUsage;
   }
   const std::string label = runner::run_client_label(loaded.scenarios, options);
-  auto selected = runner::filter_scenarios(std::move(loaded.scenarios), f.filters);
-  if (selected.empty() && !f.filters.empty()) {
+  auto selected = runner::filter_scenarios(std::move(loaded.scenarios), f.common.filters);
+  if (selected.empty() && !f.common.filters.empty()) {
     fmt::print(stderr, "sisyphus run: no scenario matches --filter {}\n",
-               fmt::join(f.filters, " --filter "));
+               fmt::join(f.common.filters, " --filter "));
     return kExitUsage;
   }
   if (shard) selected = runner::shard_scenarios(std::move(selected), *shard);
@@ -109,8 +98,8 @@ int run(const RunFlags& f) {
   progress.start(selected.size());
   const reports::RunResults results =
       runner::run_scenarios(selected, options, label,
-                               [&](const reports::ScenarioResult& r, std::size_t done,
-                                   std::size_t total) { progress.update(r, done, total); });
+                            [&](const reports::ScenarioResult& r, std::size_t done,
+                                std::size_t total) { progress.update(r, done, total); });
   progress.clear();
 
   const bool color = reports::use_color(stdout);
@@ -140,25 +129,14 @@ void add_run_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--client", f->client,
                   "reference | reference-cli | naive | curl | wget | aria2c | 'command: TEMPLATE' "
                   "({url} {output} {max_attempts} {workdir}); default: each scenario's client");
-  // One glob per --filter, so that in `--filter 'drop*' DIR` DIR stays an input.
-  cmd->add_option("--filter", f->filters,
-                  "Only scenarios whose name matches this glob (repeatable)")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--jobs,-j", f->jobs, "Scenarios run at once (default: the number of cores)");
-  cmd->add_option("--shard", f->shard,
-                  "I/N: run the I-th of N deterministic slices (by name); join with report merge");
   cmd->add_option("--out", f->out, "Report directory (default sisyphus-report)");
   cmd->add_option("--seed", f->seed, "Override every scenario's seed");
-  cmd->add_option("--time-scale", f->time_scale,
-                  "Multiply every scenario duration and the reference client's backoff by X");
-  cmd->add_option("--deadline", f->deadline,
-                  "Kill a client still running after D (default: 3 x expect.max_duration, else "
-                  "60s, time-scaled)");
-  cmd->add_flag("--keep", f->keep, "Keep each scenario's work directory (paths in the report)");
-  cmd->add_option("--work-dir", f->work_dir,
-                  "Where scenario work directories go (default: the system temp directory)");
+  add_scenario_run_flags(*cmd, f->common,
+                         {.selects = "scenarios",
+                          .sliced = "scenarios (by name)",
+                          .one_run = "scenario",
+                          .default_deadline = "3 x expect.max_duration, else 60s, time-scaled"});
   cmd->callback([f, &exit_code] {
     try {
       exit_code = run(*f);
