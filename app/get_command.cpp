@@ -36,6 +36,7 @@ struct GetFlags {
   bool insecure = false;
   std::optional<std::string> ca_file;
   std::vector<std::string> headers;
+  std::string client_id;
   bool json = false;
   bool progress = false;
   bool no_progress = false;
@@ -132,6 +133,7 @@ client::Options build_options(const GetFlags& f) {
   o.insecure = f.insecure;
   if (f.ca_file) o.ca_file = *f.ca_file;
   for (const auto& h : f.headers) o.headers.push_back(split_header(h));
+  o.client_id = f.client_id;
   o.fsync = !f.no_fsync;
   o.persist_interval = parse_duration(f.persist_interval);
   if (auto problem = client::validate(o)) throw ParseError(*problem);
@@ -211,6 +213,9 @@ void add_get_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--ca-file", flags->ca_file, "PEM file of trusted CAs (default: system store)");
   cmd->add_option("-H,--header", flags->headers, "extra request header 'Name: value' (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--client-id", flags->client_id,
+                  "send 'Sisyphus-Client: TOKEN' so a sisyphus server numbers this client's "
+                  "attempts apart (1-64 of A-Z a-z 0-9 . _ -)");
   cmd->add_flag("--json", flags->json, "print a JSON summary on stdout");
   auto* p = cmd->add_flag("--progress", flags->progress, "progress bar even when not a terminal");
   auto* np = cmd->add_flag("--no-progress", flags->no_progress, "one line per attempt only");

@@ -12,6 +12,7 @@
 #include "sisyphus/client/backoff.hpp"
 #include "sisyphus/client/options.hpp"
 #include "sisyphus/client/result.hpp"
+#include "sisyphus/core/client_token.hpp"
 #include "transport.hpp"
 
 namespace sisyphus::client::detail {
@@ -53,6 +54,7 @@ inline std::vector<Header> request_headers(const Options& o,
                                            const std::optional<std::string>& if_range) {
   std::vector<Header> h;
   for (const auto& [name, value] : o.headers) h.push_back({name, value});
+  if (!o.client_id.empty()) h.push_back({std::string(kClientHeader), o.client_id});
   if (range) h.push_back({"Range", *range});
   if (if_range) h.push_back({"If-Range", *if_range});
   return h;

@@ -6,6 +6,7 @@
 #include <boost/url/parse.hpp>
 #include <cctype>
 
+#include "sisyphus/core/client_token.hpp"
 #include "sisyphus/core/error.hpp"
 #include "sisyphus/core/sha256.hpp"
 
@@ -92,6 +93,10 @@ std::optional<std::string> validate(const Options& o) {
     return std::string("timeouts must be positive");
   }
   if (o.buffer_size < 4096) return std::string("buffer size must be at least 4096 bytes");
+  if (!o.client_id.empty() && !is_client_token(o.client_id)) {
+    return fmt::format("invalid client id '{}': expected 1 to {} characters of [A-Za-z0-9._-]",
+                       o.client_id, kClientTokenMax);
+  }
   for (const auto& [name, value] : o.headers) {
     if (name.empty() || name.find_first_of(":\r\n \t") != std::string::npos ||
         value.find_first_of("\r\n") != std::string::npos) {
@@ -101,6 +106,9 @@ std::optional<std::string> validate(const Options& o) {
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lower == "range" || lower == "if-range") {
       return fmt::format("header '{}' cannot be set: the client sends it when it resumes", name);
+    }
+    if (lower == "sisyphus-client") {
+      return fmt::format("header '{}' cannot be set: the client id sends it", name);
     }
   }
   return std::nullopt;

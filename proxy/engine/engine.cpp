@@ -5,6 +5,16 @@
 #include <algorithm>
 
 namespace sisyphus::proxy {
+namespace {
+
+// The start of every seeding label of GET k (docs/faults.md "Probability and seeding"):
+// "PATH:k" as before clients could name themselves, so every existing replay stays valid, and
+// "PATH:CLIENT:k" for a named client, so that two clients' attempt k draw apart.
+std::string attempt_label(std::string_view path, std::string_view client, std::uint32_t k) {
+  return client.empty() ? fmt::format("{}:{}", path, k) : fmt::format("{}:{}:{}", path, client, k);
+}
+
+}  // namespace
 
 FaultEngine::FaultEngine(model::Scenario scenario, TimeScale time_scale)
     : scenario_(std::move(scenario)), time_scale_(time_scale), start_(Clock::now()) {
@@ -24,16 +34,18 @@ FaultEngine::BuiltFault FaultEngine::build(const model::FaultSpec& spec) const {
   return built;
 }
 
-std::uint32_t FaultEngine::generation_at(std::string_view path, std::uint32_t attempt,
-                                         Clock::duration elapsed) const {
+std::uint32_t FaultEngine::generation_at(std::string_view path, std::string_view client,
+                                         std::uint32_t attempt, Clock::duration elapsed) const {
   std::uint32_t generation = 0;
   for (std::size_t c = 0; c < scenario_.changes.size(); ++c) {
     const model::Change& change = scenario_.changes[c];
     if (change.random()) {
-      // Republished before GET k (k >= 2) when the draw of (seed, path, k, change) says so:
-      // the same attempts see the same versions whatever the arrival order or concurrency.
+      // Republished before GET k (k >= 2) when the draw of (seed, path, client, k, change)
+      // says so: the same attempts see the same versions whatever the arrival order or
+      // concurrency.
       for (std::uint32_t k = 2; k <= attempt; ++k) {
-        Rng rng(derive_seed(scenario_.seed, fmt::format("{}:{}:change:{}", path, k, c)));
+        const std::string label = fmt::format("{}:change:{}", attempt_label(path, client, k), c);
+        Rng rng(derive_seed(scenario_.seed, label));
         if (rng.chance(change.probability)) ++generation;
       }
       continue;
@@ -45,52 +57,56 @@ std::uint32_t FaultEngine::generation_at(std::string_view path, std::uint32_t at
   return generation;
 }
 
-std::uint32_t FaultEngine::generation_now(std::string_view path) const {
+std::uint32_t FaultEngine::generation_now(std::string_view path, std::string_view client) const {
   std::uint32_t count = 0;
   Clock::time_point start;
   {
     std::lock_guard lock(mutex_);
-    if (auto it = attempts_by_path_.find(std::string(path)); it != attempts_by_path_.end()) {
+    if (auto it = attempts_.find({std::string(path), std::string(client)}); it != attempts_.end()) {
       count = it->second;
     }
     start = start_;
   }
-  return generation_at(path, count, Clock::now() - start);
+  return generation_at(path, client, count, Clock::now() - start);
 }
 
 Decision FaultEngine::decide(std::string_view method, std::string_view path,
-                             std::uint64_t resource_size, bool proxied) {
-  Decision decision = count(method, path);
+                             std::uint64_t resource_size, bool proxied, std::string_view client) {
+  Decision decision = count(method, path, client);
   if (decision.attempt > 0) {
-    decision.plan = plan_for(path, decision.attempt, resource_size, proxied);
+    decision.plan = plan_for(path, decision.attempt, resource_size, proxied, client);
   }
   return decision;
 }
 
-Decision FaultEngine::count(std::string_view method, std::string_view path) {
+Decision FaultEngine::count(std::string_view method, std::string_view path,
+                            std::string_view client) {
   Decision decision;
   if (method != "GET") {
-    decision.generation = generation_now(path);
+    decision.generation = generation_now(path, client);
     decision.content_seed = scenario_.resource.content_seed(decision.generation);
     return decision;
   }
   Clock::time_point start;
   {
     std::lock_guard lock(mutex_);
-    decision.attempt = ++attempts_by_path_[std::string(path)];
+    decision.attempt = ++attempts_[{std::string(path), std::string(client)}];
     start = start_;
   }
-  decision.generation = generation_at(path, decision.attempt, Clock::now() - start);
+  decision.generation = generation_at(path, client, decision.attempt, Clock::now() - start);
   decision.content_seed = scenario_.resource.content_seed(decision.generation);
   return decision;
 }
 
 ResponsePlan FaultEngine::plan_for(std::string_view path, std::uint32_t attempt,
-                                   std::uint64_t resource_size, bool proxied) const {
+                                   std::uint64_t resource_size, bool proxied,
+                                   std::string_view client) const {
   ResponsePlan plan;
   const RequestContext ctx{"GET", path, attempt, resource_size, proxied, time_scale_};
   // Each fault draws from its own stream, named by what identifies the request in a replay
-  // (path, attempt, rule), never by arrival order, so concurrency cannot change a choice.
+  // (path, client, attempt, rule), never by arrival order, so concurrency cannot change a
+  // choice.
+  const std::string base = attempt_label(path, client, attempt);
   auto apply = [&](const BuiltFault& built, std::string_view label, double probability) {
     if (proxied && !built.relayable) return;
     Rng rng(derive_seed(scenario_.seed, label));
@@ -100,7 +116,7 @@ ResponsePlan FaultEngine::plan_for(std::string_view path, std::uint32_t attempt,
   if (attempt >= 1 && attempt <= attempt_faults_.size()) {
     const auto& entry = attempt_faults_[attempt - 1];
     for (std::size_t j = 0; j < entry.size(); ++j) {
-      apply(entry[j], fmt::format("{}:{}:attempt:{}", path, attempt, j), 1.0);
+      apply(entry[j], fmt::format("{}:attempt:{}", base, j), 1.0);
     }
   }
   for (std::size_t r = 0; r < rules_.size(); ++r) {
@@ -109,14 +125,14 @@ ResponsePlan FaultEngine::plan_for(std::string_view path, std::uint32_t attempt,
         std::find(rule.attempts.begin(), rule.attempts.end(), attempt) == rule.attempts.end()) {
       continue;
     }
-    apply(rule.fault, fmt::format("{}:{}:{}", path, attempt, r), rule.probability);
+    apply(rule.fault, fmt::format("{}:{}", base, r), rule.probability);
   }
   return plan;
 }
 
 void FaultEngine::reset() {
   std::lock_guard lock(mutex_);
-  attempts_by_path_.clear();
+  attempts_.clear();
   start_ = Clock::now();
 }
 

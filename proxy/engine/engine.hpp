@@ -1,13 +1,14 @@
 #pragma once
-// The fault engine: per-path attempt counters, resource changes, and which faults apply to
-// a request. Thread-safe: sessions on any thread call decide().
+// The fault engine: attempt counters per (client, path), resource changes, and which faults
+// apply to a request. Thread-safe: sessions on any thread call decide().
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sisyphus/core/time_scale.hpp"
@@ -18,7 +19,7 @@
 namespace sisyphus::proxy {
 
 struct Decision {
-  std::uint32_t attempt = 0;     // k-th GET of this path (HEAD does not count: 0)
+  std::uint32_t attempt = 0;     // k-th GET of this path by this client (HEAD: 0)
   std::uint32_t generation = 0;  // how many changes apply at this moment
   std::uint64_t content_seed = 0;
   ResponsePlan plan;  // empty when no fault applies
@@ -35,20 +36,23 @@ class FaultEngine {
   // kinds that are not relayable are then skipped (the proxy rejects them at load anyway).
   // HEAD and every other method: attempt 0, the current generation, an empty plan; they are
   // not counted, so `attempts:` entry k is always the k-th GET.
+  // `client` is the request's Sisyphus-Client token (docs/server.md "Clients"), empty when it
+  // named none: attempts, their draws and the changes keyed to them are numbered per
+  // (client, path), and every request without a name shares the path's own count.
   Decision decide(std::string_view method, std::string_view path, std::uint64_t resource_size,
-                  bool proxied = false);
+                  bool proxied = false, std::string_view client = {});
 
   // decide() in two steps, for the proxy: it counts a request before forwarding it (a status
   // fault answers without asking the upstream) and builds the plan once the upstream has said
   // how large the resource is. count() returns an empty plan; plan_for() draws from the same
   // seeded streams as decide(), so calling it twice for one attempt gives the same plan.
-  Decision count(std::string_view method, std::string_view path);
+  Decision count(std::string_view method, std::string_view path, std::string_view client = {});
   ResponsePlan plan_for(std::string_view path, std::uint32_t attempt, std::uint64_t resource_size,
-                        bool proxied) const;
+                        bool proxied, std::string_view client = {}) const;
 
   // The generation right now, without counting a request (for HEAD): changes keyed to an
-  // attempt count the GETs seen so far.
-  std::uint32_t generation_now(std::string_view path) const;
+  // attempt count the GETs of `path` by `client` seen so far.
+  std::uint32_t generation_now(std::string_view path, std::string_view client = {}) const;
 
   void reset();  // counters and the scenario clock
   const model::Scenario& scenario() const { return scenario_; }
@@ -66,9 +70,10 @@ class FaultEngine {
   };
   BuiltFault build(const model::FaultSpec& spec) const;
   // Changes keyed to an attempt happen as that GET arrives; timed ones once `elapsed` (since
-  // start or reset) reaches their time-scaled moment; random ones (before_each_attempt) as
-  // GET k >= 2 of `path` arrives, when its seeded draw succeeds.
-  std::uint32_t generation_at(std::string_view path, std::uint32_t attempt,
+  // start or reset) reaches their time-scaled moment, for every client; random ones
+  // (before_each_attempt) as GET k >= 2 of `path` by `client` arrives, when its seeded draw
+  // succeeds.
+  std::uint32_t generation_at(std::string_view path, std::string_view client, std::uint32_t attempt,
                               Clock::duration elapsed) const;
 
   model::Scenario scenario_;
@@ -76,7 +81,8 @@ class FaultEngine {
   std::vector<std::vector<BuiltFault>> attempt_faults_;  // per `attempts:` entry
   std::vector<BuiltRule> rules_;
   mutable std::mutex mutex_;  // guards the two members below, nothing else
-  std::unordered_map<std::string, std::uint32_t> attempts_by_path_;
+  // (path, client) -> GETs so far; client "" for requests that named none.
+  std::map<std::pair<std::string, std::string>, std::uint32_t> attempts_;
   Clock::time_point start_;
 };
 

@@ -7,6 +7,7 @@
 #include <boost/url/parse.hpp>
 
 #include "origin/response_writer.hpp"
+#include "wire/client_header.hpp"
 #include "wire/http_date.hpp"
 
 namespace sisyphus::proxy {
@@ -72,6 +73,8 @@ asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point star
   };
 
   const std::optional<std::string> path = target_path(req.target());
+  const ClientHeader client = read_client_header(req);
+  record.client = client.token;
   if (req.version() >= 11 && req.count(http::field::host) != 1) {
     // RFC 9112 §3.2: exactly one Host in an HTTP/1.1 request, else 400.
     refuse(400, "an HTTP/1.1 request needs exactly one Host header");
@@ -86,6 +89,8 @@ asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point star
   } else if (!path) {
     refuse(400, "malformed request target");
     keep_alive = false;
+  } else if (client.error) {
+    refuse(400, *client.error);
   } else {
     record.path = *path;
     state = core_->current();
@@ -101,7 +106,8 @@ asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point star
       if (resource.is_file() && !source) {
         refuse(404, why);
       } else {
-        Decision decision = state->engine.decide(head ? "HEAD" : "GET", *path, size);
+        Decision decision = state->engine.decide(head ? "HEAD" : "GET", *path, size, false,
+                                                 client.token.value_or(""));
         record.attempt = decision.attempt;
         record.content_seed = decision.content_seed;
         if (!source) source = synthetic_source(decision.content_seed);

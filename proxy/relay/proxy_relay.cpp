@@ -82,7 +82,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
 
   ResponsePlan plan;
   if (ex.faulted && ex.attempt > 0) {
-    plan = ex.state->engine.plan_for(ex.path, ex.attempt, placement.resource_size, true);
+    plan = ex.state->engine.plan_for(ex.path, ex.attempt, placement.resource_size, true, ex.client);
   }
 
   // The head the client gets: the upstream's fields minus hop-by-hop ones and framing (the

@@ -16,6 +16,8 @@
 #include "origin/response_writer.hpp"
 #include "relay/proxy_util.hpp"
 #include "relay/relay_validators.hpp"
+#include "sisyphus/core/client_token.hpp"
+#include "wire/client_header.hpp"
 #include "wire/http_date.hpp"
 
 namespace sisyphus::proxy {
@@ -146,6 +148,8 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
   // target or CONNECT would turn this into an open proxy.
   std::optional<std::pair<int, std::string>> refusal;
   std::optional<std::string> path;
+  const ClientHeader client = read_client_header(req);
+  record.client = client.token;
   if (req.version() != 10 && req.version() != 11) {
     refusal.emplace(505, fmt::format("HTTP version {}.{} not supported", req.version() / 10,
                                      req.version() % 10));
@@ -165,6 +169,8 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
     refusal.emplace(400, fmt::format("request target '{}' refused: it has a '{}' segment, which "
                                      "clients remove before sending (RFC 3986 5.2.4)",
                                      std::string_view(req.target()), *dots));
+  } else if (client.error) {
+    refusal.emplace(400, *client.error);
   }
   if (refusal) {
     keep_alive = false;
@@ -179,13 +185,14 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
   ex.path = *path;
   ex.head = head;
   ex.client_version = req.version();
+  ex.client = client.token.value_or("");
   ex.state = core_->current();
   record.path = ex.path;
   const model::Scenario& scenario = ex.state->scenario();
   ex.faulted = ::fnmatch(scenario.resource.path.c_str(), ex.path.c_str(), 0) == 0;
   if (ex.faulted) {
     const std::string method(req.method_string());
-    const Decision decision = ex.state->engine.count(method, ex.path);
+    const Decision decision = ex.state->engine.count(method, ex.path, ex.client);
     ex.attempt = decision.attempt;
     ex.generation = decision.generation;
     record.attempt = decision.attempt;
@@ -194,7 +201,7 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
     // A status fault answers without asking the upstream, as an overloaded CDN edge does.
     // Its plan is the one the relay would build (the same seeded draws), minus sizes.
     if (ex.attempt > 0) {
-      const ResponsePlan early = ex.state->engine.plan_for(ex.path, ex.attempt, 0, true);
+      const ResponsePlan early = ex.state->engine.plan_for(ex.path, ex.attempt, 0, true, ex.client);
       if (early.status) {
         ResponseSpec spec = text_response(*early.status, head, now);
         for (const auto& h : early.headers) spec.headers.push_back(h);
@@ -245,7 +252,7 @@ ProxySession::Request ProxySession::upstream_request(const Request& req, Exchang
     const std::string_view value = field.value();
     if (is_hop_by_hop(name, tokens) || iequals(name, "host") || iequals(name, "expect") ||
         iequals(name, "content-length") || iequals(name, "via") ||
-        iequals(name, "x-forwarded-for")) {
+        iequals(name, "x-forwarded-for") || iequals(name, kClientHeader)) {
       continue;
     }
     if (ex.faulted) {

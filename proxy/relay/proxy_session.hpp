@@ -40,6 +40,7 @@ class ProxySession final : public Connection {
   struct Exchange {
     std::string path;      // decoded, for the glob and the log
     bool faulted = false;  // the path matches resource.path: faults, ranges, changes apply
+    std::string client;    // Sisyphus-Client token, "" when none: attempts are numbered by it
     std::uint32_t attempt = 0;
     std::uint32_t generation = 0;
     bool strip_ranges = false;  // server.ranges: false, or If-Range of another generation

@@ -60,12 +60,12 @@ std::string to_json_line(const LogRecord& r) {
   auto str = [](std::string_view s) { return json::serialize(json::string(s)); };
   auto opt = [&](const std::optional<std::string>& s) { return s ? str(*s) : "null"; };
   return fmt::format(
-      "{{\"t\":{:.6f},\"path\":{},\"attempt\":{},\"method\":{},\"range\":{},"
+      "{{\"t\":{:.6f},\"path\":{},\"attempt\":{},\"client\":{},\"method\":{},\"range\":{},"
       "\"if_range\":{},\"status\":{},\"bytes_sent\":{},\"bytes_written\":{},\"fault\":{},"
       "\"content_seed\":{},\"connection\":{},\"duration_s\":{:.6f},\"error\":{},\"seq\":{}}}",
-      r.t, str(r.path), r.attempt, str(r.method), opt(r.range), opt(r.if_range), r.status,
-      r.bytes_sent, r.bytes_written, opt(r.fault), r.content_seed, r.connection, r.duration_s,
-      opt(r.error), r.seq);
+      r.t, str(r.path), r.attempt, opt(r.client), str(r.method), opt(r.range), opt(r.if_range),
+      r.status, r.bytes_sent, r.bytes_written, opt(r.fault), r.content_seed, r.connection,
+      r.duration_s, opt(r.error), r.seq);
 }
 
 LogRecord log_record_from_json(std::string_view line) {
@@ -80,6 +80,7 @@ LogRecord log_record_from_json(std::string_view line) {
   std::uint64_t attempt = read_unsigned(o, "attempt");
   if (attempt > std::numeric_limits<std::uint32_t>::max()) wrong_type("attempt", "a 32-bit count");
   r.attempt = static_cast<std::uint32_t>(attempt);
+  r.client = read_nullable(o, "client");  // absent in logs from before clients had names
   r.method = read_string(o, "method");
   r.range = read_nullable(o, "range");
   r.if_range = read_nullable(o, "if_range");

@@ -71,6 +71,10 @@ struct Options {
   bool insecure = false;  // HTTPS without certificate or host-name verification
   std::optional<std::filesystem::path> ca_file;              // PEM; default: the system CA store
   std::vector<std::pair<std::string, std::string>> headers;  // extra request headers
+  // Sent as `Sisyphus-Client: <id>` on every request (core/client_token.hpp: 1 to 64 of
+  // [A-Za-z0-9._-]), so that a sisyphus server numbers this download's attempts apart from
+  // other clients' (docs/server.md "Clients"). Empty: not sent.
+  std::string client_id;
 
   // fdatasync the part file before the state file counts its bytes, and before the final
   // rename. Off: a killed process still resumes safely, a power cut may not.

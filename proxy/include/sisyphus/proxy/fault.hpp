@@ -21,7 +21,7 @@ namespace sisyphus::proxy {
 struct RequestContext {
   std::string_view method;
   std::string_view path;
-  std::uint32_t attempt = 0;        // k-th GET of this path, 1-based
+  std::uint32_t attempt = 0;        // k-th GET of this path (by this client, if named), 1-based
   std::uint64_t resource_size = 0;  // size of the representation being answered
   bool proxied = false;             // relaying an upstream response (sisyphus proxy)
   TimeScale time_scale{1.0};
@@ -31,8 +31,8 @@ class Fault {
  public:
   virtual ~Fault() = default;
   virtual std::string_view kind() const = 0;
-  // Edit the plan of one response. `rng` is seeded from (scenario seed, path, attempt, rule),
-  // so the same request in a replay makes the same choices whatever the concurrency.
+  // Edit the plan of one response. `rng` is seeded from (scenario seed, path, client, attempt,
+  // rule), so the same request in a replay makes the same choices whatever the concurrency.
   virtual void apply(ResponsePlan& plan, const RequestContext& ctx, Rng& rng) const = 0;
 };
 

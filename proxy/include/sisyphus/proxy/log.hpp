@@ -11,6 +11,9 @@ struct LogRecord {
   double t = 0;  // seconds since the server (or its last reset) started
   std::string path;
   std::uint32_t attempt = 0;  // k-th GET of that path (1-based); 0 for HEAD and refused requests
+  // The request's Sisyphus-Client token, by which `attempt` is numbered per (client, path);
+  // null when it named none (or a malformed one, refused with 400).
+  std::optional<std::string> client;
   std::string method;
   std::optional<std::string> range;     // as received
   std::optional<std::string> if_range;  // as received
