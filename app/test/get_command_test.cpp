@@ -205,5 +205,28 @@ TEST_F(CliTest, CustomHeadersReachTheServerAndNaiveModeWritesInPlace) {
   EXPECT_EQ(log[1].if_range, std::nullopt);
 }
 
+// The server numbers the named download's attempts from 1 (its first is cut), apart from the
+// unnamed GET before it; a malformed id is a usage error before any request.
+TEST_F(CliTest, ClientIdIsSentOnEveryAttempt) {
+  start(
+      "name: t\nseed: 1\nresource:\n  size: 1MiB\nattempts:\n"
+      "  - drop: {at: 50%, how: close}\n");
+  ASSERT_EQ(fetch("127.0.0.1", port(), "GET", "/file").body.size(), 512u * 1024u);
+  auto r = get({"--client-id", "cli-1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(first_mismatch(read_file(out()), 1), std::nullopt);
+  auto log = gets(3);
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0].client, std::nullopt);
+  for (std::size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(log[i].client, "cli-1");
+    EXPECT_EQ(log[i].attempt, i);
+  }
+  EXPECT_EQ(log[2].range, "bytes=524288-");
+  r = get({"--client-id", "no spaces"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("invalid client id 'no spaces'"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace sisyphus::testing
