@@ -192,6 +192,7 @@ class Herd {
       const auto end = r.head.find("\r\n\r\n");
       if (end == std::string::npos) return;
       r.head_done = true;
+      if (!r.head.starts_with("HTTP/1.1 200 ")) ++counts_.not_ok;
       const auto at = r.head.find("\r\nContent-Length: ");
       if (at != std::string::npos && at < end) r.length = std::stoull(r.head.substr(at + 18));
       r.body = r.head.size() - end - 4;
@@ -267,6 +268,7 @@ std::string to_json(const SlowReadersCounts& c) {
   member("connect_failed", std::to_string(c.connect_failed));
   member("answered", std::to_string(c.answered));
   member("complete", std::to_string(c.complete));
+  member("not_ok", std::to_string(c.not_ok));
   member("resets", std::to_string(c.resets));
   member("early_eof", std::to_string(c.early_eof));
   member("stalled", std::to_string(c.stalled));

@@ -36,6 +36,7 @@ struct SlowReadersCounts {
   std::uint64_t connect_failed = 0;    // refused, timed out, or no socket (EMFILE...)
   std::uint64_t answered = 0;          // received at least the first byte of a response
   std::uint64_t complete = 0;          // received the head and every byte of Content-Length
+  std::uint64_t not_ok = 0;            // answered with a status other than 200
   std::uint64_t resets = 0;            // ECONNRESET/EPIPE at any point
   std::uint64_t early_eof = 0;         // FIN before the response was complete
   std::uint64_t stalled = 0;           // nothing received for `silence`
