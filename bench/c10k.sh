@@ -50,7 +50,8 @@ to_bytes() {
 bytes=$(to_bytes "$size")
 rate_bytes=$(to_bytes "$rate")
 
-# Each server and the clients hold one descriptor per connection, plus their own few.
+# The clients and sisyphus hold one descriptor per connection, plus their own few; nginx
+# two without its open-file cache (the file's, for sendfile), so it gets that cache.
 need=$(( connections + 256 ))
 hard=$(ulimit -Hn)
 if [ "$hard" != unlimited ] && [ "$hard" -lt "$need" ]; then
@@ -126,6 +127,7 @@ nginx_http() {
     listen 127.0.0.1:$1 backlog=4096;
     root $work/www;
     limit_rate $rate_bytes;
+    open_file_cache max=16;
   }
 CONF
 }
