@@ -13,6 +13,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sisyphus::testing {
@@ -258,26 +259,28 @@ class Herd {
 
 }  // namespace
 
+// Every counter with its JSON name, in to_json()'s order.
+constexpr std::pair<const char*, std::uint64_t SlowReadersCounts::*> kCounters[] = {
+    {"opened", &SlowReadersCounts::opened},
+    {"connect_failed", &SlowReadersCounts::connect_failed},
+    {"answered", &SlowReadersCounts::answered},
+    {"complete", &SlowReadersCounts::complete},
+    {"not_ok", &SlowReadersCounts::not_ok},
+    {"resets", &SlowReadersCounts::resets},
+    {"early_eof", &SlowReadersCounts::early_eof},
+    {"stalled", &SlowReadersCounts::stalled},
+    {"held", &SlowReadersCounts::held},
+    {"still_connecting", &SlowReadersCounts::still_connecting},
+    {"peak_open", &SlowReadersCounts::peak_open},
+    {"bytes", &SlowReadersCounts::bytes},
+};
+
 std::string to_json(const SlowReadersCounts& c) {
   std::string out = "{";
-  auto member = [&out](std::string_view key, const std::string& value) {
-    if (out.size() > 1) out += ',';
-    out.append("\"").append(key).append("\":").append(value);
-  };
-  member("opened", std::to_string(c.opened));
-  member("connect_failed", std::to_string(c.connect_failed));
-  member("answered", std::to_string(c.answered));
-  member("complete", std::to_string(c.complete));
-  member("not_ok", std::to_string(c.not_ok));
-  member("resets", std::to_string(c.resets));
-  member("early_eof", std::to_string(c.early_eof));
-  member("stalled", std::to_string(c.stalled));
-  member("held", std::to_string(c.held));
-  member("still_connecting", std::to_string(c.still_connecting));
-  member("peak_open", std::to_string(c.peak_open));
-  member("bytes", std::to_string(c.bytes));
-  member("seconds", std::to_string(c.seconds));
-  return out + "}";
+  for (const auto& [name, field] : kCounters) {
+    out.append("\"").append(name).append("\":").append(std::to_string(c.*field)).append(",");
+  }
+  return out.append("\"seconds\":").append(std::to_string(c.seconds)).append("}");
 }
 
 SlowReadersCounts run_slow_readers(const SlowReadersOptions& options) {
