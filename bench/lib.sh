@@ -68,7 +68,8 @@ bench_wait_listening() {
 # Starts nginx in the foreground of a background job on a free loopback port (nginx cannot
 # listen on port 0, so random ports are tried until one binds). $1 is a work directory of
 # its own; $2 names a function that prints the `http { ... }` body for a port given as its
-# argument. Sets $nginx_port and appends the pid to $nginx_pids.
+# argument. Sets $nginx_port and appends the pid to $nginx_pids. $bench_nginx_connections
+# (default 256) is its worker_connections; its open-files limit follows.
 bench_start_nginx() {
   local dir=$1 http_body=$2 pid port
   local nginx=/usr/sbin/nginx
@@ -83,7 +84,8 @@ master_process off;
 worker_processes 1;
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
-events { worker_connections 256; }
+worker_rlimit_nofile $(( ${bench_nginx_connections:-256} + 64 ));
+events { worker_connections ${bench_nginx_connections:-256}; }
 http {
   access_log off;
   client_body_temp_path $dir/tmp/client_body;

@@ -96,9 +96,36 @@ class ContextPool {
   std::vector<std::unique_ptr<Slot>> slots_;
 };
 
+// Sockets taken per wake-up of the accept loop, at most: every connection the kernel has
+// queued, up to this many, before the loop lets the rest of its thread's work run.
+constexpr int kAcceptBatch = 256;
+// The listen backlog asked for: the kernel caps it at net.core.somaxconn.
+constexpr int kListenBacklog = 65535;
+
+// A session for a socket just accepted: with an upstream pool, client connections are
+// relayed (sisyphus proxy) instead of served.
+void start_session(tcp::socket socket, std::shared_ptr<std::atomic<int>> load,
+                   const std::shared_ptr<ServerCore>& core, Kind kind,
+                   const std::shared_ptr<UpstreamPool>& pool) {
+  boost::system::error_code opt_ec;
+  socket.set_option(tcp::no_delay(true), opt_ec);
+  std::shared_ptr<Connection> c;
+  if (kind == Kind::origin && pool) {
+    c = std::make_shared<ProxySession>(std::move(socket), core, pool);
+  } else if (kind == Kind::origin) {
+    c = std::make_shared<OriginSession>(std::move(socket), core, true);
+  } else {
+    c = std::make_shared<AdminSession>(std::move(socket), core, false);
+  }
+  c->count_on(std::move(load));
+  c->start();
+}
+
 // Accepts until the acceptor closes; each connection gets a strand of its own on the least
-// loaded context. With an upstream pool, client connections are relayed (sisyphus proxy)
-// instead of served.
+// loaded context. Each wake-up takes every connection queued (up to kAcceptBatch), not one:
+// the loop's completion waits in its thread's queue behind whatever the connections served
+// there have queued (a herd of throttled bodies), so one socket per wake-up accepted tens a
+// second while thousands overflowed the listen queue (docs/server.md "Holding a herd").
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ContextPool& contexts,
                                   std::shared_ptr<ServerCore> core, Kind kind,
                                   std::shared_ptr<UpstreamPool> pool) {
@@ -116,19 +143,17 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ContextPool& contexts
       co_await pause.async_wait(nothrow);
       continue;
     }
-    boost::system::error_code opt_ec;
-    socket.set_option(tcp::no_delay(true), opt_ec);
-    tcp::socket s(std::move(socket));
-    std::shared_ptr<Connection> c;
-    if (kind == Kind::origin && pool) {
-      c = std::make_shared<ProxySession>(std::move(s), core, pool);
-    } else if (kind == Kind::origin) {
-      c = std::make_shared<OriginSession>(std::move(s), core, true);
-    } else {
-      c = std::make_shared<AdminSession>(std::move(s), core, false);
+    start_session(tcp::socket(std::move(socket)), std::move(load), core, kind, pool);
+    // The acceptor is non-blocking (open_acceptor()): these fail with would_block once the
+    // queue is empty, and any other failure is met again by the next async_accept.
+    for (int i = 1; i < kAcceptBatch; ++i) {
+      auto [more_ioc, more_load] = contexts.least_loaded();
+      tcp::socket more(asio::make_strand(*more_ioc));
+      boost::system::error_code more_ec;
+      acceptor.accept(more, more_ec);
+      if (more_ec) break;
+      start_session(std::move(more), std::move(more_load), core, kind, pool);
     }
-    c->count_on(std::move(load));
-    c->start();
   }
 }
 
@@ -139,7 +164,10 @@ tcp::acceptor open_acceptor(asio::io_context& ioc, const std::string& where) {
   acceptor.open(ep.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(ep, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  // Asio's max_listen_connections is SOMAXCONN (4096); the kernel caps whatever is asked at
+  // net.core.somaxconn, so asking for more takes a raised sysctl when there is one.
+  if (!ec) acceptor.listen(kListenBacklog, ec);
+  if (!ec) acceptor.non_blocking(true, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot listen on {}: {}", where, ec.message()));
   return acceptor;
 }

@@ -47,9 +47,7 @@ Connection::Clock::time_point pace(Connection::Clock::time_point start, std::uin
 }
 
 std::size_t max_write(const ResponsePlan& plan) {
-  // A throttled body goes out in about 100 writes per second.
-  if (plan.rate > 0)
-    return static_cast<std::size_t>(std::clamp<std::uint64_t>(plan.rate / 100, 1, kTimedWrite));
+  if (plan.rate > 0) return static_cast<std::size_t>(throttle_slice(plan.rate));
   if (plan.per_chunk_delay.count() > 0) return kTimedWrite;
   return std::numeric_limits<std::size_t>::max();
 }

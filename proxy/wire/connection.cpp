@@ -206,23 +206,33 @@ asio::awaitable<void> Connection::watchdog() {
   while (!finished_ && !aborted_) {
     co_await deadline_.async_wait(nothrow);
     if (finished_ || aborted_) break;
-    // Re-armed or cancelled timers wake with the expiry still in the future.
-    if (deadline_.expiry() <= Clock::now()) {
+    const auto now = Clock::now();
+    if (deadline_at_ <= now) {
       timed_out_ = true;
       boost::system::error_code ec;
       socket_.cancel(ec);
+      deadline_at_ = Clock::time_point::max();
       deadline_.expires_at(Clock::time_point::max());
+    } else if (deadline_.expiry() <= now) {
+      // The deadline moved later (or was cleared) since the timer was armed: wait for it.
+      deadline_.expires_at(deadline_at_);
     }
+    // Otherwise set_deadline() armed the timer earlier, which woke this wait.
   }
 }
 
 void Connection::set_deadline(Duration d) {
   timed_out_ = false;
-  deadline_.expires_after(d);  // wakes the watchdog, which waits again for the new expiry
+  deadline_at_ = Clock::now() + d;
+  // Re-armed only when the deadline comes sooner than the timer: a writer that sets and
+  // clears the deadline around every write moves it later each time, which costs nothing
+  // here; the watchdog finds the later deadline when the timer fires. (Re-arming on every
+  // write woke the watchdog twice per write: docs/server.md "Holding a herd".)
+  if (deadline_at_ < deadline_.expiry()) deadline_.expires_at(deadline_at_);
 }
 
 void Connection::clear_deadline() {
-  deadline_.expires_at(Clock::time_point::max());
+  deadline_at_ = Clock::time_point::max();
 }
 
 bool Connection::ready(asio::socket_base::wait_type what) {

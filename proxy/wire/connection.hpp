@@ -144,7 +144,9 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   asio::awaitable<void> watchdog();
   void discard_pending_input();
 
+  // The watchdog's timer, armed no later than deadline_at_ (set_deadline()).
   asio::steady_timer deadline_;
+  Clock::time_point deadline_at_ = Clock::time_point::max();
   asio::steady_timer sleeper_;
   bool counted_;
   std::shared_ptr<std::atomic<int>> load_;

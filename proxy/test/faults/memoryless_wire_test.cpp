@@ -72,12 +72,12 @@ TEST_F(ServerTest, AfterMeanCountsBodyBytesOfARangeResponse) {
   EXPECT_EQ(r.body, content_bytes(kContentSeed, 50000, x));
 }
 
-// 100 KiB/s goes out as 1 KiB writes every 10 ms from the first body write; after 300 ms the
-// body is cut: 30 writes, 30720 bytes, on time (one write more if the pacing's rounding puts
+// 100 KiB/s goes out as 5 KiB writes every 50 ms from the first body write; after 300 ms the
+// body is cut: 6 writes, 30720 bytes, on time (one write more if the pacing's rounding puts
 // write 30 a hair before the moment). A late server sends fewer, never more, and never cuts
 // before 300 ms.
 constexpr std::uint64_t kRate = 100 * 1024;
-constexpr std::uint64_t kWrite = kRate / 100;
+constexpr std::uint64_t kWrite = proxy::throttle_slice(kRate);
 
 TEST_F(ServerTest, AfterTimeCutsAThrottledBodyNearRateTimesTimeAndNeverBefore) {
   start(scenario(1 << 20, "  - throttle: {rate: 100KiB/s}\n  - drop: {after_time: 300ms}\n"));

@@ -2,6 +2,7 @@
 // second (the server paces on an absolute schedule, so a late wake-up does not accumulate).
 #include <gtest/gtest.h>
 
+#include "sisyphus/proxy/plan.hpp"
 #include "sisyphus/testing/content.hpp"
 #include "sisyphus/testing/server_test.hpp"
 
@@ -11,8 +12,8 @@ namespace {
 using Seconds = std::chrono::duration<double>;
 
 constexpr std::uint64_t kRate = 1024 * 1024;
-constexpr std::uint64_t kSlice = kRate / 100;    // the server writes rate/100 at a time
-constexpr std::uint64_t kSize = kRate + kSlice;  // the last write leaves at ~1.01 s
+constexpr std::uint64_t kSlice = proxy::throttle_slice(kRate);  // written at a time
+constexpr std::uint64_t kSize = kRate + kSlice;  // the last write leaves at ~1 s + a slice
 constexpr std::uint64_t kLastWrite = (kSize - 1) / kSlice * kSlice;  // its body position
 
 // Bytes per second measured by the client: the last write's position over the time from

@@ -13,6 +13,18 @@
 
 namespace sisyphus::proxy {
 
+// The bytes a throttled body (`rate` bytes/s) writes at a time: 50 ms of its rate, but no
+// less than 4 KiB unless that is more than a second of it, and at most 64 KiB. Each write
+// costs a pacing timer and a system call, so slices of a few KiB let one server pace
+// thousands of slow readers (docs/server.md "Holding a herd").
+constexpr std::uint64_t throttle_slice(std::uint64_t rate) {
+  const std::uint64_t min_slice = 4 * 1024, max_slice = 64 * 1024;
+  std::uint64_t slice = rate / 20 > min_slice ? rate / 20 : min_slice;
+  if (slice > rate) slice = rate;
+  if (slice > max_slice) slice = max_slice;
+  return slice > 0 ? slice : 1;
+}
+
 enum class CutHow {
   close,  // write the bytes before the cut, then FIN
   reset,  // write them, wait until the kernel send queue is empty, then RST

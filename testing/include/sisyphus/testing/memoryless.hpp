@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "sisyphus/core/rng.hpp"
+#include "sisyphus/proxy/plan.hpp"
 #include "sisyphus/testing/raw_http_client.hpp"
 
 namespace sisyphus::testing {
@@ -23,14 +24,15 @@ inline std::uint64_t documented_exponential(std::uint64_t seed, std::string_view
   return static_cast<std::uint64_t>(std::floor(-mean * std::log1p(-rng.uniform01())));
 }
 
-// A throttled body (`rate` bytes/s, in writes of rate / 100) cut by `after_time: t`, ending
-// with `end`: no later than a write past rate x t, not before t after the request was sent,
-// and (generously, a loaded machine writes late) at least half of rate x t.
+// A throttled body (`rate` bytes/s, in writes of proxy::throttle_slice(rate)) cut by `after_time:
+// t`, ending with `end`: no later than a write past rate x t, not before t after the request was
+// sent, and (generously, a loaded machine writes late) at least half of rate x t.
 inline void expect_timed_cut(const HttpResponse& r, double rate, std::chrono::microseconds t,
                              End end) {
   const double at_rate = rate * std::chrono::duration<double>(t).count();
   EXPECT_EQ(r.end, end);
-  EXPECT_LE(static_cast<double>(r.body.size()), at_rate + rate / 100);
+  EXPECT_LE(static_cast<double>(r.body.size()),
+            at_rate + static_cast<double>(proxy::throttle_slice(static_cast<std::uint64_t>(rate))));
   EXPECT_GE(static_cast<double>(r.body.size()), at_rate / 2);
   EXPECT_GE(r.done_at - r.sent_at, t);
   EXPECT_LT(r.done_at - r.sent_at, t + std::chrono::seconds(2));
