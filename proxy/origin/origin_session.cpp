@@ -66,7 +66,6 @@ asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point star
   ResponsePlan plan;
   std::shared_ptr<const ContentSource> source;
   std::shared_ptr<ScenarioState> state;
-  std::optional<Turnaway> turnaway;
   std::optional<AdmittedTransfer> transfer;  // held until the response has ended
 
   auto refuse = [&](int status, std::string why) {
@@ -120,16 +119,7 @@ asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point star
         request.if_modified_since = header(req, http::field::if_modified_since);
         spec = build_response(request, rep, plan, state->scenario().server, now);
         // Turned away requests still count as attempts of the path (decide() above).
-        turnaway = outage_turnaway(*this, *state);
-        if (!turnaway && !head && spec.send_body) {
-          auto admitted = admit_transfer(*this, *state);
-          if (auto* t = std::get_if<Turnaway>(&admitted)) {
-            turnaway = std::move(*t);
-          } else {
-            transfer.emplace(std::move(std::get<AdmittedTransfer>(admitted)));
-          }
-        }
-        if (turnaway) {
+        if (auto turnaway = turnaway_for(*this, *state, !head && spec.send_body, transfer)) {
           co_return co_await write_turnaway(*this, *turnaway, head, keep_alive, record, started);
         }
         if (spec.wants_digest) {

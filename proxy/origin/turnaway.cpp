@@ -8,6 +8,8 @@
 
 namespace sisyphus::proxy {
 
+namespace {
+
 std::optional<Turnaway> outage_turnaway(const Connection& connection, const ScenarioState& state) {
   const model::ServerOptions& server = state.scenario().server;
   const TimeScale& scale = state.engine.time_scale();
@@ -46,6 +48,18 @@ std::variant<AdmittedTransfer, Turnaway> admit_transfer(Connection& connection,
     connection.arm_outage(*next, outage != nullptr ? outage->how : model::OutageHow::reset);
   }
   return AdmittedTransfer(connection, std::move(*slot));
+}
+
+}  // namespace
+
+std::optional<Turnaway> turnaway_for(Connection& connection, const ScenarioState& state,
+                                     bool transfer, std::optional<AdmittedTransfer>& admitted) {
+  if (auto t = outage_turnaway(connection, state)) return t;
+  if (!transfer) return std::nullopt;
+  auto decided = admit_transfer(connection, state);
+  if (auto* t = std::get_if<Turnaway>(&decided)) return std::move(*t);
+  admitted.emplace(std::move(std::get<AdmittedTransfer>(decided)));
+  return std::nullopt;
 }
 
 asio::awaitable<bool> write_turnaway(Connection& connection, const Turnaway& t, bool head,

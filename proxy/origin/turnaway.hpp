@@ -21,9 +21,6 @@ struct Turnaway {
   std::string why;                         // the log's `error`
 };
 
-// The outage in force now for a request of a resource path, or nullopt.
-std::optional<Turnaway> outage_turnaway(const Connection& connection, const ScenarioState& state);
-
 // A transfer let through: its max_active slot and its outage timer, both held until the
 // response ends (this object's destruction).
 class AdmittedTransfer {
@@ -44,11 +41,12 @@ class AdmittedTransfer {
   ServerCore::Transfer slot_;
 };
 
-// For a GET of a resource path whose answer has a body (a transfer): a slot and the outage
-// timer armed for the next outage, or the over_capacity answer when max_active transfers are
-// active.
-std::variant<AdmittedTransfer, Turnaway> admit_transfer(Connection& connection,
-                                                        const ScenarioState& state);
+// For a request of a resource path, counted as an attempt: the outage in force now, else,
+// for a `transfer` (a GET whose answer has a body), the over_capacity answer when max_active
+// transfers are active. nullopt: let it through; a transfer then holds its slot and its
+// outage timer (armed for the next outage) in `admitted` until the response ends.
+std::optional<Turnaway> turnaway_for(Connection& connection, const ScenarioState& state,
+                                     bool transfer, std::optional<AdmittedTransfer>& admitted);
 
 // Answers `t`: a status with a short text body (through write_answer(), keep-alive as the
 // client asked), or the log record then FIN or RST without a response. Returns whether the

@@ -195,16 +195,7 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
     ex.strip_ranges = !scenario.server.ranges;
     // Turned away requests count as attempts of the path (count() above). Every GET of a
     // faulted path is a transfer: whether its answer has a body is the upstream's to say.
-    std::optional<Turnaway> turnaway = outage_turnaway(*this, *ex.state);
-    if (!turnaway && !head) {
-      auto admitted = admit_transfer(*this, *ex.state);
-      if (auto* t = std::get_if<Turnaway>(&admitted)) {
-        turnaway = std::move(*t);
-      } else {
-        transfer.emplace(std::move(std::get<AdmittedTransfer>(admitted)));
-      }
-    }
-    if (turnaway) {
+    if (auto turnaway = turnaway_for(*this, *ex.state, !head, transfer)) {
       co_return co_await write_turnaway(*this, *turnaway, head, keep_alive, record, started);
     }
     // A status fault answers without asking the upstream, as an overloaded CDN edge does.
