@@ -45,6 +45,28 @@ std::string etag_name(EtagKind k) {
   return "strong";
 }
 
+std::string outage_how_name(OutageHow how) {
+  switch (how) {
+    case OutageHow::reset:
+      return "reset";
+    case OutageHow::refuse:
+      return "refuse";
+    case OutageHow::unavailable:
+      return "503";
+  }
+  return "reset";
+}
+
+YAML::Node over_capacity_node(const OverCapacity& answer) {
+  if (answer.refuse) return YAML::Node("refuse");
+  YAML::Node m(YAML::NodeType::Map);
+  m["status"] = answer.status;
+  m["retry_after"] =
+      answer.retry_after ? YAML::Node(format_duration(*answer.retry_after)) : null_node();
+  m.SetStyle(YAML::EmitterStyle::Flow);
+  return m;
+}
+
 // Fault parameters as written, on one line as the docs write them (`drop: {at: 95%}`, a
 // random key's `after: {mean: 4MiB}` included). They
 // are read as text whatever their YAML type, so whether a scalar was quoted carries no
@@ -218,6 +240,19 @@ YAML::Node to_yaml(const Scenario& s) {
   YAML::Node server(YAML::NodeType::Map);
   server["ranges"] = s.server.ranges;
   server["chunked"] = s.server.chunked;
+  server["max_active"] = s.server.max_active ? YAML::Node(*s.server.max_active) : null_node();
+  server["over_capacity"] =
+      s.server.max_active ? over_capacity_node(s.server.over_capacity) : null_node();
+  YAML::Node outages(YAML::NodeType::Sequence);
+  for (const auto& o : s.server.outages) {
+    YAML::Node m(YAML::NodeType::Map);
+    m["at"] = format_duration(o.at);
+    m["for"] = format_duration(o.length);
+    m["how"] = text(outage_how_name(o.how));
+    m.SetStyle(YAML::EmitterStyle::Flow);
+    outages.push_back(m);
+  }
+  server["outages"] = outages;
   root["server"] = server;
 
   YAML::Node attempts(YAML::NodeType::Sequence);

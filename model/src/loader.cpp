@@ -10,6 +10,7 @@
 #include "fault_reading.hpp"
 #include "scenario_reading.hpp"
 #include "schema_rules.hpp"
+#include "server_reading.hpp"
 #include "source_text.hpp"
 #include "yaml_params.hpp"
 #include "yaml_text.hpp"
@@ -65,7 +66,7 @@ class Reader {
     s_.description = root.optional_string("description").value_or("");
     s_.seed = root.optional_unsigned("seed").value_or(0);
     read_resource(sections.child("resource"));
-    read_server(sections.child("server"));
+    detail::read_server(sections.child("server"), s_.server);
     read_attempts(sections.child("attempts"));
     read_changes(sections.child("changes"));
     read_faults(sections.child("faults"));
@@ -171,12 +172,6 @@ class Reader {
     s_.resource.file = written;
     s_.resource.resolved_file = p.lexically_normal().string();
     s_.resource.size = size;
-  }
-
-  void read_server(const Params& p) {
-    p.allow_only({"ranges", "chunked"});
-    s_.server.ranges = p.boolean("ranges", true);
-    s_.server.chunked = p.boolean("chunked", false);
   }
 
   // The items of a sequence section; absent or null is an empty sequence.

@@ -1,5 +1,6 @@
 // to_yaml / to_json: every default explicit, valid JSON, and loading the output again
 // gives the same scenario.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -62,6 +63,40 @@ expect:
   max_duration: 90s
 )";
 
+// server.max_active, over_capacity and outages survive YAML text, JSON and a reload (what
+// the admin API's PUT and GET do), in both forms of over_capacity.
+TEST(Emit, OverloadAndOutagesRoundTrip) {
+  for (const char* answer : {"{status: 429, retry_after: 1500ms}", "refuse"}) {
+    SCOPED_TRACE(answer);
+    Scenario s = load(fmt::format(
+        "name: herd\nresource: {{size: 1000}}\nserver: {{max_active: 3, over_capacity: {}, "
+        "outages: [{{at: 5s, for: 1s, how: 503}}, {{at: 2s, for: 3s}}]}}\n",
+        answer));
+    const std::string json = to_json(s);
+    for (const Scenario& back :
+         {load_string(json, "<admin>", kCatalog), load(YAML::Dump(to_yaml(s)))}) {
+      EXPECT_TRUE(equivalent(s, back));
+      EXPECT_EQ(back.server.max_active, 3u);
+      EXPECT_EQ(back.server.over_capacity.refuse, std::string(answer) == "refuse");
+      ASSERT_EQ(back.server.outages.size(), 2u);
+      EXPECT_EQ(back.server.outages[0].at, 2s);  // in order of `at`
+      EXPECT_EQ(back.server.outages[0].length, 3s);
+      EXPECT_EQ(back.server.outages[0].how, OutageHow::reset);
+      EXPECT_EQ(back.server.outages[1].at, 5s);
+      EXPECT_EQ(back.server.outages[1].how, OutageHow::unavailable);
+    }
+    const auto o = parse_json(json).as_object().at("server").as_object();
+    EXPECT_EQ(o.at("outages").at(1).at("how").as_string(), "503");
+    if (s.server.over_capacity.refuse) {
+      EXPECT_EQ(o.at("over_capacity").as_string(), "refuse");
+    } else {
+      EXPECT_EQ(s.server.over_capacity.status, 429);
+      EXPECT_EQ(s.server.over_capacity.retry_after, 1500ms);
+      EXPECT_EQ(o.at("over_capacity").at("retry_after").as_string(), "1500ms");
+    }
+  }
+}
+
 TEST(Emit, MinimalScenarioAsJson) {
   Scenario s = load("name: minimal\nresource: {size: 1000}\n");
   EXPECT_EQ(to_json(s), R"({
@@ -79,7 +114,10 @@ TEST(Emit, MinimalScenarioAsJson) {
   },
   "server": {
     "ranges": true,
-    "chunked": false
+    "chunked": false,
+    "max_active": null,
+    "over_capacity": null,
+    "outages": []
   },
   "attempts": [],
   "changes": [],

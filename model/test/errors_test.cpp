@@ -119,6 +119,39 @@ const Case kCases[] = {
      "bad.yaml:3:10: unknown key 'range' in server, did you mean 'ranges'?"},
     {"server bool", HEAD "server: {chunked: 1}\n",
      "bad.yaml:3:19: expected true or false, got '1'"},
+    // server: overload and outages
+    {"max_active zero", HEAD "server: {max_active: 0}\n",
+     "bad.yaml:3:22: expected an integer from 1 to 4294967295, got 0"},
+    {"max_active typo", HEAD "server: {max_activ: 3}\n",
+     "bad.yaml:3:10: unknown key 'max_activ' in server, did you mean 'max_active'?"},
+    {"over_capacity without max_active", HEAD "server: {over_capacity: refuse}\n",
+     "bad.yaml:3:25: 'over_capacity' applies only with max_active"},
+    {"over_capacity word", HEAD "server: {max_active: 2, over_capacity: refus}\n",
+     "bad.yaml:3:40: expected 'refuse' or a mapping such as {status: 503, retry_after: 1s}, got "
+     "'refus'"},
+    {"over_capacity status", HEAD "server: {max_active: 2, over_capacity: {status: 302}}\n",
+     "bad.yaml:3:49: expected an integer from 400 to 599, got 302"},
+    {"over_capacity typo", HEAD "server: {max_active: 2, over_capacity: {retry_afer: 1s}}\n",
+     "bad.yaml:3:41: unknown key 'retry_afer' in server.over_capacity, did you mean "
+     "'retry_after'?"},
+    {"outages not a list", HEAD "server: {outages: {at: 1s}}\n",
+     "bad.yaml:3:19: expected a sequence of outages such as [{at: 2s, for: 3s, how: reset}], got "
+     "a mapping"},
+    {"outage how", HEAD "server: {outages: [{at: 1s, for: 1s, how: crash}]}\n",
+     "bad.yaml:3:43: expected one of reset, refuse, 503, got 'crash'"},
+    {"outage zero for", HEAD "server: {outages: [{at: 1s, for: 0s}]}\n",
+     "bad.yaml:3:34: expected an outage length above zero, got '0s'"},
+    {"outage negative for", HEAD "server: {outages: [{at: 1s, for: -1s}]}\n",
+     "bad.yaml:3:34: invalid duration '-1s': expected a number followed by a unit (us, ms, s, "
+     "m)"},
+    {"outage without for", HEAD "server: {outages: [{at: 1s}]}\n",
+     "bad.yaml:3:20: missing required key 'for' in outage (e.g. for: 3s)"},
+    {"outage typo", HEAD "server: {outages: [{at: 1s, fro: 1s}]}\n",
+     "bad.yaml:3:29: unknown key 'fro' in outage, did you mean 'for'?"},
+    {"outages overlap",
+     HEAD "server:\n  outages:\n    - {at: 2s, for: 3s}\n    - {at: 4s, for: 1s}\n",
+     "bad.yaml:6:7: outage at 4s overlaps the outage at 2s for 3s (bad.yaml:5:7): outages must "
+     "not overlap"},
     // attempts
     {"attempts map", HEAD "attempts: {drop: {}}\n",
      "bad.yaml:3:11: expected a sequence of attempts (one mapping of faults per attempt, {} for "

@@ -146,6 +146,9 @@ std::string stats_json(const ServerCore& core) {
                  {"connections_open", s.connections_open},
                  {"connections_total", s.connections_total},
                  {"dropped", s.dropped},
+                 {"active", s.active},
+                 {"peak_active", s.peak_active},
+                 {"over_capacity", s.over_capacity},
                  {"faults", std::move(faults)}};
   return json::serialize(o) + "\n";
 }
@@ -173,6 +176,12 @@ std::string prometheus_metrics(const ServerCore& core) {
   out += "# HELP sisyphus_connections_open Client connections open now.\n";
   out += "# TYPE sisyphus_connections_open gauge\n";
   out += fmt::format("sisyphus_connections_open {}\n", s.connections_open);
+  out += "# HELP sisyphus_over_capacity_total Requests answered over_capacity (max_active).\n";
+  out += "# TYPE sisyphus_over_capacity_total counter\n";
+  out += fmt::format("sisyphus_over_capacity_total {}\n", s.over_capacity);
+  out += "# HELP sisyphus_active_transfers Transfers holding a max_active slot now.\n";
+  out += "# TYPE sisyphus_active_transfers gauge\n";
+  out += fmt::format("sisyphus_active_transfers {}\n", s.active);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <variant>
 
+#include "engine/retry_after.hpp"
 #include "sisyphus/proxy/fault.hpp"
 
 namespace sisyphus::proxy::faults {
@@ -32,12 +33,7 @@ class Status final : public Fault {
     std::erase_if(plan.headers, [](const auto& h) { return h.first == "Retry-After"; });
     if (retry_after_) {
       if (const auto* d = std::get_if<Duration>(&*retry_after_)) {
-        // In long double, not through TimeScale: 12 digits of seconds times a large scale
-        // would overflow microseconds.
-        const long double seconds = std::ceil(static_cast<long double>(d->count()) *
-                                              ctx.time_scale.factor() / 1'000'000.0L);
-        plan.headers.emplace_back(
-            "Retry-After", std::to_string(static_cast<std::uint64_t>(std::min(seconds, 1e15L))));
+        plan.headers.emplace_back("Retry-After", retry_after_seconds(*d, ctx.time_scale));
       } else {
         plan.headers.emplace_back("Retry-After", std::get<std::string>(*retry_after_));
       }

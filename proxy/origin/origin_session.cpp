@@ -7,6 +7,7 @@
 #include <boost/url/parse.hpp>
 
 #include "origin/response_writer.hpp"
+#include "origin/turnaway.hpp"
 #include "wire/client_header.hpp"
 #include "wire/http_date.hpp"
 
@@ -66,6 +67,7 @@ asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point star
   ResponsePlan plan;
   std::shared_ptr<const ContentSource> source;
   std::shared_ptr<ScenarioState> state;
+  std::optional<AdmittedTransfer> transfer;  // held until the response has ended
 
   auto refuse = [&](int status, std::string why) {
     spec = text_response(status, head, now);
@@ -122,6 +124,10 @@ asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point star
         request.if_none_match = header(req, http::field::if_none_match);
         request.if_modified_since = header(req, http::field::if_modified_since);
         spec = build_response(request, rep, plan, state->scenario().server, now);
+        // Turned away requests still count as attempts of the path (decide() above).
+        if (auto turnaway = turnaway_for(*this, *state, !head && spec.send_body, transfer)) {
+          co_return co_await write_turnaway(*this, *turnaway, head, keep_alive, record, started);
+        }
         if (spec.wants_digest) {
           const std::string identity = resource.is_file()
                                            ? "file:" + resource.resolved_file + ":" + *resource.file

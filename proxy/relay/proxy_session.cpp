@@ -14,6 +14,7 @@
 #include <limits>
 
 #include "origin/response_writer.hpp"
+#include "origin/turnaway.hpp"
 #include "relay/proxy_util.hpp"
 #include "relay/relay_validators.hpp"
 #include "sisyphus/core/client_token.hpp"
@@ -190,6 +191,7 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
   record.path = ex.path;
   const model::Scenario& scenario = ex.state->scenario();
   ex.faulted = ::fnmatch(scenario.resource.path.c_str(), ex.path.c_str(), 0) == 0;
+  std::optional<AdmittedTransfer> transfer;  // held until the response has ended
   if (ex.faulted) {
     const std::string method(req.method_string());
     const Decision decision = ex.state->engine.count(method, ex.path, ex.client);
@@ -198,6 +200,11 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
     record.attempt = decision.attempt;
     record.content_seed = decision.content_seed;
     ex.strip_ranges = !scenario.server.ranges;
+    // Turned away requests count as attempts of the path (count() above). Every GET of a
+    // faulted path is a transfer: whether its answer has a body is the upstream's to say.
+    if (auto turnaway = turnaway_for(*this, *ex.state, !head, transfer)) {
+      co_return co_await write_turnaway(*this, *turnaway, head, keep_alive, record, started);
+    }
     // A status fault answers without asking the upstream, as an overloaded CDN edge does.
     // Its plan is the one the relay would build (the same seeded draws), minus sizes.
     if (ex.attempt > 0) {

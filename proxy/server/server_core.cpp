@@ -69,6 +69,7 @@ void ServerCore::reset() {
     bytes_written_ = 0;
     faults_.clear();
   }
+  peak_active_ = active_.load();
   return_freed_memory();  // a full log is about 30 MB
 }
 
@@ -160,10 +161,70 @@ Stats ServerCore::stats() const {
     s.bytes_sent = bytes_sent_;
     s.dropped = dropped_;
     s.bytes_written = bytes_written_;
+    if (auto it = faults_.find(std::string(kOverCapacityFault)); it != faults_.end())
+      s.over_capacity = it->second;
   }
+  s.active = active_.load();
+  s.peak_active = peak_active_.load();
   s.connections_open = connections_open_.load();
   s.connections_total = connections_total_.load();
   return s;
+}
+
+ServerCore::Transfer& ServerCore::Transfer::operator=(Transfer&& other) noexcept {
+  if (this != &other) {
+    if (core_ != nullptr) --core_->active_;
+    core_ = std::exchange(other.core_, nullptr);
+  }
+  return *this;
+}
+
+ServerCore::Transfer::~Transfer() {
+  if (core_ != nullptr) --core_->active_;
+}
+
+std::optional<ServerCore::Transfer> ServerCore::admit(std::optional<std::uint32_t> limit) {
+  std::uint32_t active = active_.load();
+  // Taken only while below the limit: of requests racing for the last slot one wins, and
+  // active_ never exceeds the limit, not even for a moment.
+  do {
+    if (limit && active >= *limit) return std::nullopt;
+  } while (!active_.compare_exchange_weak(active, active + 1));
+  std::uint32_t peak = peak_active_.load();
+  while (active + 1 > peak && !peak_active_.compare_exchange_weak(peak, active + 1)) {
+  }
+  return Transfer(this);
+}
+
+const model::Outage* ServerCore::outage_at(const model::ServerOptions& server,
+                                           const TimeScale& scale, Clock::time_point at) const {
+  if (server.outages.empty()) return nullptr;
+  Clock::time_point start;
+  {
+    std::lock_guard lock(log_mutex_);
+    start = start_;
+  }
+  const auto elapsed = at - start;
+  for (const auto& outage : server.outages) {
+    const auto from = scale(outage.at);
+    if (elapsed >= from && elapsed < from + scale(outage.length)) return &outage;
+  }
+  return nullptr;
+}
+
+std::optional<ServerCore::Clock::time_point> ServerCore::next_outage(
+    const model::ServerOptions& server, const TimeScale& scale, Clock::time_point at) const {
+  if (server.outages.empty()) return std::nullopt;
+  Clock::time_point start;
+  {
+    std::lock_guard lock(log_mutex_);
+    start = start_;
+  }
+  for (const auto& outage : server.outages) {  // in order of `at`
+    const auto from = start + scale(outage.at);
+    if (from > at) return from;
+  }
+  return std::nullopt;
 }
 
 std::map<std::string, std::uint64_t> ServerCore::faults_fired() const {

@@ -14,7 +14,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "engine/engine.hpp"
@@ -23,6 +25,11 @@
 #include "sisyphus/proxy/server.hpp"
 
 namespace sisyphus::proxy {
+
+// The log's `fault` names of the answers server.max_active and server.outages give
+// (docs/server.md, "Overload and outages").
+inline constexpr std::string_view kOverCapacityFault = "over_capacity";
+inline constexpr std::string_view kOutageFault = "outage";
 
 // A scenario with the engine built for it; replaced whole by set_scenario(), so a request
 // that started under the old one finishes under it.
@@ -77,6 +84,32 @@ class ServerCore {
   Stats stats() const;
   std::map<std::string, std::uint64_t> faults_fired() const;
 
+  // server.max_active (docs/server.md, "Overload and outages"): a transfer holds one slot
+  // from its admission until its response ends; the slot is given back when the Transfer is
+  // destroyed. Slots are counted by one atomic, so admission is exact across io threads.
+  class Transfer {
+   public:
+    Transfer() = default;
+    explicit Transfer(ServerCore* core) : core_(core) {}
+    Transfer(Transfer&& other) noexcept : core_(std::exchange(other.core_, nullptr)) {}
+    Transfer& operator=(Transfer&& other) noexcept;
+    Transfer(const Transfer&) = delete;
+    Transfer& operator=(const Transfer&) = delete;
+    ~Transfer();
+
+   private:
+    ServerCore* core_ = nullptr;
+  };
+  // A slot when fewer than `limit` transfers are active (always, without a limit); nullopt
+  // when `limit` are: the request gets the over_capacity answer.
+  std::optional<Transfer> admit(std::optional<std::uint32_t> limit);
+  // server.outages, time-scaled, against the clock of log's `t` (since start or the last
+  // reset): the window `at` falls in, or nullptr; and when the next one starts after `at`.
+  const model::Outage* outage_at(const model::ServerOptions& server, const TimeScale& scale,
+                                 Clock::time_point at) const;
+  std::optional<Clock::time_point> next_outage(const model::ServerOptions& server,
+                                               const TimeScale& scale, Clock::time_point at) const;
+
   DigestCache& digests() { return digests_; }
   // For work that would stall an io thread (hashing a whole representation).
   boost::asio::thread_pool& blocking_pool() { return blocking_pool_; }
@@ -115,6 +148,9 @@ class ServerCore {
   std::uint64_t bytes_sent_ = 0;
   std::uint64_t bytes_written_ = 0;
   std::map<std::string, std::uint64_t> faults_;
+
+  std::atomic<std::uint32_t> active_{0};       // transfers holding a slot (admit())
+  std::atomic<std::uint32_t> peak_active_{0};  // the most at once since start or reset
 
   DigestCache digests_;
   std::atomic<bool> trim_pending_{false};  // before the pool: its work may still touch it

@@ -32,6 +32,7 @@ Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<ServerCore>
       core_(std::move(core)),
       deadline_(socket_.get_executor()),
       sleeper_(socket_.get_executor()),
+      outage_timer_(socket_.get_executor()),
       counted_(counted) {
   deadline_.expires_at(Clock::time_point::max());
 }
@@ -184,6 +185,7 @@ void Connection::start() {
         self->socket_.close(ec);
         self->deadline_.cancel();
         self->sleeper_.cancel();
+        self->outage_timer_.cancel();
       },
       asio::detached);
   asio::co_spawn(
@@ -198,7 +200,33 @@ void Connection::abort() {
     self->socket_.close(ec);
     self->deadline_.cancel();
     self->sleeper_.cancel();
+    self->outage_timer_.cancel();
   });
+}
+
+void Connection::arm_outage(Clock::time_point when, model::OutageHow how) {
+  outage_timer_.expires_at(when);
+  outage_timer_.async_wait([weak = weak_from_this(), how](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->finished_) return;
+    // What a crashed origin does to its connections: nothing more is written or read.
+    self->killed_by_ = how;
+    self->aborted_ = true;
+    boost::system::error_code ignored;
+    if (how == model::OutageHow::reset) {
+      self->socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+    } else {
+      self->discard_pending_input();  // unread input would turn the close into an RST
+      self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    }
+    self->socket_.close(ignored);
+    self->deadline_.cancel();
+    self->sleeper_.cancel();
+  });
+}
+
+void Connection::disarm_outage() {
+  outage_timer_.cancel();
 }
 
 asio::awaitable<void> Connection::watchdog() {

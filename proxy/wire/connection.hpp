@@ -45,6 +45,15 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   // the read or write would fail at once).
   bool ready(asio::socket_base::wait_type what);
 
+  // server.outages (docs/server.md, "Overload and outages"): at `when` the response in flight
+  // dies as `how` says (reset: RST; refuse, 503: close), unless disarm_outage() came first.
+  // The timer runs on this connection's strand, like everything else of it.
+  void arm_outage(Clock::time_point when, model::OutageHow how);
+  void disarm_outage();
+  // How an outage killed this connection's response, or nullopt.
+  const std::optional<model::OutageHow>& killed_by_outage() const { return killed_by_; }
+  ServerCore& core() const { return *core_; }
+
  protected:
   // They execute response plans on this connection (plan_executor.hpp, body_writer.hpp).
   friend class PlanExecutor;
@@ -117,6 +126,10 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   asio::awaitable<void> close_with_fin();
   // RST after every written byte reached the peer (SO_LINGER {1, 0} then close).
   asio::awaitable<void> close_with_rst();
+  // The answers to a request turned away by server.max_active or server.outages.
+  friend asio::awaitable<bool> write_turnaway(Connection& connection, const struct Turnaway& t,
+                                              bool head, bool keep_alive, LogRecord& record,
+                                              Clock::time_point started);
 
   asio::ip::tcp::socket socket_;
   std::shared_ptr<ServerCore> core_;
@@ -148,6 +161,8 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   asio::steady_timer deadline_;
   Clock::time_point deadline_at_ = Clock::time_point::max();
   asio::steady_timer sleeper_;
+  asio::steady_timer outage_timer_;
+  std::optional<model::OutageHow> killed_by_;
   bool counted_;
   std::shared_ptr<std::atomic<int>> load_;
   bool timed_out_ = false;

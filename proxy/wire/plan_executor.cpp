@@ -81,6 +81,10 @@ asio::awaitable<bool> PlanExecutor::conclude(LogRecord& record, int status,
     if (plan_.timed_cut && !body_.timed_cut_reached()) unclaim(plan_.timed_cut->fault);
   }
   co_await body_.await_delivery();
+  if (c_.killed_by_outage()) {
+    applied.emplace_back(kOutageFault);
+    record.error = "outage: the server went down with the response in flight";
+  }
   record.status = status;
   record.bytes_sent = body_.delivered_bytes();
   record.bytes_written = body_.body_bytes();

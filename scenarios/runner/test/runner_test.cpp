@@ -118,6 +118,33 @@ TEST_F(RunnerTest, ReferenceResumesAndTheLogGivesExactMetrics) {
   EXPECT_TRUE(std::filesystem::is_empty(dir_.path() / "work"));
 }
 
+// server.outages end to end: the first transfer dies with RST at 200 ms, retries during the
+// outage are reset without a response, and the reference client's backoff carries it past
+// 500 ms, where it resumes and finishes.
+TEST_F(RunnerTest, ReferenceWithBackoffSurvivesAnOutage) {
+  const auto s = load("outage.yaml", R"(name: outage
+seed: 3
+resource: {size: 1MiB}
+server: {outages: [{at: 200ms, for: 300ms, how: reset}]}
+attempts:
+  - throttle: {rate: 1MiB/s}
+client: {max_attempts: 10, backoff: {strategy: exponential, base: 100ms, cap: 400ms}}
+)");
+  const reports::ScenarioResult r = run_scenario(s, reference());
+  EXPECT_EQ(r.verdict, Verdict::ok) << r.client_output.value_or("");
+  ASSERT_GE(r.attempt_log.size(), 2u);
+  EXPECT_EQ(r.attempt_log.front().fault, "throttle,outage");
+  EXPECT_GT(r.attempt_log.front().bytes_sent, 0u);
+  EXPECT_LT(r.attempt_log.front().bytes_sent, 1048576u);
+  for (std::size_t i = 1; i + 1 < r.attempt_log.size(); ++i) {
+    EXPECT_EQ(r.attempt_log[i].fault, "outage") << i;
+    EXPECT_EQ(r.attempt_log[i].status, 0) << i;
+  }
+  EXPECT_EQ(r.attempt_log.back().status, 206);
+  EXPECT_EQ(r.attempt_log.back().fault, std::nullopt);
+  EXPECT_EQ(r.bytes_wasted, 0u);
+}
+
 TEST_F(RunnerTest, SeedOverrideAndTimeScaleReachTheReplayCommand) {
   const auto s = load("drop-half.yaml", kDropHalf);
   RunOptions o = options();

@@ -38,9 +38,36 @@ struct Resource {
   std::uint64_t content_seed(std::uint64_t generation) const { return seed + generation; }
 };
 
+// `server.over_capacity`: the answer to a request that finds max_active transfers active
+// (docs/server.md, "Overload and outages").
+struct OverCapacity {
+  bool refuse = false;                  // `refuse`: accept and close at once, no response
+  int status = 503;                     // else this status (400-599) with a short text body
+  std::optional<Duration> retry_after;  // and Retry-After (whole seconds, rounded up)
+};
+
+// How an outage fails the transfers in flight at its start and the requests during it.
+enum class OutageHow {
+  reset,        // RST
+  refuse,       // close (FIN) without a response
+  unavailable,  // written `503`: in flight closed; new requests get 503
+};
+
+// `server.outages` entry: from `at` (since the server started serving the scenario) for
+// `length`, both unscaled as written.
+struct Outage {
+  Duration at{0};
+  Duration length{0};
+  OutageHow how = OutageHow::reset;
+  SourceLocation where;
+};
+
 struct ServerOptions {
   bool ranges = true;    // false: ignore Range, 200 + whole body, no Accept-Ranges
   bool chunked = false;  // true: Transfer-Encoding: chunked, no Content-Length
+  std::optional<std::uint32_t> max_active;  // transfers at once; none: unlimited
+  OverCapacity over_capacity;
+  std::vector<Outage> outages;  // in order of `at`, never overlapping (the loader checks)
 };
 
 // One fault as written: `drop: {at: 95%, how: close}` -> kind "drop", params {at, how}.

@@ -50,6 +50,11 @@ struct Stats {
   std::uint64_t connections_open = 0;  // right now
   std::uint64_t connections_total = 0;
   std::uint64_t dropped = 0;  // log records evicted from the in-memory log (log_capacity)
+  // server.max_active (docs/server.md, "Overload and outages"): transfers active now, the
+  // most active at once since start or reset, and the requests answered over_capacity.
+  std::uint64_t active = 0;
+  std::uint64_t peak_active = 0;
+  std::uint64_t over_capacity = 0;
 };
 
 class Server {
