@@ -153,35 +153,38 @@ std::string stats_json(const ServerCore& core) {
   return json::serialize(o) + "\n";
 }
 
+namespace {
+
+// One metric without labels: its HELP and TYPE lines, then its value.
+void metric(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+            std::uint64_t value) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
+}
+
+}  // namespace
+
 std::string prometheus_metrics(const ServerCore& core) {
   const Stats s = core.stats();
   std::string out;
-  out += "# HELP sisyphus_requests_total Requests answered (every status, errors included).\n";
-  out += "# TYPE sisyphus_requests_total counter\n";
-  out += fmt::format("sisyphus_requests_total {}\n", s.requests);
-  out += "# HELP sisyphus_bytes_sent_total Response body bytes the clients acknowledged.\n";
-  out += "# TYPE sisyphus_bytes_sent_total counter\n";
-  out += fmt::format("sisyphus_bytes_sent_total {}\n", s.bytes_sent);
-  out += "# HELP sisyphus_bytes_written_total Response body bytes written into the sockets.\n";
-  out += "# TYPE sisyphus_bytes_written_total counter\n";
-  out += fmt::format("sisyphus_bytes_written_total {}\n", s.bytes_written);
+  metric(out, "sisyphus_requests_total", "counter",
+         "Requests answered (every status, errors included).", s.requests);
+  metric(out, "sisyphus_bytes_sent_total", "counter",
+         "Response body bytes the clients acknowledged.", s.bytes_sent);
+  metric(out, "sisyphus_bytes_written_total", "counter",
+         "Response body bytes written into the sockets.", s.bytes_written);
   out += "# HELP sisyphus_faults_total Faults applied to responses, by kind.\n";
   out += "# TYPE sisyphus_faults_total counter\n";
   for (const auto& [kind, n] : core.faults_fired()) {
     out += fmt::format("sisyphus_faults_total{{kind=\"{}\"}} {}\n", label_value(kind), n);
   }
-  out += "# HELP sisyphus_log_dropped_total Request log records evicted from memory.\n";
-  out += "# TYPE sisyphus_log_dropped_total counter\n";
-  out += fmt::format("sisyphus_log_dropped_total {}\n", s.dropped);
-  out += "# HELP sisyphus_connections_open Client connections open now.\n";
-  out += "# TYPE sisyphus_connections_open gauge\n";
-  out += fmt::format("sisyphus_connections_open {}\n", s.connections_open);
-  out += "# HELP sisyphus_over_capacity_total Requests answered over_capacity (max_active).\n";
-  out += "# TYPE sisyphus_over_capacity_total counter\n";
-  out += fmt::format("sisyphus_over_capacity_total {}\n", s.over_capacity);
-  out += "# HELP sisyphus_active_transfers Transfers holding a max_active slot now.\n";
-  out += "# TYPE sisyphus_active_transfers gauge\n";
-  out += fmt::format("sisyphus_active_transfers {}\n", s.active);
+  metric(out, "sisyphus_log_dropped_total", "counter", "Request log records evicted from memory.",
+         s.dropped);
+  metric(out, "sisyphus_connections_open", "gauge", "Client connections open now.",
+         s.connections_open);
+  metric(out, "sisyphus_over_capacity_total", "counter",
+         "Requests answered over_capacity (max_active).", s.over_capacity);
+  metric(out, "sisyphus_active_transfers", "gauge", "Transfers holding a max_active slot now.",
+         s.active);
   return out;
 }
 
