@@ -77,7 +77,12 @@ std::optional<std::string> validate(const Options& o) {
     return fmt::format("invalid URL '{}': expected an http:// or https:// URL", o.url);
   }
   if (url->encoded_host().empty()) return fmt::format("invalid URL '{}': no host", o.url);
-  if (o.output.empty()) return std::string("no output file given");
+  if (o.on_body) {
+    if (!o.output.empty()) return std::string("an output file and on_body are exclusive");
+    if (o.naive) return std::string("the naive client writes a file: on_body is not for it");
+  } else if (o.output.empty()) {
+    return std::string("no output file given");
+  }
   if (o.sha256) {
     Sha256::Digest d;
     if (!parse_sha256_hex(*o.sha256, d)) {

@@ -9,6 +9,9 @@
 //  - every answer is checked (resume_policy.cpp) before a byte of it is kept;
 //  - SHA-256 is computed while the bytes arrive (a resumed prefix is hashed once), and the
 //    final file appears by an atomic rename only after verification.
+//
+// Streaming (Options::on_body, for herds) makes the same decisions with no file: the part
+// and state operations below do nothing, and each kept chunk goes to on_body.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -39,8 +42,9 @@ class ReferenceDownload {
         ctx_(ex, o_, make_timeouts(o_, start_)),
         backoff_(o_.backoff),
         progress_(o_),
-        part_path_(part_path(o_.output)),
-        state_path_(state_path(o_.output)) {
+        streaming_(static_cast<bool>(o_.on_body)),
+        part_path_(streaming_ ? std::filesystem::path() : part_path(o_.output)),
+        state_path_(streaming_ ? std::filesystem::path() : state_path(o_.output)) {
     result_.output = o_.output;
     if (o_.sha256) {
       Sha256::Digest d;
@@ -127,6 +131,9 @@ class ReferenceDownload {
 
   // Opens FILE.part and decides how much of it a previous run left that can be trusted.
   asio::awaitable<void> prepare() {
+    last_persist_ = Clock::now();
+    state_.url = o_.url;
+    if (streaming_) co_return;  // nothing left by an earlier run
     part_ = File(part_path_, /*lock=*/true);
     const std::uint64_t on_disk = part_.size();
     std::optional<PartState> saved;
@@ -162,7 +169,6 @@ class ReferenceDownload {
       co_await save_state();
       part_.truncate(0);
     }
-    last_persist_ = Clock::now();
   }
 
   asio::awaitable<void> attempt(AttemptRecord& rec) {
@@ -216,7 +222,7 @@ class ReferenceDownload {
         // The new validators, with a count of zero, go to disk before the old bytes go.
         state_ = state_from_full_response(ex.head, o_.url);
         co_await save_state();
-        part_.truncate(0);
+        empty_part();
         held_ = 0;
         sha_.reset();
         rec.offset = 0;
@@ -225,20 +231,34 @@ class ReferenceDownload {
         learn_from_partial_response(ex.head, *j.total, state_);
         break;
     }
-    co_await stream_body(*ex.connection, rec);
+    if (streaming_) {
+      co_await stream_body_to_callback(*ex.connection, rec);
+    } else {
+      co_await stream_body(*ex.connection, rec);
+    }
     ex.connection->close();
+  }
+
+  // Bytes still to come in this response, when the size is known.
+  std::optional<std::uint64_t> bytes_left() const {
+    if (state_.size && *state_.size > held_) return *state_.size - held_;
+    return std::nullopt;
+  }
+
+  // Buffers no larger than what is left to come, released when the attempt ends: a herd
+  // of small downloads waiting in backoff holds no buffer memory.
+  std::size_t buffer_size() const {
+    const auto left = bytes_left();
+    if (left && *left < o_.buffer_size)
+      return std::max<std::size_t>(static_cast<std::size_t>(*left), 16384);
+    return o_.buffer_size;
   }
 
   // Receives chunk after chunk while the pool writes and hashes the ones before (BodySink).
   asio::awaitable<void> stream_body(Connection& conn, AttemptRecord& rec) {
-    // Buffers no larger than what is left to come, released when the attempt ends: a herd
-    // of small downloads waiting in backoff holds no buffer memory.
-    std::size_t size = o_.buffer_size;
-    std::optional<std::uint64_t> left;
-    if (state_.size && *state_.size > held_) left = *state_.size - held_;
-    if (left && *left < size) size = std::max<std::size_t>(static_cast<std::size_t>(*left), 16384);
+    const auto left = bytes_left();
     const bool direct = left && *left >= o_.direct_io_min;
-    BodySink sink(co_await asio::this_coro::executor, part_, sha_, held_, size, direct);
+    BodySink sink(co_await asio::this_coro::executor, part_, sha_, held_, buffer_size(), direct);
     std::optional<NetError> err;
     std::exception_ptr failure;
     try {
@@ -264,6 +284,30 @@ class ReferenceDownload {
     }
     co_await sink.drain();  // no job may outlive the sink, its buffers or sha_
     if (failure) std::rethrow_exception(failure);
+    end_body(rec, err);
+  }
+
+  // Streaming: one buffer, the digest and on_body on this thread (no file to overlap with).
+  asio::awaitable<void> stream_body_to_callback(Connection& conn, AttemptRecord& rec) {
+    std::vector<std::byte> buf(buffer_size());
+    std::optional<NetError> err;
+    for (;;) {
+      std::size_t n = 0;
+      std::tie(n, err) = co_await conn.read_body(buf);
+      if (n == 0) break;
+      const std::span<const std::byte> chunk(buf.data(), n);
+      sha_.update(chunk);
+      o_.on_body(held_, chunk);
+      held_ += n;
+      rec.bytes += n;
+      result_.bytes_received += n;
+      report_progress(rec.number, false);
+    }
+    end_body(rec, err);
+  }
+
+  // How the attempt's body ended: a network error, short of the size, or complete.
+  void end_body(AttemptRecord& rec, const std::optional<NetError>& err) {
     if (err) {
       rec.outcome = err->outcome;
       rec.detail = fmt::format("{} ({} body bytes received)", err->detail, rec.bytes);
@@ -299,18 +343,21 @@ class ReferenceDownload {
       }
       // A wrong file never sits anywhere a later run could mistake for good data.
       result_.bytes_discarded += held_;
-      part_.close();
-      remove_if_exists(part_path_);
-      remove_if_exists(state_path_);
+      if (!streaming_) {
+        part_.close();
+        remove_if_exists(part_path_);
+        remove_if_exists(state_path_);
+      }
       last_failure_ = reason;
       co_return Verdict::failed;
     }
-    co_await on_pool([this] {
-      if (o_.fsync) part_.datasync();
-      part_.close();
-      atomic_rename(part_path_, o_.output, o_.fsync);
-      remove_if_exists(state_path_);
-    });
+    if (!streaming_)
+      co_await on_pool([this] {
+        if (o_.fsync) part_.datasync();
+        part_.close();
+        atomic_rename(part_path_, o_.output, o_.fsync);
+        remove_if_exists(state_path_);
+      });
     result_.sha256 = to_hex(digest);
     result_.verified_by = expected ? by : "";
     co_return Verdict::done;
@@ -323,15 +370,23 @@ class ReferenceDownload {
     state_ = PartState{};
     state_.url = o_.url;
     co_await save_state();
-    part_.truncate(0);
+    empty_part();
     held_ = 0;
     sha_.reset();
+  }
+
+  void empty_part() {
+    if (!streaming_) part_.truncate(0);
   }
 
   // Makes the bytes written so far durable, then lets the state count them.
   asio::awaitable<void> persist() {
     last_persist_ = Clock::now();
     if (held_ == state_.bytes) co_return;
+    if (streaming_) {
+      state_.bytes = held_;
+      co_return;
+    }
     PartState snapshot = state_;
     snapshot.bytes = held_;
     co_await on_pool([&] {
@@ -343,6 +398,7 @@ class ReferenceDownload {
 
   // The state as it is (its count never exceeds what is durable).
   asio::awaitable<void> save_state() {
+    if (streaming_) co_return;
     PartState snapshot = state_;
     co_await on_pool([&] { save_part_state(state_path_, snapshot, o_.fsync); });
   }
@@ -374,6 +430,7 @@ class ReferenceDownload {
   ExchangeContext ctx_;
   Backoff backoff_;
   ProgressReporter progress_;
+  bool streaming_;  // Options::on_body: no files
   std::filesystem::path part_path_, state_path_;
   Target target_;
   File part_;

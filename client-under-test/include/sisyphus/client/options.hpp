@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -88,6 +89,14 @@ struct Options {
   // (fewer bytes when less is left to come), so a herd of thousands of large downloads may
   // want 64 KiB; one large download wants 1 MiB or more (fewer syscalls and O_DIRECT writes).
   std::size_t buffer_size = 1024 * 1024;
+
+  // Streaming instead of a file (herds: docs/compare.md "Herds"). With `on_body` set,
+  // `output` stays empty: the download keeps no FILE, FILE.part or state file and hands each
+  // body chunk it keeps to `on_body` with its offset in the output instead: the end of the
+  // chunks before it, or 0 after it threw away what it held. Resumption, the checks of every
+  // response and the digest work as with a file; a crash loses everything. The reference
+  // client only (not `naive`).
+  std::function<void(std::uint64_t offset, std::span<const std::byte> bytes)> on_body;
 
   std::function<void(const Progress&)> on_progress;
   std::function<void(const AttemptRecord&)> on_attempt;  // after each attempt ends
