@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <map>
 
@@ -32,8 +33,21 @@ constexpr std::size_t kMaxStrategies = 1'000;
 // "expected one of" lists of strategy names stop here (axes make hundreds).
 constexpr std::size_t kMaxListedNames = 12;
 
-const std::vector<std::string> kMatrixKeys{"name",     "description", "seed", "trials",
-                                           "scenario", "strategies",  "axes", "expect"};
+const std::vector<std::string> kMatrixKeys{"name",     "description", "seed",         "trials",
+                                           "scenario", "clients",     "start_spread", "strategies",
+                                           "axes",     "expect"};
+
+// The axis that is not a client key: the herd size of each combination.
+constexpr std::string_view kClientsAxis = "clients";
+
+// The herd size written as `text` (an axis value), else nullopt.
+std::optional<std::uint32_t> herd_size(const std::string& text) {
+  std::uint32_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > kMaxHerdClients)
+    return std::nullopt;
+  return n;
+}
 
 // `strategies:` names: one word for --filter globs, file names and table cells, which may
 // spell the axes' own form ("backoff.base=1s"); `all` names every strategy in `expect:`.
@@ -92,6 +106,12 @@ class MatrixReader {
     m_.seed = root.optional_unsigned("seed").value_or(0);
     if (root.has("trials")) m_.trials = detail::bounded(root, "trials", 1, kMaxTrials);
     read_scenario(root);
+    if (root.has("clients")) {
+      m_.herd = true;
+      clients_ = detail::bounded(root, "clients", 1, kMaxHerdClients);
+    }
+    if (root.has("start_spread")) start_spread_ = root.location("start_spread");
+    m_.start_spread = root.optional_duration("start_spread").value_or(Duration{0});
     if (root.has("strategies") && root.has("axes")) {
       root.fail("axes",
                 "'strategies' and 'axes' are mutually exclusive: list the strategies, or give "
@@ -106,6 +126,7 @@ class MatrixReader {
           "missing 'strategies' or 'axes' in matrix: expected a list of strategies ({name, "
           "client}) or a mapping of client keys to lists of values");
     }
+    check_herd();
     read_expect(sections.child("expect"));
     return std::move(m_);
   }
@@ -154,6 +175,31 @@ class MatrixReader {
     m_.scenario = load_file(p, faults_);
   }
 
+  // A herd runs in-process reference clients that stream (client::Options::on_body): nothing
+  // else can be started ten thousand times in one process and verified without a file.
+  void check_herd() const {
+    if (!m_.herd) {
+      if (start_spread_) {
+        throw ScenarioError(*start_spread_,
+                            "start_spread is for herds: give 'clients: N' (or a 'clients' axis)");
+      }
+      return;
+    }
+    for (const Strategy& s : m_.strategies) {
+      if (s.client.kind != "reference") {
+        throw ScenarioError(
+            s.where, fmt::format("strategy '{}' uses the {} client: a herd (clients: N) runs "
+                                 "in-process reference clients only",
+                                 s.name, s.client.kind));
+      }
+      if (s.client.prefill) {
+        throw ScenarioError(s.where, fmt::format("strategy '{}' has a prefill: a herd's clients "
+                                                 "start with nothing",
+                                                 s.name));
+      }
+    }
+  }
+
   void add_strategy(Strategy s, const Params& at, std::string_view key) {
     if (m_.strategies.size() == kMaxStrategies) {
       at.fail(key, fmt::format("too many strategies: at most {}", kMaxStrategies));
@@ -187,6 +233,7 @@ class MatrixReader {
         item.fail("name", "'all' cannot name a strategy: in expect: it means every strategy");
       }
       s.client = m_.scenario.client;
+      s.clients = clients_;
       const Params client(item.child("client").node(), file_, "client", item.location("client"));
       detail::read_client(client, s.client, m_.scenario.resource, m_.scenario.changes);
       add_strategy(std::move(s), item, "name");
@@ -196,6 +243,7 @@ class MatrixReader {
   // The key names a client key that takes one value: `resume`, `backoff`, `backoff.base`.
   // Checked here, before any combination is read, so that an error points at this axis.
   void check_axis_key(const Axis& axis) const {
+    if (axis.key == kClientsAxis) return;
     const auto only = [&](const std::string& key, std::string section,
                           const std::vector<std::string>& allowed) {
       YAML::Node probe(YAML::NodeType::Map);
@@ -256,6 +304,11 @@ class MatrixReader {
       std::string text = value.scalar(fmt::format("a single value for axis '{}'", axis.key));
       if (text.find_first_of("\r\n") != std::string::npos)
         value.fail(fmt::format("expected a one-line value for axis '{}'", axis.key));
+      if (axis.key == kClientsAxis && !herd_size(text)) {
+        value.fail(
+            fmt::format("expected a number of clients from 1 to {} in axis 'clients', got {}",
+                        kMaxHerdClients, text));
+      }
       bool repeated = std::any_of(axis.values.begin(), axis.values.end(),
                                   [&](const YAML::Node& n) { return n.Scalar() == text; });
       if (repeated) value.fail(fmt::format("duplicate value '{}' in axis '{}'", text, axis.key));
@@ -275,6 +328,14 @@ class MatrixReader {
     std::size_t product = 1;
     for (auto it = section.node().begin(); it != section.node().end(); ++it) {
       axes.push_back(read_axis(it->first, it->second, axes));
+      if (axes.back().key == kClientsAxis) {
+        if (m_.herd) {
+          throw ScenarioError(axes.back().where,
+                              "the 'clients' axis and the matrix's 'clients:' both set the herd "
+                              "size: give one");
+        }
+        m_.herd = true;
+      }
       product *= axes.back().values.size();  // each at most kMaxStrategies: no overflow
       if (product > kMaxStrategies) {
         throw ScenarioError(axes_key, fmt::format("axes make more than {} strategies (the product "
@@ -306,9 +367,12 @@ class MatrixReader {
     YAML::Node client(YAML::NodeType::Map);
     arena.push_back(client);
     Strategy s;
+    s.clients = clients_;
     for (std::size_t i = 0; i < axes.size(); ++i) {
       const YAML::Node& value = axes[i].values[wheel[i]];
-      if (axes[i].path.size() == 1) {
+      if (axes[i].key == kClientsAxis) {
+        s.clients = *herd_size(value.Scalar());  // checked by read_axis
+      } else if (axes[i].path.size() == 1) {
         client.force_insert(axes[i].path[0], value);
       } else {
         sub_mapping(client, axes[i].path[0]).force_insert(axes[i].path[1], value);
@@ -406,6 +470,8 @@ class MatrixReader {
   const FaultCatalog& faults_;
   std::string file_;
   Matrix m_;
+  std::uint32_t clients_ = 1;                   // the matrix's `clients:`
+  std::optional<SourceLocation> start_spread_;  // where `start_spread:` was written
   // Each strategy's name and its entry, for "duplicate" errors and expect: names.
   std::map<std::string, SourceLocation, std::less<>> first_seen_;
 };

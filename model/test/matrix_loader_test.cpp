@@ -35,6 +35,7 @@ std::string error_of(const std::string& text) {
 
 // A matrix whose scenario is inline; lines 1-4.
 #define HEAD "name: m\nscenario:\n  name: s\n  resource: {size: 1MiB}\n"
+#define ONE_STRATEGY "strategies: [{name: a}]\n"
 
 TEST(MatrixTest, DefaultsAndStrategiesAsWritten) {
   Matrix m = load(HEAD
@@ -68,6 +69,35 @@ TEST(MatrixTest, TopLevelKeys) {
   EXPECT_EQ(m.description, "restart or resume");
   EXPECT_EQ(m.seed, 7u);
   EXPECT_EQ(m.trials, 1000000u);
+}
+
+TEST(MatrixTest, AOneClientMatrixIsNoHerd) {
+  Matrix m = load(HEAD ONE_STRATEGY);
+  EXPECT_FALSE(m.herd);
+  EXPECT_EQ(m.strategies[0].clients, 1u);
+  EXPECT_EQ(m.start_spread, Duration{0});
+}
+
+TEST(MatrixTest, HerdClientsAndStartSpread) {
+  Matrix m = load(HEAD
+                  "clients: 500\nstart_spread: 1500ms\n"
+                  "strategies: [{name: a}, {name: b, client: {backoff: {strategy: none}}}]\n");
+  EXPECT_TRUE(m.herd);
+  EXPECT_EQ(m.start_spread, 1500ms);
+  ASSERT_EQ(m.strategies.size(), 2u);
+  EXPECT_EQ(m.strategies[0].clients, 500u);
+  EXPECT_EQ(m.strategies[1].clients, 500u);
+}
+
+TEST(MatrixTest, ClientsAsAnAxis) {
+  Matrix m = load(HEAD "axes:\n  clients: [1, 100]\n  backoff.strategy: [none, full-jitter]\n");
+  EXPECT_TRUE(m.herd);
+  ASSERT_EQ(m.strategies.size(), 4u);
+  EXPECT_EQ(m.strategies[0].name, "clients=1 backoff.strategy=none");
+  EXPECT_EQ(m.strategies[0].clients, 1u);
+  EXPECT_EQ(m.strategies[3].name, "clients=100 backoff.strategy=full-jitter");
+  EXPECT_EQ(m.strategies[3].clients, 100u);
+  EXPECT_EQ(m.strategies[3].client.backoff.strategy, "full-jitter");
 }
 
 TEST(MatrixTest, StrategyKeysApplyOnTopOfTheScenarioClient) {
@@ -349,7 +379,7 @@ const Case kCases[] = {
      "m.yaml:5:1: unknown key 'stratgies' in matrix, did you mean 'strategies'?"},
     {"unknown top key far", HEAD ONE "zzz: 1\n",
      "m.yaml:6:1: unknown key 'zzz' in matrix, expected one of name, description, seed, trials, "
-     "scenario, strategies, axes, expect"},
+     "scenario, clients, start_spread, strategies, axes, expect"},
     {"duplicate top key", HEAD ONE "name: n\n", "m.yaml:6:1: duplicate key 'name' in matrix"},
     {"missing name", "scenario: {name: s, resource: {size: 1}}\n" ONE,
      "m.yaml:1:1: missing required key 'name' in matrix"},
@@ -505,6 +535,24 @@ const Case kCases[] = {
     {"expect bad size", HEAD ONE "expect:\n  a: {p95_wasted_bytes: 2MB/s}\n",
      "m.yaml:7:25: invalid size '2MB/s': unknown unit 'MB/s', expected one of B, KiB, "
      "MiB, GiB, KB, MB, GB"},
+    // herds
+    {"no clients", HEAD "clients: 0\n" ONE,
+     "m.yaml:5:10: expected an integer from 1 to 100000, got 0"},
+    {"too many clients", HEAD "clients: 100001\n" ONE,
+     "m.yaml:5:10: expected an integer from 1 to 100000, got 100001"},
+    {"clients axis value", HEAD "axes:\n  clients: [10, many]\n",
+     "m.yaml:6:17: expected a number of clients from 1 to 100000 in axis 'clients', got many"},
+    {"clients twice", HEAD "clients: 10\naxes:\n  clients: [1, 2]\n",
+     "m.yaml:7:3: the 'clients' axis and the matrix's 'clients:' both set the herd size: give "
+     "one"},
+    {"start spread without a herd", HEAD "start_spread: 1s\n" ONE,
+     "m.yaml:5:15: start_spread is for herds: give 'clients: N' (or a 'clients' axis)"},
+    {"herd of curl", HEAD "clients: 10\nstrategies: [{name: a}, {name: c, client: {kind: curl}}]\n",
+     "m.yaml:6:25: strategy 'c' uses the curl client: a herd (clients: N) runs in-process "
+     "reference clients only"},
+    {"herd with a prefill",
+     HEAD "clients: 10\nstrategies:\n  - {name: p, client: {prefill: 10%}}\n",
+     "m.yaml:7:5: strategy 'p' has a prefill: a herd's clients start with nothing"},
     {"expect bad duration", HEAD ONE "expect:\n  a: {max_duration: fast}\n",
      "m.yaml:7:21: invalid duration 'fast': expected a number followed by a unit (us, "
      "ms, s, m)"},

@@ -22,8 +22,14 @@ struct Strategy {
   // order the axes are written, joined by a space ("resume=range backoff.strategy=none").
   std::string name;
   ClientOptions client;  // the scenario's client with this strategy's keys applied
+  // Herds: how many clients of this strategy face one server at once in each trial (the
+  // matrix's `clients:`, or this combination's value of the `clients` axis).
+  std::uint32_t clients = 1;
   SourceLocation where;  // its entry in `strategies:`, or the `axes:` key
 };
+
+// The most clients one trial of a herd may start.
+inline constexpr std::uint32_t kMaxHerdClients = 100'000;
 
 // One `expect:` bound: `{ok_rate: 1.0, p95_wasted_bytes: 0}` under a strategy's name or `all`.
 struct MatrixBound {
@@ -39,9 +45,14 @@ struct MatrixBound {
 struct Matrix {
   std::string name;  // [a-z0-9-]+
   std::string description;
-  std::uint64_t seed = 0;            // seeds every trial's scenario seed (see trial_seed)
-  std::uint32_t trials = 100;        // seeded trials per strategy
-  Scenario scenario;                 // `scenario:` (a file relative to the matrix, or inline)
+  std::uint64_t seed = 0;      // seeds every trial's scenario seed (see trial_seed)
+  std::uint32_t trials = 100;  // seeded trials per strategy
+  Scenario scenario;           // `scenario:` (a file relative to the matrix, or inline)
+  // A herd matrix (`clients:` or a `clients` axis given, docs/compare.md "Herds"): every
+  // trial starts each strategy's `clients` in-process reference clients against one server,
+  // client i at a seeded uniform moment in [0, start_spread) (scenario time).
+  bool herd = false;
+  Duration start_spread{0};
   std::vector<Strategy> strategies;  // as written, or the product of `axes:` in order
   std::vector<MatrixBound> expect;
   std::string source_file;
