@@ -4,6 +4,7 @@
 // checks everything it reads, naming the field.
 #include <boost/json.hpp>
 #include <limits>
+#include <tuple>
 
 #include "compare_text.hpp"
 #include "json_support.hpp"
@@ -22,16 +23,40 @@ json::value distribution_value(const Distribution& d) {
 }
 
 json::value trial_value(const Trial& t) {
-  return json::object{{"trial", t.trial},
-                      {"seed", t.seed},
-                      {"verdict", to_string(t.verdict)},
-                      {"timed_out", t.timed_out},
-                      {"attempts", t.attempts},
-                      {"bytes_sent", t.bytes_sent},
-                      {"bytes_written", t.bytes_written},
-                      {"bytes_wasted", t.bytes_wasted},
-                      {"duration_s", t.duration_s},
-                      {"error", t.error ? json::value(str(*t.error)) : json::value(nullptr)}};
+  json::object o{{"trial", t.trial},
+                 {"seed", t.seed},
+                 {"verdict", to_string(t.verdict)},
+                 {"timed_out", t.timed_out},
+                 {"attempts", t.attempts},
+                 {"bytes_sent", t.bytes_sent},
+                 {"bytes_written", t.bytes_written},
+                 {"bytes_wasted", t.bytes_wasted},
+                 {"duration_s", t.duration_s},
+                 {"error", t.error ? json::value(str(*t.error)) : json::value(nullptr)}};
+  // Only in herds: one-client files stay as they were.
+  if (t.client) o["client"] = *t.client;
+  return o;
+}
+
+template <typename T>
+json::array numbers(const std::vector<T>& v) {
+  json::array out;
+  out.reserve(v.size());
+  for (const T& x : v) out.push_back(json::value(x));
+  return out;
+}
+
+json::value series_value(const std::optional<ServerSeries>& s) {
+  if (!s) return nullptr;
+  return json::object{{"bin_s", s->bin_s},
+                      {"arrivals", numbers(s->arrivals)},
+                      {"active", numbers(s->active)},
+                      {"bytes", numbers(s->bytes)},
+                      {"requests", s->requests},
+                      {"peak_arrivals_per_bin", s->peak_arrivals_per_bin},
+                      {"over_capacity", s->over_capacity},
+                      {"peak_active", s->peak_active},
+                      {"trials", s->trials}};
 }
 
 json::value cell_value(const Cell& c) {
@@ -59,6 +84,7 @@ json::value cell_value(const Cell& c) {
       {"replay", str(c.replay)},
       {"worst_trial", worst ? json::value(worst->trial) : json::value(nullptr)},
       {"samples", std::move(samples)},
+      {"server", series_value(c.server)},
   };
 }
 
@@ -113,7 +139,71 @@ Trial read_trial(const Reader& r, const json::value& v, const std::string& path)
   t.duration_s = r.number(o, "duration_s", path);
   r.field(o, "error", path);
   t.error = r.optional_string(o, "error", path);
+  if (const auto client = r.optional_uint(o, "client", path)) {
+    if (*client > std::numeric_limits<std::uint32_t>::max()) {
+      r.fail(Reader::join(path, "client"), "expected an integer in 0..4294967295");
+    }
+    t.client = static_cast<std::uint32_t>(*client);
+  }
   return t;
+}
+
+template <typename T, typename Read>
+std::vector<T> read_numbers(const Reader& r, const json::object& o, std::string_view key,
+                            const std::string& path, Read read) {
+  const std::string here = Reader::join(path, key);
+  const auto& a = r.array(r.field(o, key, path), here);
+  std::vector<T> out;
+  out.reserve(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) out.push_back(read(a[i], Reader::index(here, i)));
+  return out;
+}
+
+// The series as written, checked for what its fields promise of each other.
+std::optional<ServerSeries> read_series(const Reader& r, const json::object& cell,
+                                        const std::string& cell_path) {
+  const auto* v = cell.if_contains("server");
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  const std::string path = Reader::join(cell_path, "server");
+  const auto& o = r.object(*v, path);
+  ServerSeries s;
+  s.bin_s = r.number(o, "bin_s", path);
+  if (s.bin_s == 0) r.fail(Reader::join(path, "bin_s"), "expected a positive number");
+  const auto uint = [&](const json::value& x, const std::string& p) { return r.uint(x, p); };
+  s.arrivals = read_numbers<std::uint64_t>(r, o, "arrivals", path, uint);
+  s.active = read_numbers<double>(
+      r, o, "active", path,
+      [&](const json::value& x, const std::string& p) { return r.number(x, p); });
+  s.bytes = read_numbers<std::uint64_t>(r, o, "bytes", path, uint);
+  if (s.active.size() != s.arrivals.size() || s.bytes.size() != s.arrivals.size()) {
+    r.fail(path, fmt::format("arrivals, active and bytes must have one entry per bin, got {}, {} "
+                             "and {}",
+                             s.arrivals.size(), s.active.size(), s.bytes.size()));
+  }
+  s.requests = r.uint(o, "requests", path);
+  s.peak_arrivals_per_bin = r.uint(o, "peak_arrivals_per_bin", path);
+  s.over_capacity = r.uint(o, "over_capacity", path);
+  s.peak_active = r.uint(o, "peak_active", path);
+  s.trials = uint32(r, o, "trials", path);
+  std::uint64_t sum = 0, peak = 0;
+  for (auto a : s.arrivals) {
+    sum += a;
+    peak = std::max(peak, a);
+  }
+  if (s.requests != sum) {
+    r.fail(Reader::join(path, "requests"),
+           fmt::format("expected the sum of arrivals, {}, got {}", sum, s.requests));
+  }
+  if (s.peak_arrivals_per_bin != peak) {
+    r.fail(
+        Reader::join(path, "peak_arrivals_per_bin"),
+        fmt::format("expected the largest of arrivals, {}, got {}", peak, s.peak_arrivals_per_bin));
+  }
+  if (s.over_capacity > s.requests) {
+    r.fail(Reader::join(path, "over_capacity"),
+           fmt::format("expected at most requests, {}, got {}", s.requests, s.over_capacity));
+  }
+  return s;
 }
 
 Cell read_cell(const Reader& r, const json::value& v, const std::string& path) {
@@ -129,13 +219,20 @@ Cell read_cell(const Reader& r, const json::value& v, const std::string& path) {
   for (std::size_t i = 0; i < samples.size(); ++i) {
     const std::string p = Reader::index(spath, i);
     Trial t = read_trial(r, samples[i], p);
-    if (!c.trials.empty() && t.trial <= c.trials.back().trial) {
-      r.fail(Reader::join(p, "trial"),
-             fmt::format("trials must ascend without repeats: {} after {}", t.trial,
-                         c.trials.back().trial));
+    if (!c.trials.empty()) {
+      const Trial& before = c.trials.back();
+      if (t.client.has_value() != before.client.has_value()) {
+        r.fail(Reader::join(p, "client"), "expected on every sample of a cell or on none");
+      }
+      if (std::tie(t.trial, t.client) <= std::tie(before.trial, before.client)) {
+        r.fail(Reader::join(p, "trial"),
+               fmt::format("trials must ascend without repeats: {} after {}",
+                           compare_text::record(t), compare_text::record(before)));
+      }
     }
     c.trials.push_back(std::move(t));
   }
+  c.server = read_series(r, o, path);
   return c;
 }
 

@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
+#include <tuple>
 
+#include "compare_text.hpp"
 #include "sisyphus/core/error.hpp"
 #include "sisyphus/reports/compare.hpp"
 
@@ -69,6 +72,21 @@ void check_same_matrix(const MatrixResult& a, const MatrixResult& b, const std::
   }
 }
 
+// Shards hold disjoint trials, so the run's series is the sum of theirs.
+void add_shard_series(Cell& into, const Cell& shard, const std::string& matrix) {
+  if (!shard.server) return;
+  if (!into.server) {
+    into.server = shard.server;
+    return;
+  }
+  try {
+    add_series(*into.server, *shard.server);
+  } catch (const std::invalid_argument& e) {
+    throw ParseError(
+        fmt::format("matrix \"{}\", strategy \"{}\": {}", matrix, shard.strategy, e.what()));
+  }
+}
+
 }  // namespace
 
 CompareResults merge(std::vector<CompareResults> shards) {
@@ -87,7 +105,10 @@ CompareResults merge(std::vector<CompareResults> shards) {
   CompareResults out = shards.front();
   out.shard.reset();
   for (auto& m : out.matrices) {
-    for (auto& c : m.cells) c.trials.clear();
+    for (auto& c : m.cells) {
+      c.trials.clear();
+      c.server.reset();
+    }
   }
   for (const auto& s : shards) {
     const std::string where = shard_name(s.shard);
@@ -126,19 +147,21 @@ CompareResults merge(std::vector<CompareResults> shards) {
           }
           into.cells[c].trials.push_back(t);
         }
+        add_shard_series(into.cells[c], m.cells[c], m.name);
       }
     }
   }
   for (auto& m : out.matrices) {
     for (auto& c : m.cells) {
+      const auto key = [](const Trial& t) { return std::tie(t.trial, t.client); };
       std::sort(c.trials.begin(), c.trials.end(),
-                [](const Trial& a, const Trial& b) { return a.trial < b.trial; });
+                [&](const Trial& a, const Trial& b) { return key(a) < key(b); });
       const auto dup =
           std::adjacent_find(c.trials.begin(), c.trials.end(),
-                             [](const Trial& a, const Trial& b) { return a.trial == b.trial; });
+                             [&](const Trial& a, const Trial& b) { return key(a) == key(b); });
       if (dup != c.trials.end()) {
         throw ParseError(fmt::format("matrix \"{}\", strategy \"{}\": trial {} is present twice",
-                                     m.name, c.strategy, dup->trial));
+                                     m.name, c.strategy, compare_text::record(*dup)));
       }
     }
   }

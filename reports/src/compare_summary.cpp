@@ -127,9 +127,10 @@ CellSummary summarize(const Cell& cell) {
 std::optional<Trial> worst_trial(const Cell& cell) {
   if (cell.trials.empty()) return std::nullopt;
   const auto rank = [](const Trial& t) {
-    // Larger is worse; the trial number is negated so the lowest one wins a tie.
+    // Larger is worse; trial and client are negated so the lowest one wins a tie.
     return std::make_tuple(severity(t.verdict), t.bytes_wasted, t.attempts,
-                           -static_cast<std::int64_t>(t.trial));
+                           -static_cast<std::int64_t>(t.trial),
+                           -static_cast<std::int64_t>(t.client.value_or(0)));
   };
   return *std::max_element(cell.trials.begin(), cell.trials.end(),
                            [&](const Trial& a, const Trial& b) { return rank(a) < rank(b); });
@@ -226,9 +227,13 @@ std::string bound_line(const BoundResult& r) {
                      key ? std::string(bound_direction(*key)) + " " : "", r.expected, r.actual);
 }
 
+std::string record(const Trial& t) {
+  return t.client ? fmt::format("{} client {}", t.trial, *t.client) : fmt::format("{}", t.trial);
+}
+
 std::string trial_line(const Trial& t) {
   std::string out =
-      fmt::format("trial {}: {}{}, {} attempt{}, {} wasted, {}", t.trial, to_string(t.verdict),
+      fmt::format("trial {}: {}{}, {} attempt{}, {} wasted, {}", record(t), to_string(t.verdict),
                   t.timed_out ? " (timed out)" : "", t.attempts, t.attempts == 1 ? "" : "s",
                   text::bytes(t.bytes_wasted), text::seconds(t.duration_s));
   if (t.error) out += " — " + *t.error;

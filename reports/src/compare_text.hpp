@@ -18,7 +18,11 @@ std::string_view bound_direction(const BoundKey& key);
 // "resume: p95_wasted_bytes: expected at most 0B, got 1MiB"
 std::string bound_line(const BoundResult& r);
 
-// "trial 17: failed-dirty, 12 attempts, 3.0 MiB wasted, 2.31 s"
+// Which record of a cell `t` is: "3", or "3 client 41" in a herd.
+std::string record(const Trial& t);
+
+// "trial 17: failed-dirty, 12 attempts, 3.0 MiB wasted, 2.31 s" ("trial 0 client 41: …" in
+// a herd)
 std::string trial_line(const Trial& t);
 
 // "sisyphus compare: 1 matrix, 3 strategies, 1 of 4 bounds failed, 2 harness errors"

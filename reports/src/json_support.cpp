@@ -40,10 +40,12 @@ void pretty(const json::value& v, std::string& out, int indent) {
       out += "[]";
       return;
     }
-    // Short arrays of scalars (bad ranges) stay on one line.
-    const bool flat = arr->size() <= 2 && std::all_of(arr->begin(), arr->end(), [](const auto& e) {
-                        return !e.is_object() && !e.is_array();
-                      });
+    // Short arrays of scalars (bad ranges) and arrays of numbers (a server series' bins,
+    // thousands of them) stay on one line.
+    const auto scalar = [](const json::value& e) { return !e.is_object() && !e.is_array(); };
+    const bool flat =
+        (arr->size() <= 2 && std::all_of(arr->begin(), arr->end(), scalar)) ||
+        std::all_of(arr->begin(), arr->end(), [](const json::value& e) { return e.is_number(); });
     out += '[';
     bool first = true;
     for (const auto& e : *arr) {

@@ -2,8 +2,10 @@
 // Compare results for the compare report tests: a small hand-built matrix whose every
 // number is known, and a realistic seeded one (heavy-tailed restarts) for round trips,
 // merges and the screenshot check.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -70,6 +72,37 @@ inline CompareResults small_compare() {
   return r;
 }
 
+// What the server of trial `t` saw, made up from the record alone so that any subset of a
+// cell's trials (a shard) has a known series: its attempts one after another over its
+// duration, each in flight for 90 % of its slot, its bytes split evenly (the last attempt
+// takes the remainder), every fifth trial's first attempt turned away over capacity.
+inline std::vector<ServerEvent> trial_events(const Trial& t) {
+  std::vector<ServerEvent> out;
+  const double slot = t.duration_s / static_cast<double>(std::max<std::uint64_t>(t.attempts, 1));
+  for (std::uint64_t k = 0; k < t.attempts; ++k) {
+    const bool last = k + 1 == t.attempts;
+    const std::uint64_t share = t.bytes_sent / t.attempts;
+    out.push_back({slot * static_cast<double>(k), 0.9 * slot,
+                   last ? t.bytes_sent - share * (t.attempts - 1) : share,
+                   k == 0 && t.trial % 5 == 0});
+  }
+  return out;
+}
+
+// The sum of trial_events' series over `trials` (null without trials).
+inline std::optional<ServerSeries> sample_series(const std::vector<Trial>& trials) {
+  std::optional<ServerSeries> sum;
+  for (const auto& t : trials) {
+    const ServerSeries one = server_series(trial_events(t), 1 + t.trial % 3);
+    if (sum) {
+      add_series(*sum, one);
+    } else {
+      sum = one;
+    }
+  }
+  return sum;
+}
+
 // `trials` seeded trials of three strategies on an 8 MiB resource whose link drops after
 // Exponential(mean 4 MiB) bytes: restart (geometric attempts, a heavy tail of bytes), range
 // (resumes, but corrupts when the file was republished: 10 % of trials) and if-range.
@@ -121,6 +154,7 @@ inline CompareResults realistic_compare(std::uint32_t trials = 200, std::uint64_
     m.cells[2].trials.push_back(trial(t, Verdict::ok, resumes + (republished ? 1 : 0),
                                       m.size + extra, extra, d + (republished ? 1.0 : 0.0)));
   }
+  for (auto& c : m.cells) c.server = sample_series(c.trials);
   CompareResults r;
   r.started_at = "2026-01-02T03:04:05Z";
   r.sisyphus_version = "0.1.0";
@@ -141,6 +175,7 @@ inline std::vector<CompareResults> split_into_shards(const CompareResults& whole
     for (auto& m : s.matrices) {
       for (auto& c : m.cells) {
         std::erase_if(c.trials, [&](const Trial& t) { return !in_shard(t.trial, *s.shard); });
+        if (c.server) c.server = sample_series(c.trials);
       }
     }
     shards.push_back(std::move(s));

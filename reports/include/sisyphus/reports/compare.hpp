@@ -31,8 +31,53 @@ struct Trial {
   std::uint64_t bytes_wasted = 0;
   double duration_s = 0;  // measured wall time (the one field a replay does not reproduce)
   std::optional<std::string> error;  // verdict error: what went wrong
+  // Herds (a matrix with `clients: N`): which client of trial `trial` this record is,
+  // 0-based; every client of every trial is one Trial record. Null for one-client matrices.
+  std::optional<std::uint32_t> client;
   bool operator==(const Trial&) const = default;
 };
+// Trials of a cell stay sorted by (trial, client). worst_trial and the summaries count every
+// record (500 clients × 1 trial = 500 verdicts); ok_rate = ok / records. A merge of shards
+// keeps (trial, client) unique.
+
+// What the server of a cell's trials saw over time (herds and one-client matrices alike),
+// in bins of kSeriesBinSeconds of scenario time from the start of each trial's server.
+inline constexpr double kSeriesBinSeconds = 0.1;  // scenario seconds
+struct ServerEvent {                              // one GET of the resource, from the server's log
+  double start_s = 0;          // scenario seconds since the trial's server started
+  double duration_s = 0;       // scenario seconds, request start to last byte or close
+  std::uint64_t bytes = 0;     // body bytes delivered (LogRecord::bytes_sent)
+  bool over_capacity = false;  // answered by `server.over_capacity` (max_active reached)
+};
+// A cell's series is the SUM over its trials, each trial's clock starting at its server's
+// start; `trials` says how many were summed, so a reader divides by it for the mean trial.
+// `active` values are multiples of 1/1024 (kActiveQuantum), so sums are exact in any order
+// and a merge of shards gives the run's series bit for bit.
+inline constexpr double kActiveQuantum = 1.0 / 1024;
+struct ServerSeries {
+  double bin_s = kSeriesBinSeconds;
+  std::vector<std::uint64_t> arrivals;  // requests that started in bin i
+  std::vector<double> active;           // responses in flight, time-averaged over bin i
+  // Body bytes delivered in bin i: a response's bytes spread evenly over its duration (an
+  // approximation: the log has only its total), the rounding in its last bin, so the sum is
+  // exact; a zero-duration response puts its bytes in its start bin.
+  std::vector<std::uint64_t> bytes;
+  std::uint64_t requests = 0;               // == sum(arrivals): every GET
+  std::uint64_t peak_arrivals_per_bin = 0;  // == max(arrivals) of this (summed) series
+  std::uint64_t over_capacity = 0;          // requests answered over capacity
+  // The server's own peak of concurrent transfers (Stats::peak_active), max over trials;
+  // 0 when unknown.
+  std::uint64_t peak_active = 0;
+  std::uint32_t trials = 0;  // how many trials were summed into it
+  bool operator==(const ServerSeries&) const = default;
+};
+// The series of one trial's events: bins from 0 to the end of the last event (none without
+// events), trials = 1.
+ServerSeries server_series(const std::vector<ServerEvent>& events, std::uint64_t peak_active);
+// Sums `more` into `into` bin by bin (the shorter padded with zeros): requests, over_capacity
+// and trials added, peak_arrivals_per_bin recomputed, peak_active maxed. Throws
+// std::invalid_argument unless both have the same bin_s.
+void add_series(ServerSeries& into, const ServerSeries& more);
 
 struct VerdictCounts {
   std::uint64_t ok = 0;
@@ -51,7 +96,8 @@ struct Cell {
   std::uint32_t clients = 1;
   // The command that replays this cell's trials exactly; append " --trial T" for one of them.
   std::string replay;
-  std::vector<Trial> trials;  // ascending by trial
+  std::vector<Trial> trials;           // ascending by (trial, client)
+  std::optional<ServerSeries> server;  // the sum over the cell's trials; null when not measured
   bool operator==(const Cell&) const = default;
 };
 
@@ -62,14 +108,14 @@ struct CellSummary {
   Distribution bytes_sent;
   Distribution bytes_wasted;
   Distribution duration_s;
-  std::uint64_t requests = 0;  // every GET the server saw, over all trials
-  double ok_rate = 0;          // ok / trials (0 with no trials)
-  double corrupt_rate = 0;     // corrupt / trials
+  std::uint64_t requests = 0;  // every GET the server saw: the sum of the records' attempts
+  double ok_rate = 0;          // ok / records (0 with no trials)
+  double corrupt_rate = 0;     // corrupt / records
 };
 CellSummary summarize(const Cell& cell);
 
 // The worst trial: by verdict (corrupt, failed-dirty, error, failed-clean, ok), then most
-// bytes wasted, then most attempts, then the lowest trial number. nullopt without trials.
+// bytes wasted, then most attempts, then the lowest (trial, client). nullopt without trials.
 std::optional<Trial> worst_trial(const Cell& cell);
 
 // A matrix's `expect:` bound as plain data (the model's MatrixBound without its position).
@@ -150,10 +196,11 @@ std::string to_compare_html(const CompareResults& results);
 void write_compare(const CompareResults& results, const std::filesystem::path& dir);
 
 // Joins shards of one comparison: the same matrices (name, seed, trials, bounds) in each;
-// trials of a cell are united and sorted; shard becomes null when every shard 1..N of N is
-// present (else the shards present are refused, naming the missing ones). Throws
-// sisyphus::ParseError on a mismatch or a trial present twice. Independent of the order of
-// `shards`; merging the shards of a run gives that run's results, measured times aside.
+// trials of a cell are united and sorted, their server series summed (add_series); shard
+// becomes null when every shard 1..N of N is present (else the shards present are refused,
+// naming the missing ones). Throws sisyphus::ParseError on a mismatch, a (trial, client)
+// present twice or series of different bins. Independent of the order of `shards`; merging
+// the shards of a run gives that run's results, measured times aside.
 CompareResults merge(std::vector<CompareResults> shards);
 
 }  // namespace sisyphus::reports
