@@ -31,15 +31,17 @@ std::string charts(const std::string& html, const std::string& name) {
   return r.out;
 }
 
+// A well-formed, self-contained page of one matrix with `svgs` charts.
+void expect_one_matrix_page(const std::string& html, const std::string& name, std::size_t svgs) {
+  testing::expect_self_contained(html);
+  EXPECT_EQ(count(html, "<svg"), svgs);
+  EXPECT_EQ(testing::inspect(html, name),
+            fmt::format("unclosed [] bad []\nsvg {}\nrefs []\nids ['m-1']\n", svgs));
+}
+
 TEST(CompareHtml, FourChartsPerMatrixWellFormedWithTicks) {
   const std::string html = to_compare_html(testing::small_compare());
-  testing::expect_self_contained(html);
-  EXPECT_EQ(count(html, "<svg"), 4u);
-  EXPECT_EQ(testing::inspect(html, "compare-html"),
-            "unclosed [] bad []\n"
-            "svg 4\n"
-            "refs []\n"
-            "ids ['m-1']\n");
+  expect_one_matrix_page(html, "compare-html", 4);
   // Durations 0.25..2.5 s: ticks of 0.5 s; bytes sent 1..5 MiB: ticks of 1 MiB; wasted
   // p95 up to 4 MiB: ticks of 1 MiB; rates 0..100 %.
   EXPECT_EQ(charts(html, "compare-charts"),
@@ -168,13 +170,7 @@ TEST(CompareHtmlSeries, LongLinesAreAveragedInGroupsOfBins) {
 TEST(CompareHtmlSeries, ArrivalsAndActiveChartsPerMatrixWithSeries) {
   const CompareResults r = testing::realistic_compare(40);
   const std::string html = to_compare_html(r);
-  testing::expect_self_contained(html);
-  EXPECT_EQ(count(html, "<svg"), 6u);
-  EXPECT_EQ(testing::inspect(html, "compare-series"),
-            "unclosed [] bad []\n"
-            "svg 6\n"
-            "refs []\n"
-            "ids ['m-1']\n");
+  expect_one_matrix_page(html, "compare-series", 6);
   const std::string out = charts(html, "compare-series-charts");
   EXPECT_NE(out.find("Arrivals per 0.1 s at the server, per strategy | ['ts s0', 'ts s1', 'ts "
                      "s2'] | "),
