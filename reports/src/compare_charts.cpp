@@ -44,12 +44,47 @@ std::string x_axis(const Ticks& t, double x0, double x1, double y, double top) {
   return out + line(x0, y, x1, y, "axis");
 }
 
+// A vertical axis at x0 from y0 (value 0) up to y1 (the last tick) with its ticks labelled
+// left of it and light horizontal grid lines across to x1.
+std::string y_axis(const Ticks& t, double x0, double x1, double y0, double y1) {
+  std::string out;
+  const double end = t.values.back();
+  for (std::size_t i = 0; i < t.values.size(); ++i) {
+    const double y = y0 - (y0 - y1) * t.values[i] / end;
+    if (i > 0) out += line(x0, y, x1, y, "grid");
+    out += line(x0 - 4, y, x0, y, "axis");
+    out += label(x0 - 7, y + 4, t.labels[i], "axis", "end");
+  }
+  return out + line(x0, y0, x0, y1, "axis");
+}
+
+// A step line from (x, y): to each step's x horizontally, then to its y vertically; then
+// horizontally to end_x. One <path> with the strategy's class and a tooltip.
+struct Step {
+  double x, y;
+};
+std::string step_path(std::string_view cls, std::string_view title, Step from,
+                      const std::vector<Step>& steps, double end_x) {
+  std::string d = fmt::format("M{:.1f},{:.1f}", from.x, from.y);
+  for (const auto& s : steps) d += fmt::format("H{:.1f}V{:.1f}", s.x, s.y);
+  d += fmt::format("H{:.1f}", end_x);
+  return fmt::format("<path class=\"{}\" d=\"{}\"><title>{}</title></path>\n", cls, d,
+                     text::xml_escape(title));
+}
+
+// The frame of a line chart: the plot's corners and the height of the whole <svg>.
+struct Frame {
+  double x0 = 56, x1 = kWidth - 40, y0 = 12 + 240, y1 = 12;
+  double height = 12 + 240 + 46;
+};
+
 struct Unit {
   double factor;
   std::string_view name;
 };
 
 Unit unit_for(double max, Quantity q) {
+  if (q == Quantity::count) return {1, ""};
   if (q == Quantity::seconds) return max >= 1 || max == 0 ? Unit{1, "s"} : Unit{1e-3, "ms"};
   constexpr std::array<Unit, 4> units{
       {{1024.0 * 1024 * 1024, "GiB"}, {1024.0 * 1024, "MiB"}, {1024.0, "KiB"}, {1, "B"}}};
@@ -90,52 +125,101 @@ Ticks axis_ticks(double max, Quantity q, int target) {
   for (int i = 0; i <= n; ++i) {
     const double v = step * i;
     t.values.push_back(v * u.factor);
-    t.labels.push_back(fmt::format("{} {}", text::decimal(v, 3), u.name));
+    t.labels.push_back(u.name.empty() ? text::decimal(v, 3)
+                                      : fmt::format("{} {}", text::decimal(v, 3), u.name));
   }
   return t;
 }
 
 std::string cdf_chart(std::string_view aria_label, std::string_view x_title,
                       const std::vector<Series>& series, Quantity q) {
-  constexpr double kLeft = 56, kRight = 40, kTop = 12, kPlotH = 240, kBottom = 46;
-  const double x0 = kLeft, x1 = kWidth - kRight, y0 = kTop + kPlotH, y1 = kTop;
+  const Frame f;
   double max = 0;
   for (const auto& s : series) {
     for (double v : s.values) max = std::max(max, v);
   }
   const Ticks t = axis_ticks(max, q);
   const double end = t.values.back();
-  const auto x_of = [&](double v) { return x0 + (x1 - x0) * v / end; };
-  const auto y_of = [&](double share) { return y0 - (y0 - y1) * share; };
+  const auto x_of = [&](double v) { return f.x0 + (f.x1 - f.x0) * v / end; };
+  const auto y_of = [&](double share) { return f.y0 - (f.y0 - f.y1) * share; };
 
-  std::string out = open_svg(kTop + kPlotH + kBottom, aria_label);
+  Ticks shares;
   for (int pct = 0; pct <= 100; pct += 25) {
-    const double y = y_of(pct / 100.0);
-    if (pct > 0) out += line(x0, y, x1, y, "grid");
-    out += line(x0 - 4, y, x0, y, "axis");
-    out += label(x0 - 7, y + 4, fmt::format("{} %", pct), "axis", "end");
+    shares.values.push_back(pct / 100.0);
+    shares.labels.push_back(fmt::format("{} %", pct));
   }
-  out += line(x0, y_of(0.95), x1, y_of(0.95), "p95");
+  std::string out = open_svg(f.height, aria_label);
+  out += y_axis(shares, f.x0, f.x1, f.y0, f.y1);
+  out += line(f.x0, y_of(0.95), f.x1, y_of(0.95), "p95");
   // Right of the plot: inside it the label would sit on the lines that reach 100 %.
-  out += label(x1 + 4, y_of(0.95) + 4, "p95", "axis");
-  out += x_axis(t, x0, x1, y0, y1);
-  out += line(x0, y0, x0, y1, "axis");
-  out += label((x0 + x1) / 2, y0 + 38, x_title, "axis", "middle");
+  out += label(f.x1 + 4, y_of(0.95) + 4, "p95", "axis");
+  out += x_axis(t, f.x0, f.x1, f.y0, f.y1);
+  out += label((f.x0 + f.x1) / 2, f.y0 + 38, x_title, "axis", "middle");
 
   for (const auto& s : series) {
     if (s.values.empty()) continue;
     std::vector<double> v = s.values;
     std::sort(v.begin(), v.end());
     const double n = static_cast<double>(v.size());
-    std::string d = fmt::format("M{:.1f},{:.1f}", x_of(v.front()), y0);
+    std::vector<Step> steps;
     for (std::size_t i = 0; i < v.size(); ++i) {
       // Equal values are one step: the line rises once, by all of them.
       if (i + 1 < v.size() && v[i + 1] == v[i]) continue;
-      d += fmt::format("H{:.1f}V{:.1f}", x_of(v[i]), y_of(static_cast<double>(i + 1) / n));
+      steps.push_back({x_of(v[i]), y_of(static_cast<double>(i + 1) / n)});
     }
-    d += fmt::format("H{:.1f}", x1);
-    out += fmt::format("<path class=\"cdf {}\" d=\"{}\"><title>{}</title></path>\n",
-                       strategy_class(s.index), d, text::xml_escape(s.name));
+    out +=
+        step_path("cdf " + strategy_class(s.index), s.name, {x_of(v.front()), f.y0}, steps, f.x1);
+  }
+  return out + "</svg>\n";
+}
+
+std::size_t bins_per_step(std::size_t bins) {
+  return std::max<std::size_t>(1, (bins + kMaxSteps - 1) / kMaxSteps);
+}
+
+std::string time_chart(std::string_view aria_label, std::string_view x_title,
+                       const std::vector<TimeLine>& lines) {
+  const Frame f;
+  // What is drawn: each line's bins averaged in groups (the last group over the bins it has).
+  std::vector<std::vector<double>> drawn;
+  double t_end = 0, y_max = 0;
+  for (const auto& l : lines) {
+    const std::size_t g = bins_per_step(l.values.size());
+    std::vector<double> steps;
+    for (std::size_t i = 0; i < l.values.size(); i += g) {
+      const std::size_t n = std::min(g, l.values.size() - i);
+      double sum = 0;
+      for (std::size_t k = i; k < i + n; ++k) sum += l.values[k];
+      steps.push_back(sum / static_cast<double>(n));
+      y_max = std::max(y_max, steps.back());
+    }
+    t_end = std::max(t_end, l.bin_s * static_cast<double>(l.values.size()));
+    drawn.push_back(std::move(steps));
+  }
+  const Ticks xt = axis_ticks(t_end, Quantity::seconds);
+  const Ticks yt = axis_ticks(y_max, Quantity::count);
+  const auto x_of = [&](double s) { return f.x0 + (f.x1 - f.x0) * s / xt.values.back(); };
+  const auto y_of = [&](double v) { return f.y0 - (f.y0 - f.y1) * v / yt.values.back(); };
+
+  std::string out = open_svg(f.height, aria_label);
+  out += y_axis(yt, f.x0, f.x1, f.y0, f.y1);
+  out += x_axis(xt, f.x0, f.x1, f.y0, f.y1);
+  out += label((f.x0 + f.x1) / 2, f.y0 + 38, x_title, "axis", "middle");
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto& l = lines[i];
+    const auto& v = drawn[i];
+    if (v.empty()) continue;
+    const double step_s = l.bin_s * static_cast<double>(bins_per_step(l.values.size()));
+    std::vector<Step> steps;
+    for (std::size_t k = 1; k < v.size(); ++k) {
+      steps.push_back({x_of(step_s * static_cast<double>(k)), y_of(v[k])});
+    }
+    // After its last bin the server saw nothing more of this strategy: down to 0.
+    steps.push_back({x_of(l.bin_s * static_cast<double>(l.values.size())), y_of(0)});
+    const double peak = *std::max_element(l.values.begin(), l.values.end());
+    out += step_path("ts " + strategy_class(l.index),
+                     fmt::format("{}: peak {}", l.name, text::decimal(peak, 2)),
+                     {f.x0, y_of(v.front())}, steps, f.x1);
   }
   return out + "</svg>\n";
 }

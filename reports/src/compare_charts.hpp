@@ -14,8 +14,8 @@ inline constexpr std::size_t kStrategyColours = 10;
 // The class a strategy's marks carry: "s3", or "s3 d1" for the 14th strategy.
 std::string strategy_class(std::size_t index);
 
-// What the values of an axis are: the unit its ticks are spelled in.
-enum class Quantity { seconds, bytes };
+// What the values of an axis are: the unit its ticks are spelled in (count: none).
+enum class Quantity { seconds, bytes, count };
 
 // Ticks of a linear axis from 0 to at least `max`: steps of 1, 2 or 5 × 10^k (of KiB, MiB
 // or GiB for bytes), about `target` of them. The last tick is the axis end.
@@ -58,5 +58,24 @@ struct Rate {
 
 // A bar per strategy of count / total on a 0–100 % axis.
 std::string rate_chart(std::string_view aria_label, const std::vector<Rate>& rows);
+
+struct TimeLine {
+  std::string name;
+  std::size_t index = 0;
+  double bin_s = 0.1;          // seconds per value
+  std::vector<double> values;  // one per bin from time 0
+};
+
+// Lines longer than this many steps are drawn with adjacent bins averaged (about 2 px a
+// step on the plot's 724 px); the values written elsewhere stay exact.
+inline constexpr std::size_t kMaxSteps = 362;
+// How many bins one drawn step averages for a line of `bins` bins: ceil(bins / kMaxSteps).
+std::size_t bins_per_step(std::size_t bins);
+
+// One step line per strategy over time (x: seconds from 0 to the end of the longest line,
+// y: from 0 to the largest value), every line on the same axes; a line holds each value
+// over its bin (or group of bins_per_step bins, averaged) and stays at 0 after its end.
+std::string time_chart(std::string_view aria_label, std::string_view x_title,
+                       const std::vector<TimeLine>& lines);
 
 }  // namespace sisyphus::reports::svg

@@ -3,6 +3,8 @@
 // compare.md, the bounds, a legend, four charts and the worst trials' replay commands.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "compare_charts.hpp"
 #include "compare_table.hpp"
 #include "compare_text.hpp"
@@ -17,7 +19,7 @@ namespace {
 constexpr std::string_view kCompareCss = R"css(
 .s0{color:#4a78c2}.s1{color:#e08a1e}.s2{color:#3f9b5a}.s3{color:#c8453b}.s4{color:#8d5fc9}
 .s5{color:#2aa1a8}.s6{color:#b5652b}.s7{color:#6b7385}.s8{color:#c24a9a}.s9{color:#8a9a1e}
-path.cdf{fill:none;stroke:currentColor;stroke-width:2}.d1{stroke-dasharray:6 3}.d2{stroke-dasharray:2 3}.d3{stroke-dasharray:8 3 2 3}
+path.cdf,path.ts{fill:none;stroke:currentColor;stroke-width:2}.d1{stroke-dasharray:6 3}.d2{stroke-dasharray:2 3}.d3{stroke-dasharray:8 3 2 3}
 rect.bar-s{fill:currentColor}line.whisker{stroke:currentColor;stroke-width:2}
 line.axis{stroke:#5b6577}line.grid{stroke:#e6e9ef}line.p95{stroke:#9aa3b2;stroke-dasharray:4 4}
 .sw.s0,.sw.s1,.sw.s2,.sw.s3,.sw.s4,.sw.s5,.sw.s6,.sw.s7,.sw.s8,.sw.s9{background:currentColor}
@@ -109,6 +111,61 @@ std::string charts(const MatrixResult& m) {
   return out;
 }
 
+// The mean trial of the cell's series: `of` each bin divided by the trials summed.
+template <typename Of>
+svg::TimeLine mean_trial(const Cell& c, std::size_t index, Of of) {
+  svg::TimeLine l{c.strategy, index, c.server->bin_s, {}};
+  const auto trials = static_cast<double>(std::max<std::uint32_t>(c.server->trials, 1));
+  for (std::size_t i = 0; i < c.server->arrivals.size(); ++i) {
+    l.values.push_back(of(*c.server, i) / trials);
+  }
+  return l;
+}
+
+// What the server saw over time, when the run measured it: arrivals and transfers in
+// flight of the mean trial, every strategy on the same axes.
+std::string server_charts(const MatrixResult& m) {
+  std::vector<svg::TimeLine> arrivals, active;
+  std::size_t bins = 0;
+  double bin_s = kSeriesBinSeconds;
+  for (std::size_t i = 0; i < m.cells.size(); ++i) {
+    const Cell& c = m.cells[i];
+    if (!c.server) continue;
+    if (bins == 0) bin_s = c.server->bin_s;
+    bins = std::max(bins, c.server->arrivals.size());
+    arrivals.push_back(mean_trial(c, i, [](const ServerSeries& s, std::size_t b) {
+      return static_cast<double>(s.arrivals[b]);
+    }));
+    active.push_back(
+        mean_trial(c, i, [](const ServerSeries& s, std::size_t b) { return s.active[b]; }));
+  }
+  if (arrivals.empty()) return "";
+  const std::size_t g = svg::bins_per_step(bins);
+  const std::string bin = text::decimal(bin_s, 6) + " s";
+  const std::string steps =
+      g == 1 ? ""
+             : fmt::format(" Each step averages {} bins ({} s); the peaks below are exact.", g,
+                           text::decimal(bin_s * static_cast<double>(g), 6));
+  const std::string x_title = "time since the trial's server started";
+  std::string out = "<h4>Arrivals per " + esc(bin) +
+                    "</h4>\n<p class=\"note\">Requests that reached the server in each " +
+                    esc(bin) +
+                    " of the mean trial (the cell's trials summed, divided by their number); "
+                    "spikes are clients retrying together." +
+                    esc(steps) + "</p>\n";
+  out += svg::time_chart("Arrivals per " + bin + " at the server, per strategy", x_title, arrivals);
+  out +=
+      "<h4>Active transfers</h4>\n<p class=\"note\">Responses in flight at the server, "
+      "time-averaged over each " +
+      esc(bin) + " of the mean trial." + esc(steps) + "</p>\n";
+  out += svg::time_chart("Active transfers at the server, per strategy", x_title, active);
+  out += "<ul>\n";
+  for (const auto& c : m.cells) {
+    if (c.server) out += "<li>" + esc(compare_text::server_line(c)) + "</li>\n";
+  }
+  return out + "</ul>\n";
+}
+
 std::string worst_trials(const MatrixResult& m) {
   std::string out = "<h4>Worst trial of each strategy</h4>\n";
   for (const auto& c : m.cells) {
@@ -128,7 +185,7 @@ std::string matrix_section(const MatrixResult& m, std::size_t i) {
   if (!m.description.empty()) out += "<p>" + esc(m.description) + "</p>\n";
   out += "<p class=\"meta\">" + esc(compare_text::matrix_meta(m)) + "</p>\n";
   if (m.cells.empty()) return out + "<p>No strategies ran.</p>\n</section>\n";
-  out += table(m) + bounds_list(m) + charts(m) + worst_trials(m);
+  out += table(m) + bounds_list(m) + charts(m) + server_charts(m) + worst_trials(m);
   return out + "</section>\n";
 }
 

@@ -58,6 +58,12 @@ std::string matrix_section(const MatrixResult& m) {
   }
   if (!errors.empty()) out += "Harness errors:\n\n" + errors + "\n";
 
+  std::string server;
+  for (const auto& cell : m.cells) {
+    if (cell.server) server += "- " + text::markdown_cell(compare_text::server_line(cell)) + "\n";
+  }
+  if (!server.empty()) out += "Server:\n\n" + server + "\n";
+
   out += "Worst trial of each strategy:\n\n";
   for (const auto& cell : m.cells) {
     const auto worst = worst_trial(cell);

@@ -240,6 +240,22 @@ std::string trial_line(const Trial& t) {
   return out;
 }
 
+std::string server_line(const Cell& cell) {
+  const ServerSeries& s = *cell.server;
+  std::string out =
+      fmt::format("{}: {} over {}, {} over capacity; busiest {} s: {} arrival{}", cell.strategy,
+                  plural(s.requests, "request", "requests"), plural(s.trials, "trial", "trials"),
+                  s.over_capacity, text::decimal(s.bin_s, 6), s.peak_arrivals_per_bin,
+                  s.peak_arrivals_per_bin == 1 ? "" : "s");
+  if (s.trials > 1) out += " (trials summed)";
+  if (s.peak_active > 0) {
+    out += fmt::format("; at most {} transfer{} at once", s.peak_active,
+                       s.peak_active == 1 ? "" : "s");
+    if (s.trials > 1) out += " (busiest trial)";
+  }
+  return out;
+}
+
 std::string replay_command(const Cell& cell, const Trial& t) {
   return fmt::format("{} --trial {}", cell.replay, t.trial);
 }

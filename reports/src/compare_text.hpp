@@ -25,6 +25,11 @@ std::string record(const Trial& t);
 // a herd)
 std::string trial_line(const Trial& t);
 
+// What the server saw of `cell` (which has a series): "restart: 602 requests over 200
+// trials, 3 over capacity; busiest 0.1 s: 37 arrivals (trials summed); at most 4 transfers
+// at once (busiest trial)".
+std::string server_line(const Cell& cell);
+
 // "sisyphus compare: 1 matrix, 3 strategies, 1 of 4 bounds failed, 2 harness errors"
 std::string headline(const CompareResults& results);
 

@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "compare_charts.hpp"
@@ -30,15 +31,17 @@ std::string charts(const std::string& html, const std::string& name) {
   return r.out;
 }
 
+// A well-formed, self-contained page of one matrix with `svgs` charts.
+void expect_one_matrix_page(const std::string& html, const std::string& name, std::size_t svgs) {
+  testing::expect_self_contained(html);
+  EXPECT_EQ(count(html, "<svg"), svgs);
+  EXPECT_EQ(testing::inspect(html, name),
+            fmt::format("unclosed [] bad []\nsvg {}\nrefs []\nids ['m-1']\n", svgs));
+}
+
 TEST(CompareHtml, FourChartsPerMatrixWellFormedWithTicks) {
   const std::string html = to_compare_html(testing::small_compare());
-  testing::expect_self_contained(html);
-  EXPECT_EQ(count(html, "<svg"), 4u);
-  EXPECT_EQ(testing::inspect(html, "compare-html"),
-            "unclosed [] bad []\n"
-            "svg 4\n"
-            "refs []\n"
-            "ids ['m-1']\n");
+  expect_one_matrix_page(html, "compare-html", 4);
   // Durations 0.25..2.5 s: ticks of 0.5 s; bytes sent 1..5 MiB: ticks of 1 MiB; wasted
   // p95 up to 4 MiB: ticks of 1 MiB; rates 0..100 %.
   EXPECT_EQ(charts(html, "compare-charts"),
@@ -115,6 +118,78 @@ TEST(CompareHtml, EscapesAndCellsWithoutTrials) {
   // The cell without trials: no CDF path, "no trials" in the bar charts.
   EXPECT_EQ(count(html, "<path class=\"cdf s1\""), 2u);  // only the second matrix's
   EXPECT_EQ(count(html, ">no trials</text>"), 2u);
+}
+
+}  // namespace
+}  // namespace sisyphus::reports
+
+namespace sisyphus::reports {
+namespace {
+
+TEST(CompareHtmlSeries, TimeChartDrawsEveryLineOnSharedAxes) {
+  // 0.2 s of bins: x ticks every 50 ms over 56..780; y up to 4 over 252..12 (60 px per unit).
+  const std::string svg = svg::time_chart(
+      "a", "t", {{"restart", 0, 0.1, {1, 2}}, {"resume", 1, 0.1, {4}}, {"none", 2, 0.1, {}}});
+  const std::string out = charts(svg, "time-chart");
+  EXPECT_EQ(out,
+            "a | ['ts s0', 'ts s1'] | ['0', '1', '2', '3', '4', '0 ms', '50 ms', '100 ms', "
+            "'150 ms', '200 ms', 't']\n");
+  // Each value held over its bin; a line ends at 0 after its last bin, then runs on to the
+  // right edge.
+  EXPECT_NE(svg.find("<path class=\"ts s0\" d=\"M56.0,192.0H418.0V132.0H780.0V252.0H780.0\">"
+                     "<title>restart: peak 2</title></path>"),
+            std::string::npos)
+      << svg;
+  EXPECT_NE(svg.find("<path class=\"ts s1\" d=\"M56.0,12.0H418.0V252.0H780.0\">"
+                     "<title>resume: peak 4</title></path>"),
+            std::string::npos)
+      << svg;
+}
+
+TEST(CompareHtmlSeries, LongLinesAreAveragedInGroupsOfBins) {
+  EXPECT_EQ(svg::bins_per_step(0), 1u);
+  EXPECT_EQ(svg::bins_per_step(362), 1u);
+  EXPECT_EQ(svg::bins_per_step(363), 2u);
+  EXPECT_EQ(svg::bins_per_step(3620), 10u);
+  // 1086 bins holding 0, 3, 6, 0, 3, 6, ...: groups of 3 bins, 362 steps, every one the
+  // average 3, the top of a 0..3 axis; the peak written is the bins' 6.
+  std::vector<double> v;
+  for (int i = 0; i < 1086; ++i) v.push_back(3.0 * (i % 3));
+  const std::string svg = svg::time_chart("a", "t", {{"x", 0, 0.1, v}});
+  const auto at = svg.find("<path class=\"ts s0\" d=\"");
+  ASSERT_NE(at, std::string::npos);
+  const std::string d = svg.substr(at, svg.find("\">", at + 23) - at);
+  EXPECT_EQ(count(d, "H"), 363u) << d;      // 361 steps, the drop to 0, the run-out
+  EXPECT_EQ(count(d, "V12.0"), 361u) << d;  // every step at 3
+  // 108.6 s on an axis to 150 s: 0.3 s steps of 1.448 px; the drop at x = 580.2.
+  EXPECT_NE(d.find("d=\"M56.0,12.0H57.4V12.0H58.9V12.0H60.3V12.0"), std::string::npos) << d;
+  EXPECT_TRUE(d.ends_with("H578.7V12.0H580.2V252.0H780.0")) << d;
+  EXPECT_NE(svg.find("<title>x: peak 6</title>"), std::string::npos);
+}
+
+TEST(CompareHtmlSeries, ArrivalsAndActiveChartsPerMatrixWithSeries) {
+  const CompareResults r = testing::realistic_compare(40);
+  const std::string html = to_compare_html(r);
+  expect_one_matrix_page(html, "compare-series", 6);
+  const std::string out = charts(html, "compare-series-charts");
+  EXPECT_NE(out.find("Arrivals per 0.1 s at the server, per strategy | ['ts s0', 'ts s1', 'ts "
+                     "s2'] | "),
+            std::string::npos)
+      << out;
+  EXPECT_NE(
+      out.find("Active transfers at the server, per strategy | ['ts s0', 'ts s1', 'ts s2'] | "),
+      std::string::npos)
+      << out;
+  EXPECT_NE(html.find("<h4>Arrivals per 0.1 s</h4>"), std::string::npos);
+  EXPECT_NE(html.find("<h4>Active transfers</h4>"), std::string::npos);
+  const ServerSeries& s = *r.matrices[0].cells[0].server;
+  EXPECT_NE(html.find(fmt::format("<li>restart: {} requests over 40 trials, 8 over capacity; "
+                                  "busiest 0.1 s: {} arrivals (trials summed); at most 3 "
+                                  "transfers at once (busiest trial)</li>",
+                                  s.requests, s.peak_arrivals_per_bin)),
+            std::string::npos);
+  // Without series (small_compare): the four charts only.
+  EXPECT_EQ(count(to_compare_html(testing::small_compare()), "<svg"), 4u);
 }
 
 }  // namespace

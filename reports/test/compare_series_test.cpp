@@ -275,3 +275,24 @@ TEST(CompareSeriesMerge, HerdRecordsMergeByTrialAndClient) {
 
 }  // namespace
 }  // namespace sisyphus::reports
+
+namespace sisyphus::reports {
+namespace {
+
+TEST(CompareSeriesMarkdown, OneServerLinePerCellWithASeries) {
+  const std::string md = to_compare_markdown(herd());
+  EXPECT_NE(md.find("Server:\n\n"
+                    "- restart: 5 requests over 1 trial, 1 over capacity; busiest 0.1 s: 2 "
+                    "arrivals; at most 3 transfers at once\n"
+                    "- resume: 5 requests over 1 trial, 1 over capacity; busiest 0.1 s: 2 "
+                    "arrivals; at most 3 transfers at once\n\n"),
+            std::string::npos)
+      << md;
+  // A herd's worst record names its client.
+  EXPECT_NE(md.find("**restart** trial 0 client 1: failed-clean, 2 attempts"), std::string::npos)
+      << md;
+  EXPECT_EQ(to_compare_markdown(testing::small_compare()).find("Server:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sisyphus::reports
