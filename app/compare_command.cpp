@@ -61,12 +61,16 @@ class CompareProgress {
   void finished(const reports::MatrixResult& m, const reports::Cell& cell) const {
     if (terminal_) return;
     const reports::CellSummary s = reports::summarize(cell);
+    // A herd's records are clients: "3 trials x 500 clients".
+    const std::string records =
+        cell.clients > 1
+            ? fmt::format("{} trials x {} clients", cell.trials.size() / cell.clients, cell.clients)
+            : fmt::format("{} trials", cell.trials.size());
     fmt::print(stderr,
-               "{}: {}: {} trials, {} ok, {} corrupt, mean {:.2f} attempts, p95 wasted {}, p50 "
+               "{}: {}: {}, {} ok, {} corrupt, mean {:.2f} attempts, p95 wasted {}, p50 "
                "{:.2f} s\n",
-               m.name, cell.strategy, cell.trials.size(), s.verdicts.ok, s.verdicts.corrupt,
-               s.attempts.mean, format_size_human(static_cast<std::uint64_t>(s.bytes_wasted.p95)),
-               s.duration_s.p50);
+               m.name, cell.strategy, records, s.verdicts.ok, s.verdicts.corrupt, s.attempts.mean,
+               format_size_human(static_cast<std::uint64_t>(s.bytes_wasted.p95)), s.duration_s.p50);
     std::fflush(stderr);
   }
 

@@ -62,14 +62,17 @@ ServerSeries server_series(const std::vector<ServerEvent>& events, std::uint64_t
     const double from = e.start_s * per_s, to = (e.start_s + e.duration_s) * per_s;
     ++s.arrivals[bin_of(from)];
     ++s.requests;
-    if (e.over_capacity) ++s.over_capacity;
+    spread_bytes(s.bytes, from, to, e.bytes);
+    if (e.over_capacity) {
+      ++s.over_capacity;
+      continue;  // turned away: never a transfer (docs/server.md "Overload and outages")
+    }
     // Time-averaged in flight: the share of each bin the response overlaps.
     for (std::size_t i = bin_of(from); static_cast<double>(i) < to; ++i) {
       const double lo = std::max(from, static_cast<double>(i));
       const double hi = std::min(to, static_cast<double>(i + 1));
       if (hi > lo) s.active[i] += hi - lo;
     }
-    spread_bytes(s.bytes, from, to, e.bytes);
   }
   for (double& a : s.active) a = std::round(a / kActiveQuantum) * kActiveQuantum;
   if (bins > 0) s.peak_arrivals_per_bin = *std::max_element(s.arrivals.begin(), s.arrivals.end());

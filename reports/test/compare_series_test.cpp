@@ -31,9 +31,9 @@ TEST(ServerSeries, BinsArrivalsActiveAndBytesExactly) {
   const ServerSeries s = server_series(hand_made_events(), 3);
   EXPECT_EQ(s.bin_s, 0.1);
   EXPECT_EQ(s.arrivals, (U{1, 1, 0, 1, 2, 0, 0, 0}));
-  // 0.05..0.25 s is half of bin 0, all of bin 1, half of bin 2; 0.3..0.3625 s is 0.625 of
-  // bin 3; 0.4..0.75 s all of bins 4-6 and half of bin 7.
-  EXPECT_EQ(s.active, (D{0.5, 1, 0.5, 0.625, 1, 1, 1, 0.5}));
+  // 0.05..0.25 s is half of bin 0, all of bin 1, half of bin 2; 0.3..0.3625 s was turned
+  // away over capacity: no transfer in bin 3; 0.4..0.75 s all of bins 4-6 and half of bin 7.
+  EXPECT_EQ(s.active, (D{0.5, 1, 0.5, 0, 1, 1, 1, 0.5}));
   // 1000 bytes over 2 bins: 250, 500, 250; the zero-duration 77 in its start bin 1; 7 bytes
   // over 3.5 bins: 2, 2, 2 and the remaining 1 in the last.
   EXPECT_EQ(s.bytes, (U{250, 577, 250, 10, 2, 2, 2, 1}));
@@ -77,7 +77,7 @@ TEST(ServerSeries, AddPadsTheShorterSumsAndMaxesThePeak) {
   const ServerSeries more = server_series(hand_made_events(), 3);   // 8 bins
   add_series(sum, more);
   EXPECT_EQ(sum.arrivals, (U{2, 1, 0, 1, 2, 0, 0, 0}));
-  EXPECT_EQ(sum.active, (D{1, 2, 1, 0.625, 1, 1, 1, 0.5}));
+  EXPECT_EQ(sum.active, (D{1, 2, 1, 0, 1, 1, 1, 0.5}));
   EXPECT_EQ(sum.bytes, (U{500, 1077, 500, 10, 2, 2, 2, 1}));
   EXPECT_EQ(sum.requests, 6u);
   EXPECT_EQ(sum.peak_arrivals_per_bin, 2u);
@@ -165,7 +165,7 @@ TEST(CompareSeriesJson, RoundTripWithSeriesAndClients) {
   const auto& c = v.at("matrices").as_array()[0].at("cells").as_array()[0].as_object();
   EXPECT_EQ(json::serialize(c.at("server")),
             R"({"bin_s":1E-1,"arrivals":[1,1,0,1,2,0,0,0],)"
-            R"("active":[5E-1,1,5E-1,6.25E-1,1,1,1,5E-1],)"
+            R"("active":[5E-1,1,5E-1,0,1,1,1,5E-1],)"
             R"("bytes":[250,577,250,10,2,2,2,1],"requests":5,"peak_arrivals_per_bin":2,)"
             R"("over_capacity":1,"peak_active":3,"trials":1})");
   EXPECT_EQ(c.at("samples").as_array()[2].at("client"), 2);

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "herd.hpp"
 #include "sisyphus/core/version.hpp"
 #include "sisyphus/runner/client_adapter.hpp"
 #include "subprocess.hpp"
@@ -88,7 +89,22 @@ struct Job {
   std::size_t matrix = 0;
   std::size_t cell = 0;
   std::uint32_t trial = 0;
+  bool herd = false;
 };
+
+// A trial's records: one, or one per client of a herd (with the server's series).
+struct TrialRecords {
+  std::vector<reports::Trial> records;
+  std::optional<reports::ServerSeries> server;
+};
+
+TrialRecords run_trial(const model::Matrix& m, const model::Strategy& strategy,
+                       std::uint64_t matrix_seed, std::uint32_t t, const RunOptions& run) {
+  const model::Scenario s = trial_scenario(m, strategy, model::trial_seed(matrix_seed, t));
+  if (!m.herd) return {{to_trial(t, run_scenario(s, run))}, std::nullopt};
+  detail::HerdTrial herd = detail::run_herd(s, t, strategy.clients, m.start_spread, run);
+  return {std::move(herd.clients), std::move(herd.server)};
+}
 
 }  // namespace
 
@@ -138,10 +154,11 @@ reports::CompareResults compare(const std::vector<model::Matrix>& matrices,
       cell.strategy = s.name;
       const auto client = make_client(s.client);
       cell.client = reports::ClientInfo{std::string(client->kind()), client->label()};
+      cell.clients = s.clients;
       cell.replay = compare_replay_command(m, s, options);
-      cell.trials.resize(numbers.size());
+      cell.trials.reserve(numbers.size() * s.clients);
       for (std::uint32_t t : numbers)
-        jobs.push_back(Job{results.matrices.size(), mr.cells.size(), t});
+        jobs.push_back(Job{results.matrices.size(), mr.cells.size(), t, m.herd});
       mr.cells.push_back(std::move(cell));
       chosen.push_back(&s);
     }
@@ -151,29 +168,50 @@ reports::CompareResults compare(const std::vector<model::Matrix>& matrices,
     results.matrices.push_back(std::move(mr));
   }
 
-  std::vector<std::vector<std::size_t>> filled(results.matrices.size());
+  // Progress counts records: a herd trial of N clients is N of them. Cells reserve them all,
+  // so that a record's address stays valid while later ones are added.
+  std::size_t total = 0;
+  std::vector<std::vector<std::size_t>> expected(results.matrices.size());
   for (std::size_t i = 0; i < results.matrices.size(); ++i)
-    filled[i].assign(results.matrices[i].cells.size(), 0);
+    expected[i].assign(results.matrices[i].cells.size(), 0);
+  for (const Job& job : jobs) {
+    const std::size_t n = results.matrices[job.matrix].cells[job.cell].clients;
+    expected[job.matrix][job.cell] += n;
+    total += n;
+  }
   std::atomic<std::size_t> next{0};
   std::mutex mutex;
   std::size_t done = 0;
-  const auto worker = [&] {
-    for (std::size_t j = next++; j < jobs.size(); j = next++) {
-      const Job& job = jobs[j];
-      const model::Matrix& m = *models[job.matrix];
-      const model::Strategy& strategy = *strategies[job.matrix][job.cell];
-      reports::MatrixResult& mr = results.matrices[job.matrix];
-      const model::Scenario s = trial_scenario(m, strategy, model::trial_seed(mr.seed, job.trial));
-      reports::Trial trial = to_trial(job.trial, run_scenario(s, run));
-      std::lock_guard lock(mutex);
-      reports::Cell& cell = mr.cells[job.cell];
-      const std::size_t slot = filled[job.matrix][job.cell]++;
-      cell.trials[slot] = std::move(trial);
+  const auto record = [&](const Job& job, TrialRecords r) {
+    std::lock_guard lock(mutex);
+    reports::MatrixResult& mr = results.matrices[job.matrix];
+    reports::Cell& cell = mr.cells[job.cell];
+    const std::size_t cell_total = expected[job.matrix][job.cell];
+    if (r.server) {
+      if (cell.server) {
+        reports::add_series(*cell.server, *r.server);
+      } else {
+        cell.server = std::move(*r.server);
+      }
+    }
+    for (reports::Trial& t : r.records) {
+      cell.trials.push_back(std::move(t));
       ++done;
       if (on_done) {
-        on_done(TrialProgress{&mr, &cell, &cell.trials[slot], slot + 1, cell.trials.size(), done,
-                              jobs.size()});
+        on_done(TrialProgress{&mr, &cell, &cell.trials.back(), cell.trials.size(), cell_total, done,
+                              total});
       }
+    }
+  };
+  const auto run_job = [&](const Job& job) {
+    record(job, run_trial(*models[job.matrix], *strategies[job.matrix][job.cell],
+                          results.matrices[job.matrix].seed, job.trial, run));
+  };
+  // One-client trials run `jobs` at a time; a herd trial is already many clients at once and
+  // runs alone, after them.
+  const auto worker = [&] {
+    for (std::size_t j = next++; j < jobs.size(); j = next++) {
+      if (!jobs[j].herd) run_job(jobs[j]);
     }
   };
   unsigned n = options.run.jobs != 0
@@ -184,11 +222,16 @@ reports::CompareResults compare(const std::vector<model::Matrix>& matrices,
   for (unsigned i = 1; i < n; ++i) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
+  for (const Job& job : jobs) {
+    if (job.herd) run_job(job);
+  }
 
   for (auto& mr : results.matrices) {
     for (auto& cell : mr.cells) {
       std::sort(cell.trials.begin(), cell.trials.end(),
-                [](const reports::Trial& a, const reports::Trial& b) { return a.trial < b.trial; });
+                [](const reports::Trial& a, const reports::Trial& b) {
+                  return std::pair(a.trial, a.client) < std::pair(b.trial, b.client);
+                });
     }
   }
   return results;

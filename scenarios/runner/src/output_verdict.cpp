@@ -8,13 +8,6 @@
 namespace sisyphus::runner::detail {
 namespace {
 
-// The version in effect at the end: the one the server served last. With no request at
-// all, nothing was served: the version in effect at the start.
-std::uint64_t final_seed(const model::Scenario& s, const std::vector<proxy::LogRecord>& gets) {
-  if (!gets.empty()) return gets.back().content_seed;
-  return s.resource.content_seed(s.client.prefill_changed ? 1 : 0);
-}
-
 // Whether the output is a correct prefix of a version other than the last (synthetic
 // resources only: a file has one version).
 bool clean_prefix_of_another_version(const model::Scenario& s, const std::filesystem::path& output,
@@ -33,10 +26,24 @@ bool clean_prefix_of_another_version(const model::Scenario& s, const std::filesy
 
 }  // namespace
 
+// With no request at all, nothing was served: the version in effect at the start.
+std::uint64_t final_content_seed(const model::Scenario& s,
+                                 const std::vector<proxy::LogRecord>& gets) {
+  if (!gets.empty()) return gets.back().content_seed;
+  return s.resource.content_seed(s.client.prefill_changed ? 1 : 0);
+}
+
+std::optional<std::string> expected_sha256(const model::Scenario& s,
+                                           const model::Scenario& served) {
+  if (!s.client.sha256) return std::nullopt;
+  const auto last = served.resource.content_seed(served.changes.size());
+  return ExpectedContent::of(s.resource, last).sha256_hex();
+}
+
 reports::Classification judge_output(const model::Scenario& s, bool client_success,
                                      const std::filesystem::path& output,
                                      const std::vector<proxy::LogRecord>& gets) {
-  const std::uint64_t last = final_seed(s, gets);
+  const std::uint64_t last = final_content_seed(s, gets);
   const ExpectedContent expected = ExpectedContent::of(s.resource, last);
   const reports::OutputCheck check = compare_output(output, expected);
   const bool stale = !client_success && !check.clean_prefix(expected.size()) &&

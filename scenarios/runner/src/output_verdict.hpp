@@ -4,6 +4,8 @@
 // failed client that left a correct prefix of another version it was served (or of the
 // original) left stale bytes, not wrong ones.
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "sisyphus/model/scenario.hpp"
@@ -11,6 +13,16 @@
 #include "sisyphus/reports/verdict.hpp"
 
 namespace sisyphus::runner::detail {
+
+// The version the output must be: the one the server served last (`gets`: the resource's
+// GETs of this client in attempt order); with no GET, the one in effect at the start.
+std::uint64_t final_content_seed(const model::Scenario& scenario,
+                                 const std::vector<proxy::LogRecord>& gets);
+
+// What a client given `client.sha256: true` is told: the SHA-256 (hex) of the last version
+// `served` defines (every change applied); nullopt without `sha256: true`.
+std::optional<std::string> expected_sha256(const model::Scenario& scenario,
+                                           const model::Scenario& served);
 
 // `gets`: the resource's GETs in attempt order. Throws std::runtime_error when the output
 // (or the resource's file) cannot be read.

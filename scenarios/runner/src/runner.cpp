@@ -42,11 +42,7 @@ ClientContext client_context(const model::Scenario& s, const model::Scenario& se
   ctx.time_scale = options.time_scale;
   ctx.deadline = deadline;
   ctx.sisyphus_binary = find_sisyphus_binary(options);
-  if (s.client.sha256) {
-    // The last version the scenario defines: every change applied.
-    const auto last = served.resource.content_seed(served.changes.size());
-    ctx.sha256 = ExpectedContent::of(s.resource, last).sha256_hex();
-  }
+  ctx.sha256 = detail::expected_sha256(s, served);
   return ctx;
 }
 

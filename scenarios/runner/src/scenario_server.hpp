@@ -22,6 +22,7 @@ class ScenarioServer {
   ScenarioServer(const model::Scenario& served, TimeScale time_scale);
 
   std::string url() const { return server_.url(); }
+  proxy::Stats stats() const { return server_.stats(); }
 
   // Once the client is done: lets the server finish what it was writing, stops it (which
   // ends a response still stalling on purpose) and returns every request it logged.

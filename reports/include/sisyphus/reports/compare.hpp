@@ -57,7 +57,9 @@ inline constexpr double kActiveQuantum = 1.0 / 1024;
 struct ServerSeries {
   double bin_s = kSeriesBinSeconds;
   std::vector<std::uint64_t> arrivals;  // requests that started in bin i
-  std::vector<double> active;           // responses in flight, time-averaged over bin i
+  // Transfers in flight, time-averaged over bin i: every GET but those answered over
+  // capacity, which the server never admitted (so it stays at most max_active).
+  std::vector<double> active;
   // Body bytes delivered in bin i: a response's bytes spread evenly over its duration (an
   // approximation: the log has only its total), the rounding in its last bin, so the sum is
   // exact; a zero-duration response puts its bytes in its start bin.
