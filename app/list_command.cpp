@@ -44,8 +44,11 @@ int list_matrices(const std::vector<std::string>& inputs) {
   for (const auto& e : loaded.errors) fmt::print(stderr, "{}\n", e);
   std::vector<std::pair<std::string, std::string>> rows;
   for (const auto& m : loaded.matrices) {
-    rows.emplace_back(m.name, fmt::format("{} strategies x {} trials: {}", m.strategies.size(),
-                                          m.trials, m.description));
+    // A herd's size is the first strategy's (an axis of clients gives several).
+    const std::string herd =
+        m.herd ? fmt::format(" x {} clients", m.strategies.front().clients) : std::string();
+    rows.emplace_back(m.name, fmt::format("{} strategies x {} trials{}: {}", m.strategies.size(),
+                                          m.trials, herd, m.description));
   }
   print_rows(rows);
   return loaded.errors.empty() ? kExitOk : kExitUsage;

@@ -129,20 +129,24 @@ TEST_F(CliTest, CompareShardsJoinedByReportMergeEqualOneRun) {
 }
 
 TEST_F(CliTest, TheBuiltInMatricesRunWithNoArguments) {
-  // Two trials each and a tenth of the time, to keep the suite short; every built-in
+  // One trial each and a tenth of the time, to keep the suite short; every built-in
   // matrix loads, runs and writes its section.
   const Output o =
-      sisyphus({"compare", "--trials", "2", "--time-scale", "0.1", "--out", path("out")});
+      sisyphus({"compare", "--trials", "1", "--time-scale", "0.1", "--out", path("out")});
   EXPECT_TRUE(o.exit_code == 0 || o.exit_code == 1) << o.out << o.err;
   const json::object doc = compare_json(path("out"));
   std::vector<std::string> names;
   for (const auto& m : doc.at("matrices").as_array())
     names.push_back(json::value_to<std::string>(m.at("name")));
-  EXPECT_EQ(names, (std::vector<std::string>{"careless-resume-republished", "mobile-link",
+  EXPECT_EQ(names, (std::vector<std::string>{"careless-resume-republished", "herd-after-outage",
+                                             "herd-overload", "mobile-link",
                                              "restart-vs-resume"}));
   const Output l = sisyphus({"list", "matrices"});
   EXPECT_EQ(l.exit_code, 0);
-  EXPECT_TRUE(std::regex_search(l.out, std::regex("restart-vs-resume +12 strategies x 40 trials")))
+  EXPECT_TRUE(std::regex_search(l.out, std::regex("restart-vs-resume +12 strategies x 40 trials:")))
+      << l.out;
+  EXPECT_TRUE(
+      std::regex_search(l.out, std::regex("herd-overload +4 strategies x 1 trials x 500 clients:")))
       << l.out;
 }
 
