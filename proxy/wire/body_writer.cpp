@@ -48,7 +48,7 @@ Connection::Clock::time_point pace(Connection::Clock::time_point start, std::uin
                      std::chrono::duration<long double>(seconds));
 }
 
-std::size_t max_write(const ResponsePlan& plan) {
+std::size_t max_write_of(const ResponsePlan& plan) {
   if (plan.rate > 0) return static_cast<std::size_t>(throttle_slice(plan.rate));
   if (plan.per_chunk_delay.count() > 0) return kTimedWrite;
   return std::numeric_limits<std::size_t>::max();
@@ -88,7 +88,7 @@ BodyWriter::BodyWriter(Connection& connection, const ResponsePlan& plan, bool ch
       chunked_(chunked),
       cut_at_(cut_at),
       length_(length),
-      max_write_(max_write(plan)),
+      max_write_(max_write_of(plan)),
       settle_at_runs_(kSettleRuns) {}
 
 void BodyWriter::mark_finishing() {

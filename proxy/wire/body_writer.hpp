@@ -60,6 +60,9 @@ class BodyWriter {
   // The writes wait for their turns (throttle, per-chunk delay): a piece kept between them
   // would be held for nothing.
   bool paced() const { return plan_.rate > 0 || plan_.per_chunk_delay.count() > 0; }
+  // The most bytes one write takes (a throttle slice; 64 KiB under a per-chunk delay; else
+  // no limit): a caller's piece larger than this is written in several turns.
+  std::size_t max_write() const { return max_write_; }
 
   // The same for `n` bytes waiting in a pipe (the proxy's zero-copy path: splice(2) from
   // the upstream socket into the pipe, from the pipe into the client socket). Only for
