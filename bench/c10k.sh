@@ -9,11 +9,12 @@
 #                 [--threads 2] [--bin PATH/TO/sisyphus]
 # Prints for each server what its clients saw (resets, refused or never-completed connects,
 # connections held to the end, body bytes received in MB), the listen-queue overflows during
-# its run (the delta of TcpExtListenOverflows in /proc/net/netstat: the whole network namespace, so anything else
-# running on the machine counts too), its peak RSS (VmHWM) and the CPU seconds it spent
-# (/proc/PID/stat), and the sisyphus/nginx ratios. The clients are bench/c10k_clients, one
-# epoll thread. The open-files limit is raised to what the herd needs (the script fails when
-# the hard limit is lower). Everything goes to a temp directory removed at exit.
+# its run (the delta of TcpExtListenOverflows in /proc/net/netstat: the whole network
+# namespace, so anything else running on the machine counts too), its peak RSS (VmHWM) and
+# the CPU seconds it spent (/proc/PID/stat), and the sisyphus/nginx ratios. The clients are
+# bench/c10k_clients, one epoll thread. The open-files limit is raised to what the herd needs
+# (the script fails when the hard limit is lower). Everything goes to a temp directory
+# removed at exit.
 set -euo pipefail
 bench_name=c10k
 source "$(dirname "$0")/lib.sh"
