@@ -8,12 +8,13 @@
 #   bench/c10k.sh [--connections 10000] [--rate 16KiB] [--hold 20] [--size 4MiB]
 #                 [--threads 2] [--bin PATH/TO/sisyphus]
 # Prints for each server what its clients saw (resets, refused or never-completed connects,
-# connections held to the end), the listen-queue overflows during its run (the delta of
-# TcpExtListenOverflows in /proc/net/netstat: the whole network namespace, so anything else
-# running on the machine counts too), its peak RSS (VmHWM) and the CPU seconds it spent
-# (/proc/PID/stat), and the sisyphus/nginx ratios. The clients are bench/c10k_clients, one
-# epoll thread. The open-files limit is raised to what the herd needs (the script fails when
-# the hard limit is lower). Everything goes to a temp directory removed at exit.
+# connections held to the end, body bytes received in MB), the listen-queue overflows during
+# its run (the delta of TcpExtListenOverflows in /proc/net/netstat: the whole network
+# namespace, so anything else running on the machine counts too), its peak RSS (VmHWM) and
+# the CPU seconds it spent (/proc/PID/stat), and the sisyphus/nginx ratios. The clients are
+# bench/c10k_clients, one epoll thread. The open-files limit is raised to what the herd needs
+# (the script fails when the hard limit is lower). Everything goes to a temp directory
+# removed at exit.
 set -euo pipefail
 bench_name=c10k
 source "$(dirname "$0")/lib.sh"
@@ -81,7 +82,7 @@ listen_overflows() {
 field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 # Runs the herd against $2 (served by pid $3) and fills the results of server $1.
-declare -A resets refused held overflows rss cpu answered
+declare -A resets refused held overflows rss cpu answered received
 measure() {
   local name=$1 url=$2 pid=$3 o0 t0 out
   o0=$(listen_overflows)
@@ -95,6 +96,7 @@ measure() {
   refused[$name]=$(( $(field connect_failed "$out") + $(field still_connecting "$out") ))
   held[$name]=$(field held "$out")
   answered[$name]=$(field answered "$out")
+  received[$name]=$(( $(field bytes "$out") / 1000000 ))
   echo "$name: clients saw $out" >&2
 }
 
@@ -134,10 +136,11 @@ CONF
 bench_start_nginx "$work/nginx" nginx_http
 measure nginx "http://127.0.0.1:$nginx_port/file" "${nginx_pids[0]}"
 
-printf '%-9s %8s %9s %8s %9s %10s %9s %8s\n' server answered resets refused held overflows "rss MiB" "cpu s"
+printf '%-9s %8s %9s %8s %9s %10s %9s %9s %8s\n' server answered resets refused held overflows \
+  "body MB" "rss MiB" "cpu s"
 for s in sisyphus nginx; do
-  printf '%-9s %8s %9s %8s %9s %10s %9s %8s\n' "$s" "${answered[$s]}" "${resets[$s]}" "${refused[$s]}" \
-    "${held[$s]}" "${overflows[$s]}" "${rss[$s]}" "${cpu[$s]}"
+  printf '%-9s %8s %9s %8s %9s %10s %9s %9s %8s\n' "$s" "${answered[$s]}" "${resets[$s]}" "${refused[$s]}" \
+    "${held[$s]}" "${overflows[$s]}" "${received[$s]}" "${rss[$s]}" "${cpu[$s]}"
 done
 ratio() { if [ "$2" = 0 ] || [ "$2" = 0.00 ]; then echo "n/a"; else bench_ratio "$1" "$2"; fi; }
 echo "ratio sisyphus/nginx: rss $(ratio "${rss[sisyphus]}" "${rss[nginx]}")," \

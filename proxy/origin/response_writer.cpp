@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <span>
-#include <vector>
 
 namespace sisyphus::proxy {
 namespace {
@@ -47,23 +47,46 @@ PlanExecutor::Response head_of(const ResponseSpec& spec) {
   return head;
 }
 
+// A piece's storage, allocated only when a write is about to be filled, without zeroing
+// what the fill overwrites.
+class PieceBuffer {
+ public:
+  std::span<std::byte> get(std::size_t n) {
+    if (capacity_ < n) {
+      data_ = std::make_unique_for_overwrite<std::byte[]>(n);
+      capacity_ = n;
+    }
+    return {data_.get(), n};
+  }
+  void release() {
+    data_.reset();
+    capacity_ = 0;
+  }
+
+ private:
+  std::unique_ptr<std::byte[]> data_;
+  std::size_t capacity_ = 0;
+};
+
 // The body's parts in order, through the executor's BodyWriter, until one write says stop.
-// The buffer exists only while the socket takes bytes: a reader that stopped reading (one
-// of 10,000, say) costs no 64 KiB piece while the server waits for it.
+// Each piece is filled once its write's turn has come (BodyWriter::await_turn()) and only
+// while the socket takes bytes; it is not kept while the writer waits, for pacing or for a
+// reader that stopped reading. So a throttled response holds at most one slice
+// (throttle_slice()) and only for the moment of its write: 10,000 throttled readers cost no
+// 64 KiB piece each (docs/server.md "Holding a herd").
 asio::awaitable<void> write_body(Connection& connection, BodyWriter& body, const ResponseSpec& spec,
                                  const ContentSource* source) {
-  std::uint64_t left = spec.body_length();
-  std::vector<std::byte> data;
+  PieceBuffer buffer;
   for (const auto& part : spec.body) {
     for (std::uint64_t in_part = 0; in_part < part.size();) {
+      const std::size_t n = co_await body.await_turn(
+          static_cast<std::size_t>(std::min(kPieceSize, part.size() - in_part)));
+      if (n == 0) co_return;
       if (!connection.ready(asio::socket_base::wait_write)) {
-        data.clear();
-        data.shrink_to_fit();  // (assigning {} would keep the capacity)
+        buffer.release();
         if (!co_await body.wait_writable()) co_return;
       }
-      if (data.empty()) data.resize(static_cast<std::size_t>(std::min(kPieceSize, left)));
-      const auto n = static_cast<std::size_t>(std::min(kPieceSize, part.size() - in_part));
-      const std::span piece(data.data(), n);
+      const std::span piece = buffer.get(n);
       if (part.from_resource) {
         try {
           source->read(part.source_first + in_part, piece);
@@ -78,8 +101,8 @@ asio::awaitable<void> write_body(Connection& connection, BodyWriter& body, const
               piece, part.from_resource ? std::optional(part.first + in_part) : std::nullopt)) {
         co_return;
       }
+      if (body.paced()) buffer.release();
       in_part += n;
-      left -= n;
     }
   }
 }

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -27,6 +28,18 @@ namespace {
 
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr int kPipeSize = 1024 * 1024;
+constexpr std::size_t kRelayBuffer = 256 * 1024;  // read from the upstream at a time, at most
+
+// The relay buffer for one response's body: what one write of its plan takes (a throttle
+// slice: the bytes beyond it would only wait for the pacing), and no more than the body
+// still has to come when its length is known.
+std::size_t relay_piece_size(const BodyWriter& body,
+                             const std::optional<std::uint64_t>& remaining) {
+  std::size_t size = std::min(kRelayBuffer, body.max_write());
+  if (remaining && *remaining > 0)
+    size = static_cast<std::size_t>(std::min<std::uint64_t>(size, *remaining));
+  return size;
+}
 
 // Where the body of this answer sits in the resource: a 200 is the whole representation, a
 // single-part 206 says so in Content-Range. Anything else (errors, multipart/byteranges) is
@@ -180,6 +193,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
         upstream_done = piece.done;
         continue;
       }
+      if (relay_buffer_.empty()) relay_buffer_.resize(relay_piece_size(body, upstream_remaining_));
       const Piece piece = co_await read_piece();
       release_if_complete(piece.done && !piece.error);
       if (piece.size > 0) {
@@ -197,6 +211,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
     }
   }
 
+  std::vector<std::byte>().swap(relay_buffer_);  // (clear() would keep the storage)
   if (pipe_[0] >= 0) {
     int left = 0;
     if (::ioctl(pipe_[0], FIONREAD, &left) != 0 || left > 0) close_pipe();

@@ -29,7 +29,6 @@ constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 // Request bodies are read whole before forwarding (uploads are not what this tool breaks).
 constexpr std::uint64_t kRequestBodyLimit = 16 * 1024 * 1024;
 constexpr std::uint32_t kUpstreamHeaderLimit = 64 * 1024;
-constexpr std::size_t kRelayBuffer = 256 * 1024;
 
 std::optional<std::string> header(const http::fields& fields, http::field f) {
   auto it = fields.find(f);
@@ -107,9 +106,7 @@ std::string describe(const boost::system::error_code& ec, bool timed_out, Durati
 
 ProxySession::ProxySession(asio::ip::tcp::socket socket, std::shared_ptr<ServerCore> core,
                            std::shared_ptr<UpstreamPool> pool)
-    : Connection(std::move(socket), std::move(core), true),
-      pool_(std::move(pool)),
-      relay_buffer_(kRelayBuffer) {
+    : Connection(std::move(socket), std::move(core), true), pool_(std::move(pool)) {
   boost::system::error_code ec;
   const auto remote = socket_.remote_endpoint(ec);
   if (!ec) client_address_ = remote.address().to_string();

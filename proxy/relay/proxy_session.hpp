@@ -98,6 +98,9 @@ class ProxySession final : public Connection {
   // Body framing of the upstream's answer once its head is read: a Content-Length body is
   // read straight from the socket (no copy through the parser); others through parser_.
   std::optional<std::uint64_t> upstream_remaining_;
+  // The copying path's piece of the upstream's body (relay_piece_size()): allocated when a
+  // response's body starts and freed when it ends, so a connection between responses holds
+  // none (it held 256 KiB from accept on: docs/server.md "Holding a herd").
   std::vector<std::byte> relay_buffer_;
   int pipe_[2] = {-1, -1};
   std::size_t pipe_capacity_ = 0;

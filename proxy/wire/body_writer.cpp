@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <array>
@@ -12,6 +13,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -46,10 +48,35 @@ Connection::Clock::time_point pace(Connection::Clock::time_point start, std::uin
                      std::chrono::duration<long double>(seconds));
 }
 
-std::size_t max_write(const ResponsePlan& plan) {
+std::size_t max_write_of(const ResponsePlan& plan) {
   if (plan.rate > 0) return static_cast<std::size_t>(throttle_slice(plan.rate));
   if (plan.per_chunk_delay.count() > 0) return kTimedWrite;
   return std::numeric_limits<std::size_t>::max();
+}
+
+// Writes what the socket takes now, without waiting: a paced body's socket takes its slice
+// whole, and an awaited write would cost a trip through the scheduler per slice. No SIGPIPE
+// for a client that is gone: that is an error of this write.
+std::size_t send_now(int fd, std::span<const asio::const_buffer> buffers,
+                     boost::system::error_code& ec) {
+  std::array<iovec, 3> iov{};
+  std::size_t count = 0;
+  for (const auto& b : buffers) {
+    if (count == iov.size()) break;
+    iov[count++] = {.iov_base = const_cast<void*>(b.data()), .iov_len = b.size()};
+  }
+  msghdr msg{};
+  msg.msg_iov = iov.data();
+  msg.msg_iovlen = count;
+  for (;;) {
+    const ssize_t r = ::sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (r >= 0) return static_cast<std::size_t>(r);
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      ec.assign(errno, boost::system::system_category());
+    }
+    return 0;
+  }
 }
 
 }  // namespace
@@ -61,7 +88,7 @@ BodyWriter::BodyWriter(Connection& connection, const ResponsePlan& plan, bool ch
       chunked_(chunked),
       cut_at_(cut_at),
       length_(length),
-      max_write_(max_write(plan)),
+      max_write_(max_write_of(plan)),
       settle_at_runs_(kSettleRuns) {}
 
 void BodyWriter::mark_finishing() {
@@ -238,13 +265,40 @@ asio::awaitable<void> BodyWriter::await_delivery() {
   }
 }
 
+asio::awaitable<std::size_t> BodyWriter::await_turn(std::size_t left) {
+  if (error_ || cut_reached()) co_return 0;
+  granted_ = co_await next_write(left);
+  co_return granted_;
+}
+
+asio::awaitable<std::size_t> BodyWriter::send(std::span<const asio::const_buffer> buffers,
+                                              boost::system::error_code& ec) {
+  std::size_t total = 0;
+  for (const auto& b : buffers) total += b.size();
+  std::size_t sent = send_now(c_.socket_.native_handle(), buffers, ec);
+  if (ec || sent == total) co_return sent;
+  // The socket took part of it (or nothing): wait for the rest, within the write timeout.
+  boost::beast::buffers_suffix<std::span<const asio::const_buffer>> rest(buffers);
+  rest.consume(sent);
+  c_.set_deadline(c_.core_->options().idle_timeout);
+  auto [e, w] = co_await asio::async_write(c_.socket_, rest, nothrow);
+  c_.clear_deadline();
+  ec = e;
+  co_return sent + w;
+}
+
 asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
                                         std::optional<std::uint64_t> resource_first) {
   if (error_ || cut_reached()) co_return false;
-  const Duration idle = c_.core_->options().idle_timeout;
   std::size_t off = 0;
   while (off < piece.size()) {
-    const std::size_t n = co_await next_write(piece.size() - off);
+    std::size_t n = 0;
+    if (off == 0 && granted_ != 0 && granted_ == piece.size()) {
+      n = granted_;  // await_turn() waited for this write already
+    } else {
+      n = co_await next_write(piece.size() - off);
+    }
+    granted_ = 0;
     if (n == 0) co_return false;
     std::byte* data = piece.data() + off;
     if (resource_first) {
@@ -255,27 +309,21 @@ asio::awaitable<bool> BodyWriter::write(std::span<std::byte> piece,
         }
       }
     }
-    c_.set_deadline(idle);
     boost::system::error_code ec;
-    std::size_t written = 0;
     if (chunked_) {
       const std::string size_line = fmt::format("{:x}\r\n", n);
       const std::array<asio::const_buffer, 3> buffers{
           asio::buffer(size_line), asio::buffer(data, n), asio::buffer("\r\n", 2)};
-      auto [e, w] = co_await asio::async_write(c_.socket_, buffers, nothrow);
-      ec = e;
+      const std::size_t w = co_await send(buffers, ec);
       const std::size_t line = std::min(w, size_line.size());
-      written = std::min(n, w - line);
+      const std::size_t written = std::min(n, w - line);
       ledger_.framing(line);
       ledger_.body(written);
       ledger_.framing(w - line - written);
     } else {
-      auto [e, w] = co_await asio::async_write(c_.socket_, asio::buffer(data, n), nothrow);
-      ec = e;
-      written = w;
-      ledger_.body(written);
+      const std::array<asio::const_buffer, 1> buffers{asio::buffer(data, n)};
+      ledger_.body(co_await send(buffers, ec));
     }
-    c_.clear_deadline();
     release_head();
     after_body_write();
     if (ec) {

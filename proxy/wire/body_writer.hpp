@@ -48,8 +48,21 @@ class BodyWriter {
   // nothing more may be written: the cut was reached (cut_reached()) or the connection
   // failed (error()). Bytes past the cut are not written; nor is a write that could start
   // only once the plan's timed cut is due (it waits until then, then the body ends).
+  // Each write is tried at once without waiting (a paced body's socket takes its slice
+  // whole); only what the socket does not take is waited for.
   asio::awaitable<bool> write(std::span<std::byte> piece,
                               std::optional<std::uint64_t> resource_first);
+  // For a caller that fills each piece itself (the origin): waits for the next write's turn
+  // (the per-chunk delay, the pacing slot, a timed cut) and says how many of `left` bytes it
+  // takes, 0 when nothing more may be written. A write() of exactly that many bytes then
+  // starts at once, so the piece need exist only from now on, not while the writer waits.
+  asio::awaitable<std::size_t> await_turn(std::size_t left);
+  // The writes wait for their turns (throttle, per-chunk delay): a piece kept between them
+  // would be held for nothing.
+  bool paced() const { return plan_.rate > 0 || plan_.per_chunk_delay.count() > 0; }
+  // The most bytes one write takes (a throttle slice; 64 KiB under a per-chunk delay; else
+  // no limit): a caller's piece larger than this is written in several turns.
+  std::size_t max_write() const { return max_write_; }
 
   // The same for `n` bytes waiting in a pipe (the proxy's zero-copy path: splice(2) from
   // the upstream socket into the pipe, from the pipe into the client socket). Only for
@@ -117,6 +130,10 @@ class BodyWriter {
   std::size_t next_slice(std::size_t left);
   // Marks finishing when the next `n` bytes end a complete body.
   void before_last_write(std::size_t n);
+  // Writes all of `buffers` (at most 3): what the socket takes at once, then the rest within
+  // the write timeout. Returns the bytes written; `ec` says why not all.
+  asio::awaitable<std::size_t> send(std::span<const asio::const_buffer> buffers,
+                                    boost::system::error_code& ec);
   // After a body write: a chunked body's ledger forgets its acknowledged chunks now and then.
   void after_body_write();
 
@@ -129,6 +146,7 @@ class BodyWriter {
   bool started_ = false;
   Connection::Clock::time_point start_;
   std::uint64_t pos_ = 0;
+  std::size_t granted_ = 0;  // bytes of the turn await_turn() took for the next write()
   DeliveryLedger ledger_;
   std::size_t settle_at_runs_;
   std::optional<std::uint64_t> delivered_;

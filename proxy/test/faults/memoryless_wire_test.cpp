@@ -72,10 +72,9 @@ TEST_F(ServerTest, AfterMeanCountsBodyBytesOfARangeResponse) {
   EXPECT_EQ(r.body, content_bytes(kContentSeed, 50000, x));
 }
 
-// 100 KiB/s goes out as 5 KiB writes every 50 ms from the first body write; after 300 ms the
-// body is cut: 6 writes, 30720 bytes, on time (one write more if the pacing's rounding puts
-// write 30 a hair before the moment). A late server sends fewer, never more, and never cuts
-// before 300 ms.
+// 100 KiB/s goes out as 16 KiB writes every 160 ms from the first body write; after 300 ms
+// the body is cut: 2 writes, 32768 bytes, on time (the third would start at 320 ms). A late
+// server sends fewer, never more, and never cuts before 300 ms.
 constexpr std::uint64_t kRate = 100 * 1024;
 constexpr std::uint64_t kWrite = proxy::throttle_slice(kRate);
 

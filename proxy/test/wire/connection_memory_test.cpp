@@ -171,5 +171,42 @@ TEST_F(ConnectionMemory, ReadersThatStopHoldNoBodyBuffer) {
   EXPECT_LT(per, 16 * 1024);  // 89.6 KB while the 64 KiB piece was held
 }
 
+// A throttled herd (bench/c10k.sh) spends nearly all its time between writes: a response
+// waiting for its next pacing slot holds no piece of its body.
+TEST_F(ConnectionMemory, ThrottledBodiesHoldNoBodyBufferBetweenTheirWrites) {
+  start_server(
+      "name: memory\nresource: {path: /big, size: 64MiB, seed: 1}\n"
+      "faults:\n  - throttle: {rate: 16KiB/s}\n");
+  constexpr std::size_t kPaced = 200;
+  std::vector<Socket> clients;
+  for (std::size_t i = 0; i < kPaced; ++i) {
+    Socket& s = clients.emplace_back(port());
+    s.send(request("GET", "/big"));
+    s.receive(true);  // the head; the first slice follows at once, the next after 1 s
+  }
+  wait_open(kPaced);
+  std::this_thread::sleep_for(200ms);  // every first write done, none of the second yet
+  const double per = per_connection(clients);
+  report("throttled, between writes", per);
+  EXPECT_LT(per, 16 * 1024);  // 74.6 KB while each held a 64 KiB piece through the pacing
+}
+
+// `sisyphus proxy`: a connection that has not asked for anything holds no relay buffer. The
+// upstream is never contacted (no request), so it need not exist.
+TEST_F(ConnectionMemory, ProxyConnectionsHoldNoRelayBufferBeforeARequest) {
+  proxy::ServerOptions options;
+  options.header_timeout = std::chrono::seconds(60);
+  options.upstream = "http://127.0.0.1:9";
+  server_ = std::make_unique<proxy::Server>(
+      std::move(options), proxy::load_relay_scenario_string("name: pass\n", "relay.yaml"));
+  server_->start();
+  std::vector<Socket> clients;
+  for (std::size_t i = 0; i < kIdle; ++i) clients.emplace_back(port());
+  wait_open(kIdle);
+  const double per = per_connection(clients);
+  report("proxy, connected, no request yet", per);
+  EXPECT_LT(per, 8 * 1024);  // 271 KB while each session allocated its relay buffer at once
+}
+
 }  // namespace
 }  // namespace sisyphus::testing
