@@ -144,8 +144,8 @@ asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point star
     }
   }
 
-  co_return co_await write_answer(*this, {spec, plan, source.get()}, keep_alive, record, started,
-                                  kUnexecutedCut);
+  co_return co_await write_answer(*this, {spec, plan, source.get(), transfer ? &*transfer : nullptr},
+                                  keep_alive, record, started, kUnexecutedCut);
 }
 
 }  // namespace sisyphus::proxy

@@ -1,5 +1,7 @@
 #include "origin/response_writer.hpp"
 
+#include "origin/turnaway.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <exception>
@@ -120,6 +122,7 @@ asio::awaitable<bool> write_answer(Connection& connection, Answer answer, bool k
     if (spec.send_body) co_await write_body(connection, exec.body(), spec, answer.source);
     co_await exec.finish();
   }
+  if (answer.transfer != nullptr) answer.transfer->end_transfer();
   co_return co_await exec.conclude(record, spec.status, started, unexecuted_cut);
 }
 

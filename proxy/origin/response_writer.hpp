@@ -14,12 +14,15 @@
 
 namespace sisyphus::proxy {
 
+class AdmittedTransfer;  // origin/turnaway.hpp
+
 // What to answer: the spec, the plan that shapes it, and where its slices of the
 // representation come from (nullptr when it has none: a text answer).
 struct Answer {
   const ResponseSpec& spec;
   const ResponsePlan& plan;
   const ContentSource* source = nullptr;
+  AdmittedTransfer* transfer = nullptr;  // its slot is given back once the body is written
 };
 
 // Executes `answer` on `connection`, logs the request into `record` and ends the connection

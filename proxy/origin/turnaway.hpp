@@ -21,8 +21,9 @@ struct Turnaway {
   std::string why;                         // the log's `error`
 };
 
-// A transfer let through: its max_active slot and its outage timer, both held until the
-// response ends (this object's destruction).
+// A transfer let through: its max_active slot, held until its last byte is written
+// (end_transfer()) or the response ends, and its outage timer, held until the response ends
+// (this object's destruction): an outage still kills a response waiting for its delivery.
 class AdmittedTransfer {
  public:
   AdmittedTransfer(Connection& connection, ServerCore::Transfer slot)
@@ -35,6 +36,10 @@ class AdmittedTransfer {
   ~AdmittedTransfer() {
     if (connection_ != nullptr) connection_->disarm_outage();
   }
+  // Every byte of the response is written: the slot goes back now, not once its delivery is
+  // confirmed and logged, so a client that read the whole response and asks again is never
+  // turned away by its own previous transfer.
+  void end_transfer() { slot_ = ServerCore::Transfer(); }
 
  private:
   Connection* connection_;
