@@ -49,6 +49,7 @@ void apply_listener_flags(const ListenerFlags& flags, proxy::ServerOptions& opti
   options.log_capacity = flags.log_capacity;
   options.threads = flags.threads;
   options.time_scale = TimeScale(flags.time_scale);
+  options.one_malloc_arena = true;  // a long-running server hands back what a burst took
 }
 
 void write_port_file(const fs::path& file, std::uint16_t port, std::uint16_t admin_port) {

@@ -29,7 +29,7 @@ ServerCore::ServerCore(ServerOptions options, model::Scenario scenario)
     : options_(std::move(options)),
       state_(std::make_shared<ScenarioState>(std::move(scenario), options_.time_scale)),
       start_(Clock::now()) {
-  use_one_arena();
+  if (options_.one_malloc_arena) use_one_arena();
   if (options_.log_file) {
     log_file_.open(*options_.log_file, std::ios::out | std::ios::app);
     if (!log_file_) {

@@ -32,6 +32,7 @@ TEST_F(MemoryReturn, ResettingAFullLogHandsItsMemoryBack) {
   // Long paths make each record about 1 KB, so the log dominates what the test allocates.
   proxy::ServerOptions options;
   options.admin = "127.0.0.1:0";
+  options.one_malloc_arena = true;
   start("name: trim\nresource: {path: /f, size: 10, seed: 1}\n", options);
   const std::string path = "/" + std::string(900, 'p');
   constexpr std::size_t kRequests = 30'000;

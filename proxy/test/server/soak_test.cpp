@@ -45,6 +45,7 @@ class SoakTest : public ServerTest {
     proxy::ServerOptions options;
     options.log_file = log_file_;
     options.time_scale = TimeScale{0.1};  // the 200 ms stall lasts 20 ms
+    options.one_malloc_arena = true;      // as `sisyphus serve` runs
     server_ = std::make_unique<proxy::Server>(options, std::move(scenario));
     server_->start();
   }

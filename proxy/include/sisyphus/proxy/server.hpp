@@ -31,6 +31,11 @@ struct ServerOptions {
   TimeScale time_scale{1.0};                           // scales every scenario duration
   Duration header_timeout = std::chrono::seconds(10);  // slow-loris defence
   Duration idle_timeout = std::chrono::seconds(30);    // keep-alive idle close
+  // Set glibc's M_ARENA_MAX to 1 for the whole process before the io threads start, so that
+  // memory freed after a burst goes back to the system (docs/server.md "Memory"). For a
+  // process that is a server (`serve`, `proxy`); off in a process that is mostly something
+  // else (a herd's thousands of in-process clients contend for one arena's lock).
+  bool one_malloc_arena = false;
 
   // `sisyphus proxy`: relay every request to this http:// or https:// URL (a path prefix
   // allowed) instead of serving the scenario's resource (docs/proxy.md). Nothing else is
