@@ -88,15 +88,18 @@ std::string charts(const MatrixResult& m) {
     wasted.push_back({c.strategy, i, s.bytes_wasted.p50, s.bytes_wasted.p95, !c.trials.empty()});
     corrupt.push_back({c.strategy, i, s.verdicts.corrupt, s.verdicts.total()});
   }
+  // A herd's records are its clients, over every trial.
+  const bool herd = std::any_of(m.cells.begin(), m.cells.end(),
+                                [](const Cell& c) { return c.clients > 1; });
+  const std::string records = herd ? "clients (of every trial)" : "trials";
   std::string out = legend(m);
-  out +=
-      "<h4>Duration</h4>\n<p class=\"note\">Share of trials (y) that finished within a time (x); "
-      "further left and steeper is better.</p>\n";
+  out += "<h4>Duration</h4>\n<p class=\"note\">Share of " + records +
+         " (y) that finished within a time (x); further left and steeper is better.</p>\n";
   out += svg::cdf_chart("CDF of duration per strategy", "duration of a trial", durations,
                         svg::Quantity::seconds);
   out +=
-      "<h4>Bytes sent</h4>\n<p class=\"note\">Share of trials (y) that were sent at most so "
-      "many body bytes (x); the resource is " +
+      "<h4>Bytes sent</h4>\n<p class=\"note\">Share of " + records +
+      " (y) that were sent at most so many body bytes (x); the resource is " +
       esc(text::bytes(m.size)) + ".</p>\n";
   out += svg::cdf_chart("CDF of bytes sent per strategy", "bytes sent in a trial", sent,
                         svg::Quantity::bytes);
@@ -105,8 +108,9 @@ std::string charts(const MatrixResult& m) {
       "95th percentile.</p>\n";
   out += svg::whisker_chart("Bytes wasted per strategy, p50 and p95", wasted);
   out +=
-      "<h4>Corruption rate</h4>\n<p class=\"note\">Trials whose client reported success "
-      "over wrong bytes.</p>\n";
+      "<h4>Corruption rate</h4>\n<p class=\"note\">" +
+      std::string(herd ? "Clients that" : "Trials whose client") +
+      " reported success over wrong bytes.</p>\n";
   out += svg::rate_chart("Corruption rate per strategy", corrupt);
   return out;
 }
@@ -155,8 +159,8 @@ std::string server_charts(const MatrixResult& m) {
                     esc(steps) + "</p>\n";
   out += svg::time_chart("Arrivals per " + bin + " at the server, per strategy", x_title, arrivals);
   out +=
-      "<h4>Active transfers</h4>\n<p class=\"note\">Responses in flight at the server, "
-      "time-averaged over each " +
+      "<h4>Active transfers</h4>\n<p class=\"note\">Transfers in flight at the server "
+      "(a request answered over capacity is none), time-averaged over each " +
       esc(bin) + " of the mean trial." + esc(steps) + "</p>\n";
   out += svg::time_chart("Active transfers at the server, per strategy", x_title, active);
   out += "<ul>\n";

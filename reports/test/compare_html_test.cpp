@@ -192,5 +192,16 @@ TEST(CompareHtmlSeries, ArrivalsAndActiveChartsPerMatrixWithSeries) {
   EXPECT_EQ(count(to_compare_html(testing::small_compare()), "<svg"), 4u);
 }
 
+// A herd's records are clients: the notes say so, not "trials".
+TEST(CompareHtmlSeries, AHerdsChartsCountClients) {
+  CompareResults r = testing::small_compare();
+  EXPECT_NE(to_compare_html(r).find("Share of trials (y) that finished"), std::string::npos);
+  for (Cell& c : r.matrices[0].cells) c.clients = 500;
+  const std::string html = to_compare_html(r);
+  EXPECT_NE(html.find("Share of clients (of every trial) (y) that finished"), std::string::npos);
+  EXPECT_NE(html.find("Share of clients (of every trial) (y) that were sent"), std::string::npos);
+  EXPECT_NE(html.find("Clients that reported success over wrong bytes."), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sisyphus::reports
