@@ -9,16 +9,9 @@
 namespace sisyphus::reports {
 namespace {
 
-namespace json = boost::json;
+using testing::read_error;
 
-std::string read_error(std::string_view text) {
-  try {
-    from_compare_json(text);
-  } catch (const ParseError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+namespace json = boost::json;
 
 // `edit` applied to the parsed compare.json of the small sample, serialized again.
 template <typename Edit>

@@ -9,14 +9,7 @@
 namespace sisyphus::reports {
 namespace {
 
-std::string merge_error(std::vector<CompareResults> shards) {
-  try {
-    merge(std::move(shards));
-  } catch (const ParseError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::merge_error;
 
 TEST(CompareMerge, ShardsMergeIntoTheWholeRunInAnyOrder) {
   const CompareResults whole = testing::realistic_compare(200);

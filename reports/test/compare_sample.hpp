@@ -8,11 +8,31 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "sisyphus/core/error.hpp"
 #include "sisyphus/reports/compare.hpp"
 
 namespace sisyphus::reports::testing {
+
+// The message from_compare_json / merge refuse with, or "(no error)".
+inline std::string read_error(std::string_view text) {
+  try {
+    from_compare_json(text);
+  } catch (const ParseError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+inline std::string merge_error(std::vector<CompareResults> shards) {
+  try {
+    merge(std::move(shards));
+  } catch (const ParseError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
 
 inline Trial trial(std::uint32_t t, Verdict v, std::uint64_t attempts, std::uint64_t sent,
                    std::uint64_t wasted, double duration_s) {

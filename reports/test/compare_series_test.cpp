@@ -12,6 +12,9 @@
 namespace sisyphus::reports {
 namespace {
 
+using testing::merge_error;
+using testing::read_error;
+
 namespace json = boost::json;
 using U = std::vector<std::uint64_t>;
 using D = std::vector<double>;
@@ -141,15 +144,6 @@ TEST(CompareHerd, EveryClientIsOneRecord) {
   EXPECT_EQ(worst_trial(tie)->client, 0u);
 }
 
-std::string read_error(const std::string& text) {
-  try {
-    from_compare_json(text);
-  } catch (const ParseError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 template <typename Edit>
 std::string edited(const CompareResults& r, Edit edit) {
   json::value v = json::parse(to_compare_json(r));
@@ -217,15 +211,6 @@ TEST(CompareSeriesJson, InconsistentSeriesAndRecordsAreRefused) {
       read_error(edited(
           h, [](json::object& c) { c["samples"].as_array()[1].as_object().erase("client"); })),
       at + "samples[1].client: expected on every sample of a cell or on none");
-}
-
-std::string merge_error(std::vector<CompareResults> shards) {
-  try {
-    merge(std::move(shards));
-  } catch (const ParseError& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 TEST(CompareSeriesMerge, ShardsSeriesAreSummed) {
