@@ -11,6 +11,7 @@
 #include "sisyphus/model/matrix.hpp"
 #include "sisyphus/proxy/fault.hpp"
 #include "sisyphus/runner/compare.hpp"
+#include "sisyphus/testing/sanitizers.hpp"
 #include "sisyphus/testing/temp_dir.hpp"
 
 namespace sisyphus::runner {
@@ -131,6 +132,12 @@ TEST_F(HerdTest, MaxActiveHoldsExactlyAndTheRestAreTurnedAway) {
 // exponential and full-jitter strategies. Full jitter needs less than half the requests, and
 // every client of both finishes. Seeded; about a minute (exponential's waves take it).
 TEST_F(HerdTest, FullJitterNeedsLessThanHalfTheRequestsOfExponentialBackoff) {
+  if (sisyphus::testing::address_sanitizer || sisyphus::testing::thread_sanitizer) {
+    // Measured under ASan: exponential 2,246 requests, full jitter 1,811 (0.81).
+    GTEST_SKIP() << "a sanitizer makes the server turn a wave away about three times slower: "
+                    "the waves spread wider than a transfer lasts and desynchronize, so the "
+                    "herd no longer is the paper's (docs/compare.md \"Herds\")";
+  }
   const auto loaded = load_matrices({matrices_dir() / "herd-overload.yaml"});
   ASSERT_EQ(loaded.errors, std::vector<std::string>{});
   CompareOptions o;
