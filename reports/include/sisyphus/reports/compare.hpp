@@ -58,7 +58,8 @@ struct ServerSeries {
   double bin_s = kSeriesBinSeconds;
   std::vector<std::uint64_t> arrivals;  // requests that started in bin i
   // Transfers in flight, time-averaged over bin i: every GET but those answered over
-  // capacity, which the server never admitted (so it stays at most max_active).
+  // capacity, which the server never admitted. From the log's request start to its end, so
+  // it may pass max_active by a transfer's delivery check; peak_active is exact.
   std::vector<double> active;
   // Body bytes delivered in bin i: a response's bytes spread evenly over its duration (an
   // approximation: the log has only its total), the rounding in its last bin, so the sum is
