@@ -87,10 +87,7 @@ runner::CompareOptions options_from(const CompareFlags& f) {
   o.filters = f.common.filters;
   o.run.jobs = f.jobs;
   apply_run_flags(f.common, o.run);
-  if (const auto s = parse_shard_flag(f.common)) {
-    o.shard =
-        reports::Shard{static_cast<std::uint32_t>(s->index), static_cast<std::uint32_t>(s->count)};
-  }
+  o.shard = parse_shard_flag(f.common);
   if (f.trials && *f.trials == 0) throw ParseError("--trials must be at least 1");
   return o;
 }

@@ -1,5 +1,5 @@
 // The merge of compare shards (`sisyphus compare --shard I/N`, then `sisyphus report merge`).
-// Each shard ran every strategy on its slice of the trials (in_shard); the merge checks the
+// Each shard ran every strategy on its slice of the trials (Shard::contains); the merge checks the
 // shards belong to one comparison and unites the trials, so the result is what one run
 // without --shard writes.
 #include <fmt/format.h>
@@ -139,7 +139,7 @@ CompareResults merge(std::vector<CompareResults> shards) {
       check_same_matrix(into, m, where);
       for (std::size_t c = 0; c < m.cells.size(); ++c) {
         for (const Trial& t : m.cells[c].trials) {
-          if (s.shard && !in_shard(t.trial, *s.shard)) {
+          if (s.shard && !s.shard->contains(t.trial)) {
             throw ParseError(
                 fmt::format("{}: matrix \"{}\", strategy \"{}\": trial {} is not "
                             "in this shard",

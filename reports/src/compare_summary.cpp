@@ -102,10 +102,6 @@ void count(VerdictCounts& c, Verdict v) {
 
 }  // namespace
 
-bool in_shard(std::uint32_t trial, const Shard& shard) {
-  return shard.count == 0 || trial % shard.count + 1 == shard.index;
-}
-
 CellSummary summarize(const Cell& cell) {
   CellSummary s;
   for (const auto& t : cell.trials) {

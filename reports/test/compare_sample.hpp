@@ -194,7 +194,7 @@ inline std::vector<CompareResults> split_into_shards(const CompareResults& whole
     s.started_at = "2026-01-02T03:04:" + std::string(2 - second.size(), '0') + second + "Z";
     for (auto& m : s.matrices) {
       for (auto& c : m.cells) {
-        std::erase_if(c.trials, [&](const Trial& t) { return !in_shard(t.trial, *s.shard); });
+        std::erase_if(c.trials, [&](const Trial& t) { return !s.shard->contains(t.trial); });
         if (c.server) c.server = sample_series(c.trials);
       }
     }

@@ -96,10 +96,10 @@ TEST(CompareSummary, ShardRuleIsTrialModuloCountPlusOne) {
   const Shard two_of_three{2, 3};
   std::vector<std::uint32_t> in;
   for (std::uint32_t t = 0; t < 10; ++t) {
-    if (in_shard(t, two_of_three)) in.push_back(t);
+    if (two_of_three.contains(t)) in.push_back(t);
   }
   EXPECT_EQ(in, (std::vector<std::uint32_t>{1, 4, 7}));
-  EXPECT_TRUE(in_shard(12345, Shard{1, 1}));
+  EXPECT_TRUE((Shard{1, 1}.contains(12345)));
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ std::vector<std::uint32_t> trial_numbers(const model::Matrix& m, const CompareOp
   const std::uint32_t n = matrix_trials(m, o);
   for (std::uint32_t t = 0; t < n; ++t) {
     if (o.trial && *o.trial != t) continue;
-    if (o.shard && !reports::in_shard(t, *o.shard)) continue;
+    if (o.shard && !o.shard->contains(t)) continue;
     out.push_back(t);
   }
   return out;

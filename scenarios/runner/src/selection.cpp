@@ -4,9 +4,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
-#include <system_error>
 
 #include "input_files.hpp"
 #include "sisyphus/core/error.hpp"
@@ -23,15 +21,6 @@ namespace {
 void sort_by_name(std::vector<model::Scenario>& scenarios) {
   std::sort(scenarios.begin(), scenarios.end(),
             [](const auto& a, const auto& b) { return a.name < b.name; });
-}
-
-std::size_t parse_count(std::string_view text, std::string_view whole) {
-  std::size_t n = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
-    throw ParseError(fmt::format("bad shard '{}': expected I/N such as 1/4 (1 <= I <= N)", whole));
-  }
-  return n;
 }
 
 }  // namespace
@@ -51,20 +40,6 @@ Loaded load_scenarios(const std::vector<std::filesystem::path>& inputs) {
   return out;
 }
 
-Shard Shard::parse(std::string_view text) {
-  const auto slash = text.find('/');
-  if (slash == std::string_view::npos) {
-    throw ParseError(fmt::format("bad shard '{}': expected I/N such as 1/4 (1 <= I <= N)", text));
-  }
-  Shard s;
-  s.index = parse_count(text.substr(0, slash), text);
-  s.count = parse_count(text.substr(slash + 1), text);
-  if (s.count == 0 || s.index == 0 || s.index > s.count) {
-    throw ParseError(fmt::format("bad shard '{}': expected I/N such as 1/4 (1 <= I <= N)", text));
-  }
-  return s;
-}
-
 std::vector<model::Scenario> filter_scenarios(std::vector<model::Scenario> scenarios,
                                               const std::vector<std::string>& globs) {
   if (globs.empty()) return scenarios;
@@ -82,7 +57,7 @@ std::vector<model::Scenario> shard_scenarios(std::vector<model::Scenario> scenar
   sort_by_name(scenarios);
   std::vector<model::Scenario> out;
   for (std::size_t k = 0; k < scenarios.size(); ++k) {
-    if (k % shard.count == shard.index - 1) out.push_back(std::move(scenarios[k]));
+    if (shard.contains(k)) out.push_back(std::move(scenarios[k]));
   }
   return out;
 }

@@ -165,7 +165,7 @@ TEST_F(CompareTest, MergedShardsEqualOneRun) {
     o.shard = reports::Shard{i, 3};
     shards.push_back(compare({m}, o));
     for (const auto& t : shards.back().matrices[0].cells[0].trials) {
-      EXPECT_TRUE(reports::in_shard(t.trial, reports::Shard{i, 3}));
+      EXPECT_TRUE((reports::Shard{i, 3}.contains(t.trial)));
     }
   }
   reports::CompareResults merged = reports::merge(shards);

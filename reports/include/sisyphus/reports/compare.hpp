@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sisyphus/core/shard.hpp"
 #include "sisyphus/core/statistics.hpp"
 #include "sisyphus/reports/results.hpp"
 #include "sisyphus/reports/verdict.hpp"
@@ -157,15 +158,8 @@ struct MatrixResult {
 // cell order. A bound fails on a cell without trials.
 std::vector<BoundResult> check_bounds(const MatrixResult& m);
 
-struct Shard {
-  std::uint32_t index = 1;  // 1-based, as `--shard I/N` gives it
-  std::uint32_t count = 1;
-  bool operator==(const Shard&) const = default;
-};
-
-// The one rule of `--shard I/N`: trial t (0-based) belongs to shard (t mod N) + 1, so every
-// shard gets every strategy's trial t together and shards differ in size by at most one.
-bool in_shard(std::uint32_t trial, const Shard& shard);
+// `--shard I/N` (core/shard.hpp): trial t belongs to the shard that contains t.
+using sisyphus::Shard;
 
 struct CompareResults {
   int schema = kCompareSchemaVersion;

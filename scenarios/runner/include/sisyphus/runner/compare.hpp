@@ -23,7 +23,7 @@ struct CompareOptions {
   std::optional<std::uint64_t> seed;    // --seed: overrides every matrix's `seed`
   std::optional<std::uint32_t> trial;   // --trial T: only trial T (a replay)
   std::vector<std::string> filters;     // --filter: strategies whose name matches a glob
-  std::optional<reports::Shard> shard;  // --shard I/N: trials t with reports::in_shard
+  std::optional<reports::Shard> shard;  // --shard I/N: the trials t it contains
   // time_scale, jobs (0: kDefaultCompareJobsPerCore x cores), deadline, keep, work_root,
   // program: as for `run`. `client` and `seed` are not used (the matrix gives both).
   RunOptions run;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sisyphus/core/shard.hpp"
 #include "sisyphus/model/scenario.hpp"
 
 namespace sisyphus::runner {
@@ -17,7 +18,7 @@ std::filesystem::path catalogue_dir();
 
 struct Loaded {
   std::vector<model::Scenario> scenarios;  // sorted by name
-  std::vector<std::string> errors;            // one message per bad input, "file:line:column: ..."
+  std::vector<std::string> errors;         // one message per bad input, "file:line:column: ..."
 };
 
 // Each input is a scenario file or a directory of them (*.yaml, *.yml). Every file is
@@ -25,18 +26,12 @@ struct Loaded {
 // a malformed file or a name defined twice is an error. Empty `inputs`: the catalogue.
 Loaded load_scenarios(const std::vector<std::filesystem::path>& inputs);
 
-// `--shard I/N`: 1 <= I <= N. Throws sisyphus::ParseError naming the text.
-struct Shard {
-  std::size_t index = 1;  // I, 1-based
-  std::size_t count = 1;  // N
-  static Shard parse(std::string_view text);
-};
+using sisyphus::Shard;  // core/shard.hpp: the rule of --shard I/N
 
 // Keeps the scenarios whose name matches any of the globs (fnmatch; none given: all).
 std::vector<model::Scenario> filter_scenarios(std::vector<model::Scenario> scenarios,
-                                                 const std::vector<std::string>& globs);
-// Sorted by name, the k-th (0-based) goes to shard (k % N) + 1: deterministic and balanced.
-std::vector<model::Scenario> shard_scenarios(std::vector<model::Scenario> scenarios,
-                                                Shard shard);
+                                              const std::vector<std::string>& globs);
+// Sorted by name, the k-th (0-based) goes to the shard that contains k.
+std::vector<model::Scenario> shard_scenarios(std::vector<model::Scenario> scenarios, Shard shard);
 
 }  // namespace sisyphus::runner
