@@ -9,9 +9,12 @@
 // the body bytes the socket accepted (written) and, at the end, those the client's TCP
 // acknowledged (delivered; DESIGN.md "Byte accounting"). Internal to the proxy library (Asio
 // types).
+#include <sys/types.h>
+
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -68,6 +71,11 @@ class BodyWriter {
   // the upstream socket into the pipe, from the pipe into the client socket). Only for
   // bodies without chunk framing and without corruptions (their bytes are never seen here).
   asio::awaitable<bool> write_from_pipe(int pipe, std::size_t n);
+  // The same for `n` bytes of the file `file` from `offset` on (the origin's zero-copy path:
+  // sendfile(2) from a file resource or a memfd of synthetic content; nothing is copied
+  // through user space). Only for bodies without chunk framing and without corruptions.
+  // A file that ends before them (it shrank) abandons the body.
+  asio::awaitable<bool> write_from_file(int file, std::uint64_t offset, std::size_t n);
   // Waits until the socket takes bytes again, within the write timeout, so that a caller
   // whose reader stopped reading holds no piece meanwhile (write_answer() fills its buffer
   // only after this). false once nothing more may be written (error()).
@@ -134,6 +142,13 @@ class BodyWriter {
   // the write timeout. Returns the bytes written; `ec` says why not all.
   asio::awaitable<std::size_t> send(std::span<const asio::const_buffer> buffers,
                                     boost::system::error_code& ec);
+  // The loop of write_from_pipe() and write_from_file(): `n` bytes in turns, each moved by
+  // `move(socket, max)` (what it moved, 0 at the source's end, -1 with errno), waiting for
+  // writability when the socket takes nothing. `at_source_end`: why a 0 ends the body.
+  enum class SourceEnd { client_closed, file_shrank };
+  asio::awaitable<bool> move_into_socket(std::size_t n,
+                                         std::function<ssize_t(int, std::size_t)> move,
+                                         SourceEnd at_source_end);
   // After a body write: a chunked body's ledger forgets its acknowledged chunks now and then.
   void after_body_write();
 
