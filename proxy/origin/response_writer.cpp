@@ -134,6 +134,12 @@ asio::awaitable<bool> write_answer(Connection& connection, Answer answer, bool k
   PlanExecutor exec(connection, answer.plan, framing_of(spec), locate_cut(answer.plan, spec),
                     keep_alive);
   PlanExecutor::Response head = head_of(spec);
+  // The slot goes back as the last byte is about to be written: given back only after that
+  // write returned, a client that had read everything and asked again at once was sometimes
+  // turned away by its own transfer (5 in 300 runs of MaxActiveFreesTheSlotWhenTheTransferEnds).
+  if (answer.transfer != nullptr) {
+    exec.body().on_finishing([transfer = answer.transfer] { transfer->end_transfer(); });
+  }
   if (co_await exec.send_head(head)) {
     if (spec.send_body)
       co_await write_body(connection, exec.body(), spec, answer.plan, answer.source);

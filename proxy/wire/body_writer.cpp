@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 namespace sisyphus::proxy {
 namespace {
@@ -93,8 +94,10 @@ BodyWriter::BodyWriter(Connection& connection, const ResponsePlan& plan, bool ch
       settle_at_runs_(kSettleRuns) {}
 
 void BodyWriter::mark_finishing() {
-  if (!finishing_marked_) c_.core_->finishing_started();
+  if (finishing_marked_) return;
+  c_.core_->finishing_started();
   finishing_marked_ = true;
+  if (on_finishing_) std::exchange(on_finishing_, nullptr)();
 }
 
 void BodyWriter::hold_head() {

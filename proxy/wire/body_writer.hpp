@@ -101,6 +101,9 @@ class BodyWriter {
   void mark_finishing();
   // Pass to ServerCore::record(): the core waits for this request's record.
   bool finishing_marked() const { return finishing_marked_; }
+  // Called once, at mark_finishing(): just before the last byte is written, so whatever it
+  // releases (a max_active slot) is free before a client that read everything can ask again.
+  void on_finishing(std::function<void()> f) { on_finishing_ = std::move(f); }
 
   // After finish(): waits until the client's TCP has acknowledged every body byte written,
   // while it keeps acknowledging (the kernel may still be sending to a client that reads
@@ -170,6 +173,7 @@ class BodyWriter {
   Reached reached_ = Reached::none;
   bool complete_ = false;
   bool finishing_marked_ = false;
+  std::function<void()> on_finishing_;
   End end_ = End::gone;
   std::optional<std::string> error_;
 };
