@@ -112,7 +112,7 @@ asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point star
                                                  client.token.value_or(""));
         record.attempt = decision.attempt;
         record.content_seed = decision.content_seed;
-        if (!source) source = synthetic_source(decision.content_seed);
+        if (!source) source = core_->synthetic_files().get(decision.content_seed, size);
         plan = std::move(decision.plan);
 
         const Representation rep = describe(resource, decision.generation, size, source);
@@ -144,7 +144,8 @@ asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point star
     }
   }
 
-  co_return co_await write_answer(*this, {spec, plan, source.get(), transfer ? &*transfer : nullptr},
+  co_return co_await write_answer(*this,
+                                  {spec, plan, source.get(), transfer ? &*transfer : nullptr},
                                   keep_alive, record, started, kUnexecutedCut);
 }
 

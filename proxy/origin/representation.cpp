@@ -2,11 +2,14 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <system_error>
 
@@ -46,6 +49,7 @@ class FileSource final : public ContentSource {
       done += static_cast<std::size_t>(n);
     }
   }
+  int file_descriptor() const override { return fd_; }
 
  private:
   int fd_;
@@ -139,6 +143,26 @@ Representation describe(const model::Resource& resource, std::uint32_t generatio
 
 std::shared_ptr<const ContentSource> synthetic_source(std::uint64_t seed) {
   return std::make_shared<SyntheticSource>(seed);
+}
+
+std::shared_ptr<const ContentSource> synthetic_file_source(std::uint64_t seed, std::uint64_t size) {
+  const int fd = ::memfd_create("sisyphus-content", MFD_CLOEXEC);
+  if (fd < 0) return nullptr;
+  auto source = std::make_shared<FileSource>(fd);  // closes it from now on
+  constexpr std::size_t kFillPiece = 1 << 20;
+  const auto piece = std::make_unique_for_overwrite<std::byte[]>(kFillPiece);
+  for (std::uint64_t at = 0; at < size;) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kFillPiece, size - at));
+    content::fill(seed, at, {piece.get(), n});
+    for (std::size_t done = 0; done < n;) {
+      const ssize_t w = ::pwrite(fd, piece.get() + done, n - done, static_cast<off_t>(at + done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) return nullptr;  // out of memory for it (ENOSPC): serve without it
+      done += static_cast<std::size_t>(w);
+    }
+    at += n;
+  }
+  return source;
 }
 
 std::shared_ptr<const ContentSource> open_file_source(const model::Resource& resource,

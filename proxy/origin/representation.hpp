@@ -21,6 +21,10 @@ class ContentSource {
   // Bytes [offset, offset + out.size()); throws std::runtime_error on an I/O error or a file
   // that shrank.
   virtual void read(std::uint64_t offset, std::span<std::byte> out) const = 0;
+  // A descriptor whose byte at `offset` is read()'s (a file resource, or synthetic content
+  // written once into a memfd): the body's bytes that no fault touches go from it straight
+  // into the socket (sendfile(2)), not through a buffer. -1 when there is none.
+  virtual int file_descriptor() const { return -1; }
 };
 
 struct Representation {
@@ -50,6 +54,10 @@ bool weak_match(std::string_view a, std::string_view b);
 bool if_none_match_matches(std::string_view header, const std::optional<std::string>& etag);
 
 std::shared_ptr<const ContentSource> synthetic_source(std::uint64_t seed);
+// The first `size` bytes of content `seed`, generated once into a memfd (anonymous memory,
+// no file name): a source with a file_descriptor(). nullptr when the memfd cannot be made
+// (then synthetic_source() serves).
+std::shared_ptr<const ContentSource> synthetic_file_source(std::uint64_t seed, std::uint64_t size);
 
 // Generation `generation` of `resource`, `size` bytes read from `source`: its content seed
 // and validators as the origin serves them. The origin session and original_head() both

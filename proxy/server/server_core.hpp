@@ -21,6 +21,7 @@
 
 #include "engine/engine.hpp"
 #include "origin/digest_cache.hpp"
+#include "origin/synthetic_files.hpp"
 #include "sisyphus/proxy/log.hpp"
 #include "sisyphus/proxy/server.hpp"
 
@@ -111,6 +112,8 @@ class ServerCore {
                                                const TimeScale& scale, Clock::time_point at) const;
 
   DigestCache& digests() { return digests_; }
+  // Synthetic content written once per version, for zero-copy bodies.
+  SyntheticFiles& synthetic_files() { return synthetic_files_; }
   // For work that would stall an io thread (hashing a whole representation).
   boost::asio::thread_pool& blocking_pool() { return blocking_pool_; }
 
@@ -153,6 +156,7 @@ class ServerCore {
   std::atomic<std::uint32_t> peak_active_{0};  // the most at once since start or reset
 
   DigestCache digests_;
+  SyntheticFiles synthetic_files_;
   std::atomic<bool> trim_pending_{false};  // before the pool: its work may still touch it
   boost::asio::thread_pool blocking_pool_{1};
 

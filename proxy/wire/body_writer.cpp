@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -18,6 +19,7 @@
 #include <chrono>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 namespace sisyphus::proxy {
 namespace {
@@ -92,8 +94,10 @@ BodyWriter::BodyWriter(Connection& connection, const ResponsePlan& plan, bool ch
       settle_at_runs_(kSettleRuns) {}
 
 void BodyWriter::mark_finishing() {
-  if (!finishing_marked_) c_.core_->finishing_started();
+  if (finishing_marked_) return;
+  c_.core_->finishing_started();
   finishing_marked_ = true;
+  if (on_finishing_) std::exchange(on_finishing_, nullptr)();
 }
 
 void BodyWriter::hold_head() {
@@ -193,7 +197,9 @@ asio::awaitable<bool> BodyWriter::wait_writable() {
   co_return false;
 }
 
-asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
+asio::awaitable<bool> BodyWriter::move_into_socket(std::size_t n,
+                                                   std::function<ssize_t(int, std::size_t)> move,
+                                                   SourceEnd at_source_end) {
   if (error_ || cut_reached()) co_return false;
   const Duration idle = c_.core_->options().idle_timeout;
   const int fd = c_.socket_.native_handle();
@@ -202,8 +208,7 @@ asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
     if (k == 0) co_return false;
     std::size_t moved = 0;
     while (moved < k) {
-      const ssize_t r =
-          ::splice(pipe, nullptr, fd, nullptr, k - moved, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      const ssize_t r = move(fd, k - moved);
       if (r > 0) {
         moved += static_cast<std::size_t>(r);
         ledger_.body(static_cast<std::uint64_t>(r));
@@ -219,7 +224,11 @@ asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
         fail(c_.timed_out() ? "write timeout: the client stopped reading" : ec.message());
         co_return false;
       }
-      fail(r == 0 ? "the client closed the connection" : std::strerror(errno));
+      if (r == 0 && at_source_end == SourceEnd::file_shrank) {
+        abandon("the file shrank while being served");
+      } else {
+        fail(r == 0 ? "the client closed the connection" : std::strerror(errno));
+      }
       co_return false;
     }
     release_head();
@@ -227,6 +236,30 @@ asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
     n -= k;
   }
   co_return true;
+}
+
+asio::awaitable<bool> BodyWriter::write_from_pipe(int pipe, std::size_t n) {
+  co_return co_await move_into_socket(
+      n,
+      [pipe](int socket, std::size_t max) {
+        return ::splice(pipe, nullptr, socket, nullptr, max, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      },
+      SourceEnd::client_closed);
+}
+
+asio::awaitable<bool> BodyWriter::write_from_file(int file, std::uint64_t offset, std::size_t n) {
+  // sendfile() has no per-call flag: the socket itself must not block (Asio makes it
+  // non-blocking only once one of its own operations would block).
+  boost::system::error_code ec;
+  if (!c_.socket_.native_non_blocking()) c_.socket_.native_non_blocking(true, ec);
+  if (ec) {
+    fail(ec.message());
+    co_return false;
+  }
+  auto at = static_cast<off_t>(offset);  // advanced by each sendfile(), the file's own offset not
+  co_return co_await move_into_socket(
+      n, [file, &at](int socket, std::size_t max) { return ::sendfile(socket, file, &at, max); },
+      SourceEnd::file_shrank);
 }
 
 void BodyWriter::after_body_write() {

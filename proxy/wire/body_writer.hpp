@@ -9,9 +9,12 @@
 // the body bytes the socket accepted (written) and, at the end, those the client's TCP
 // acknowledged (delivered; DESIGN.md "Byte accounting"). Internal to the proxy library (Asio
 // types).
+#include <sys/types.h>
+
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -68,6 +71,11 @@ class BodyWriter {
   // the upstream socket into the pipe, from the pipe into the client socket). Only for
   // bodies without chunk framing and without corruptions (their bytes are never seen here).
   asio::awaitable<bool> write_from_pipe(int pipe, std::size_t n);
+  // The same for `n` bytes of the file `file` from `offset` on (the origin's zero-copy path:
+  // sendfile(2) from a file resource or a memfd of synthetic content; nothing is copied
+  // through user space). Only for bodies without chunk framing and without corruptions.
+  // A file that ends before them (it shrank) abandons the body.
+  asio::awaitable<bool> write_from_file(int file, std::uint64_t offset, std::size_t n);
   // Waits until the socket takes bytes again, within the write timeout, so that a caller
   // whose reader stopped reading holds no piece meanwhile (write_answer() fills its buffer
   // only after this). false once nothing more may be written (error()).
@@ -93,6 +101,9 @@ class BodyWriter {
   void mark_finishing();
   // Pass to ServerCore::record(): the core waits for this request's record.
   bool finishing_marked() const { return finishing_marked_; }
+  // Called once, at mark_finishing(): just before the last byte is written, so whatever it
+  // releases (a max_active slot) is free before a client that read everything can ask again.
+  void on_finishing(std::function<void()> f) { on_finishing_ = std::move(f); }
 
   // After finish(): waits until the client's TCP has acknowledged every body byte written,
   // while it keeps acknowledging (the kernel may still be sending to a client that reads
@@ -134,6 +145,13 @@ class BodyWriter {
   // the write timeout. Returns the bytes written; `ec` says why not all.
   asio::awaitable<std::size_t> send(std::span<const asio::const_buffer> buffers,
                                     boost::system::error_code& ec);
+  // The loop of write_from_pipe() and write_from_file(): `n` bytes in turns, each moved by
+  // `move(socket, max)` (what it moved, 0 at the source's end, -1 with errno), waiting for
+  // writability when the socket takes nothing. `at_source_end`: why a 0 ends the body.
+  enum class SourceEnd { client_closed, file_shrank };
+  asio::awaitable<bool> move_into_socket(std::size_t n,
+                                         std::function<ssize_t(int, std::size_t)> move,
+                                         SourceEnd at_source_end);
   // After a body write: a chunked body's ledger forgets its acknowledged chunks now and then.
   void after_body_write();
 
@@ -155,6 +173,7 @@ class BodyWriter {
   Reached reached_ = Reached::none;
   bool complete_ = false;
   bool finishing_marked_ = false;
+  std::function<void()> on_finishing_;
   End end_ = End::gone;
   std::optional<std::string> error_;
 };
