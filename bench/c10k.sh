@@ -6,7 +6,9 @@
 # default 4 MiB, `throttle: {rate: RATE}`) and, in the same run, nginx serving a file of the
 # same size with `limit_rate`, one after the other (each alone on the machine):
 #   bench/c10k.sh [--connections 10000] [--rate 16KiB] [--hold 20] [--size 4MiB]
-#                 [--threads 2] [--bin PATH/TO/sisyphus]
+#                 [--threads 2] [--burst SIZE] [--bin PATH/TO/sisyphus]
+# --burst sets the throttle's burst (docs/faults.md "throttle"): `--burst 64KiB` writes the
+# way nginx's limit_rate 16k does (about 64 KiB every 4 s), the default one slice a second.
 # Prints for each server what its clients saw (resets, refused or never-completed connects,
 # connections held to the end, body bytes received in MB), the listen-queue overflows during
 # its run (the delta of TcpExtListenOverflows in /proc/net/netstat: the whole network
@@ -24,6 +26,7 @@ rate=16KiB
 hold=20
 size=4MiB
 threads=2
+burst=
 bin="$(bench_build_dir)/app/sisyphus"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,8 +35,9 @@ while [ $# -gt 0 ]; do
     --hold) hold="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
+    --burst) burst="$2"; shift 2 ;;
     --bin) bin="$2"; shift 2 ;;
-    *) echo "usage: $0 [--connections N] [--rate 16KiB] [--hold S] [--size 4MiB] [--threads N] [--bin PATH]" >&2
+    *) echo "usage: $0 [--connections N] [--rate 16KiB] [--hold S] [--size 4MiB] [--threads N] [--burst SIZE] [--bin PATH]" >&2
        exit 2 ;;
   esac
 done
@@ -58,7 +62,7 @@ hard=$(ulimit -Hn)
 if [ "$hard" != unlimited ] && [ "$hard" -lt "$need" ]; then
   bench_fail "the hard open-files limit is $hard, below the $need the herd needs (raise it: ulimit -Hn, limits.conf)"
 fi
-ulimit -n "$need"
+ulimit -Sn "$need"
 somaxconn=$(cat /proc/sys/net/core/somaxconn)
 echo "herd: $connections connections within 1 s, $rate/s each ($rate_bytes B/s), held ${hold} s;" \
   "resource $size; open files limit $(ulimit -n) (hard $hard); net.core.somaxconn $somaxconn;" \
@@ -81,13 +85,14 @@ listen_overflows() {
 }
 field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"$2"; }
 
-# Runs the herd against $2 (served by pid $3) and fills the results of server $1.
+# Runs the herd (of $4 connections, default --connections) against $2 (served by pid $3)
+# and fills the results of server $1.
 declare -A resets refused held overflows rss cpu answered received
 measure() {
-  local name=$1 url=$2 pid=$3 o0 t0 out
+  local name=$1 url=$2 pid=$3 n=${4:-$connections} o0 t0 out
   o0=$(listen_overflows)
   t0=$(bench_cpu_ticks "$pid")
-  out=$("$clients" "$url" --connections "$connections" --rate "$rate_bytes" --hold "$hold" | sed -n 's/^result //p') || true
+  out=$("$clients" "$url" --connections "$n" --rate "$rate_bytes" --hold "$hold" | sed -n 's/^result //p') || true
   [ -n "$out" ] || bench_fail "c10k_clients gave no result against $name"
   cpu[$name]=$(awk -v t="$(( $(bench_cpu_ticks "$pid") - t0 ))" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')
   overflows[$name]=$(( $(listen_overflows) - o0 ))
@@ -105,7 +110,7 @@ name: c10k
 description: The resource of bench/c10k.sh, throttled to the herd's read rate.
 resource: {size: $bytes, seed: 7}
 faults:
-  - throttle: {rate: ${rate_bytes}B/s}
+  - throttle: {rate: ${rate_bytes}B/s${burst:+, burst: $burst}}
 YAML
 "$bin" serve --scenario "$work/c10k.yaml" --listen 127.0.0.1:0 --threads "$threads" \
   --port-file "$work/port.json" >"$work/serve.out" 2>"$work/serve.err" &
@@ -136,12 +141,29 @@ CONF
 bench_start_nginx "$work/nginx" nginx_http
 measure nginx "http://127.0.0.1:$nginx_port/file" "${nginx_pids[0]}"
 
+# The relay holding a herd: `sisyphus proxy` (a clean relay, no scenario) in front of that
+# nginx. It holds two descriptors per connection (the client's, the upstream's), so its herd
+# is capped at what the open-files limit allows.
+proxy_connections=$connections
+if [ "$hard" != unlimited ] && [ $(( 2 * connections + 256 )) -gt "$hard" ]; then
+  proxy_connections=$(( (hard - 256) / 2 ))
+fi
+ulimit -Sn "$(( 2 * proxy_connections + 256 ))"
+"$bin" proxy --upstream "http://127.0.0.1:$nginx_port" --listen 127.0.0.1:0 --threads "$threads" \
+  --port-file "$work/proxy-port.json" >"$work/proxy.out" 2>"$work/proxy.err" &
+serve_pid=$!
+port=$(bench_port_from_file "$serve_pid" "$work/proxy-port.json" "$work/proxy.err")
+measure proxy "http://127.0.0.1:$port/file" "$serve_pid" "$proxy_connections"
+bench_stop "$serve_pid"
+serve_pid=
+
 printf '%-9s %8s %9s %8s %9s %10s %9s %9s %8s\n' server answered resets refused held overflows \
   "body MB" "rss MiB" "cpu s"
-for s in sisyphus nginx; do
+for s in sisyphus nginx proxy; do
   printf '%-9s %8s %9s %8s %9s %10s %9s %9s %8s\n' "$s" "${answered[$s]}" "${resets[$s]}" "${refused[$s]}" \
     "${held[$s]}" "${overflows[$s]}" "${received[$s]}" "${rss[$s]}" "${cpu[$s]}"
 done
 ratio() { if [ "$2" = 0 ] || [ "$2" = 0.00 ]; then echo "n/a"; else bench_ratio "$1" "$2"; fi; }
 echo "ratio sisyphus/nginx: rss $(ratio "${rss[sisyphus]}" "${rss[nginx]}")," \
   "cpu $(ratio "${cpu[sisyphus]}" "${cpu[nginx]}") (goal: 0 resets, rss < 1024 MiB, cpu <= nginx's)"
+echo "proxy: sisyphus proxy relaying $proxy_connections of them from that nginx (its own cpu and rss)"

@@ -51,7 +51,9 @@ Connection::Clock::time_point pace(Connection::Clock::time_point start, std::uin
 }
 
 std::size_t max_write_of(const ResponsePlan& plan) {
-  if (plan.rate > 0) return static_cast<std::size_t>(throttle_slice(plan.rate));
+  if (plan.rate > 0) {
+    return static_cast<std::size_t>(plan.burst > 0 ? plan.burst : throttle_slice(plan.rate));
+  }
   if (plan.per_chunk_delay.count() > 0) return kTimedWrite;
   return std::numeric_limits<std::size_t>::max();
 }

@@ -84,6 +84,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"throttle: {rate: 0/s}",
                 "t.yaml:6:22: invalid rate '0/s': must be greater than zero"},
         BadCase{"throttle: {}", "t.yaml:6:15: expected 'rate' (bytes per second, such as 1MiB/s)"},
+        BadCase{"throttle: {rate: 1MiB/s, burst: 0}",
+                "t.yaml:6:37: expected a burst from 1 byte to 16MiB, got 0B"},
+        BadCase{"throttle: {rate: 1MiB/s, burst: 17MiB}",
+                "t.yaml:6:37: expected a burst from 1 byte to 16MiB, got 17MiB"},
+        BadCase{"throttle: {rate: 1MiB/s, burst: 10%}",
+                "t.yaml:6:37: expected a burst from 1 byte to 16MiB, got 10%"},
         // stall
         BadCase{"stall: {for: 1s}",
                 "t.yaml:6:12: expected 'at' (an offset in the resource: 1000, 4MiB, 95%) or "

@@ -51,5 +51,21 @@ TEST_F(ServerTest, ThrottleRateScalesWithTheTimeScale) {
   EXPECT_LT(rate, 1.05 * kRate) << rate << " B/s";
 }
 
+// 128 KiB at 64 KiB/s in bursts of 64 KiB: two writes, the second at 1 s (pacing never
+// sends early), where the default 16 KiB slices end at 1.75 s.
+TEST_F(ServerTest, ThrottleBurstWritesThatManyBytesAtATimeOnTheSameSchedule) {
+  start("name: throttle\nseed: 1\nresource: {size: 128KiB, seed: 6}\n"
+        "faults:\n  - throttle: {rate: 64KiB/s, burst: 64KiB}\n");
+  HttpResponse r = get("/file");
+  ASSERT_EQ(r.end, End::complete);
+  EXPECT_EQ(r.body, content_bytes(6, 0, 128 * 1024));
+  const double seconds = Seconds(r.done_at - r.head_at).count();
+  EXPECT_GE(seconds, 0.99);
+  EXPECT_LT(seconds, 1.5);
+  const auto log = by_attempt(log_with(1));
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].bytes_sent, 128u * 1024);
+}
+
 }  // namespace
 }  // namespace sisyphus::testing

@@ -77,6 +77,7 @@ struct ResponsePlan {
   Duration first_byte_delay{0};  // before the status line (already time-scaled, jitter applied)
   Duration per_chunk_delay{0};   // before each body write
   std::uint64_t rate = 0;        // throttle, body bytes per second; 0 = unlimited
+  std::uint64_t burst = 0;       // throttle.burst: bytes per write; 0 = throttle_slice(rate)
   std::optional<Cut> cut;        // set_cut() keeps the earliest one
   std::optional<TimedCut> timed_cut;  // set_timed_cut() keeps the earliest; with `cut`, the
                                       // one reached first on the wire happens
