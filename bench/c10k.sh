@@ -71,8 +71,10 @@ echo "herd: $connections connections within 1 s, $rate/s each ($rate_bytes B/s),
 work=$(mktemp -d)
 nginx_pids=()
 serve_pid=
+origin_pid=
 cleanup() {
   bench_stop "$serve_pid"
+  bench_stop "$origin_pid"
   for pid in "${nginx_pids[@]}"; do bench_stop "$pid"; done
   rm -rf "$work"
 }
@@ -141,21 +143,41 @@ CONF
 bench_start_nginx "$work/nginx" nginx_http
 measure nginx "http://127.0.0.1:$nginx_port/file" "${nginx_pids[0]}"
 
-# The relay holding a herd: `sisyphus proxy` (a clean relay, no scenario) in front of that
-# nginx. It holds two descriptors per connection (the client's, the upstream's), so its herd
-# is capped at what the open-files limit allows.
+# The relay holding a herd: `sisyphus proxy` applying the same throttle in front of an
+# unthrottled `sisyphus serve` of the same resource (the upstream's memory and CPU are not
+# counted). The proxy holds two descriptors per connection (the client's, the upstream's),
+# so its herd is capped at what the open-files limit allows.
+bench_stop "${nginx_pids[0]}"
+nginx_pids=()
 proxy_connections=$connections
 if [ "$hard" != unlimited ] && [ $(( 2 * connections + 256 )) -gt "$hard" ]; then
   proxy_connections=$(( (hard - 256) / 2 ))
 fi
 ulimit -Sn "$(( 2 * proxy_connections + 256 ))"
-"$bin" proxy --upstream "http://127.0.0.1:$nginx_port" --listen 127.0.0.1:0 --threads "$threads" \
+cat >"$work/origin.yaml" <<YAML
+name: c10k-origin
+resource: {size: $bytes, seed: 7}
+YAML
+cat >"$work/relay.yaml" <<YAML
+name: c10k-relay
+resource: {path: /file}
+faults:
+  - throttle: {rate: ${rate_bytes}B/s${burst:+, burst: $burst}}
+YAML
+"$bin" serve --scenario "$work/origin.yaml" --listen 127.0.0.1:0 --threads 1 \
+  --port-file "$work/origin-port.json" >"$work/origin.out" 2>"$work/origin.err" &
+origin_pid=$!
+origin_port=$(bench_port_from_file "$origin_pid" "$work/origin-port.json" "$work/origin.err")
+"$bin" proxy --upstream "http://127.0.0.1:$origin_port" --scenario "$work/relay.yaml" \
+  --listen 127.0.0.1:0 --threads "$threads" \
   --port-file "$work/proxy-port.json" >"$work/proxy.out" 2>"$work/proxy.err" &
 serve_pid=$!
 port=$(bench_port_from_file "$serve_pid" "$work/proxy-port.json" "$work/proxy.err")
 measure proxy "http://127.0.0.1:$port/file" "$serve_pid" "$proxy_connections"
 bench_stop "$serve_pid"
 serve_pid=
+bench_stop "$origin_pid"
+origin_pid=
 
 printf '%-9s %8s %9s %8s %9s %10s %9s %9s %8s\n' server answered resets refused held overflows \
   "body MB" "rss MiB" "cpu s"
@@ -166,4 +188,4 @@ done
 ratio() { if [ "$2" = 0 ] || [ "$2" = 0.00 ]; then echo "n/a"; else bench_ratio "$1" "$2"; fi; }
 echo "ratio sisyphus/nginx: rss $(ratio "${rss[sisyphus]}" "${rss[nginx]}")," \
   "cpu $(ratio "${cpu[sisyphus]}" "${cpu[nginx]}") (goal: 0 resets, rss < 1024 MiB, cpu <= nginx's)"
-echo "proxy: sisyphus proxy relaying $proxy_connections of them from that nginx (its own cpu and rss)"
+echo "proxy: sisyphus proxy throttling $proxy_connections of them, relayed from sisyphus serve (the proxy's own cpu and rss)"

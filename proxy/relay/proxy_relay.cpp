@@ -174,7 +174,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
       zero_copy = !client_ec && !upstream_ec;
     }
     while (!upstream_done) {
-      if (zero_copy && upstream_->buffer().size() == 0) {
+      if (zero_copy && upstream_ && upstream_->buffer().size() == 0) {
         const std::uint64_t room = body.room();
         if (room == 0) {
           body.stop_at_cut();
@@ -193,7 +193,14 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
         upstream_done = piece.done;
         continue;
       }
-      if (relay_buffer_.empty()) relay_buffer_.resize(relay_piece_size(body, upstream_remaining_));
+      if (relay_buffer_.empty()) {
+        std::size_t size = relay_piece_size(body, upstream_remaining_);
+        // A spliced body passes here only for the bytes the head's read buffered: a buffer
+        // of their size, not one held for the whole body (10,000 slow readers held 256 KiB
+        // each while their bodies were spliced).
+        if (zero_copy) size = std::min(size, upstream_->buffer().size());
+        relay_buffer_.resize(size);
+      }
       const Piece piece = co_await read_piece();
       release_if_complete(piece.done && !piece.error);
       if (piece.size > 0) {
@@ -202,6 +209,10 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
         received += piece.size;
         const std::span<std::byte> data(relay_buffer_.data(), piece.size);
         if (!co_await body.write(data, resource_first)) break;
+      }
+      if (zero_copy && upstream_ && upstream_->buffer().size() == 0) {
+        std::vector<std::byte>().swap(relay_buffer_);  // the rest is spliced
+        upstream_->buffer().shrink_to_fit();
       }
       if (piece.error) {
         upstream_error = fmt::format("{} after {} body bytes", *piece.error, received);
