@@ -54,6 +54,17 @@ std::uint64_t read_unsigned(const json::object& o, std::string_view key, bool re
 
 }  // namespace
 
+bool lists_fault(const LogRecord& record, std::string_view kind) {
+  if (!record.fault) return false;
+  std::string_view rest = *record.fault;
+  for (;;) {
+    const auto comma = rest.find(',');
+    if (rest.substr(0, comma) == kind) return true;
+    if (comma == std::string_view::npos) return false;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
 std::string to_json_line(const LogRecord& r) {
   // Written by hand rather than through json::serialize so that times read as plain
   // decimals (0.504561, not 5.04561E-1); strings still go through Boost.JSON's escaping.

@@ -27,11 +27,6 @@
 
 namespace sisyphus::proxy {
 
-// The log's `fault` names of the answers server.max_active and server.outages give
-// (docs/server.md, "Overload and outages").
-inline constexpr std::string_view kOverCapacityFault = "over_capacity";
-inline constexpr std::string_view kOutageFault = "outage";
-
 // A scenario with the engine built for it; replaced whole by set_scenario(), so a request
 // that started under the old one finishes under it.
 struct ScenarioState {

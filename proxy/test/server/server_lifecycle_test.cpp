@@ -60,6 +60,19 @@ TEST(LogRecordJson, RoundTripsEveryField) {
   EXPECT_FALSE(proxy::log_record_from_json(nulls).fault.has_value());
 }
 
+TEST(LogRecordJson, ListsFaultMatchesWholeKindsOfTheCommaSeparatedList) {
+  proxy::LogRecord r;
+  EXPECT_FALSE(proxy::lists_fault(r, proxy::kOverCapacityFault));
+  r.fault = "throttle,over_capacity";
+  EXPECT_TRUE(proxy::lists_fault(r, "throttle"));
+  EXPECT_TRUE(proxy::lists_fault(r, proxy::kOverCapacityFault));
+  EXPECT_FALSE(proxy::lists_fault(r, "over"));
+  EXPECT_FALSE(proxy::lists_fault(r, "capacity"));
+  r.fault = "outage";
+  EXPECT_TRUE(proxy::lists_fault(r, proxy::kOutageFault));
+  EXPECT_FALSE(proxy::lists_fault(r, proxy::kOverCapacityFault));
+}
+
 TEST(LogRecordJson, BadLinesAreErrorsNamingTheProblem) {
   auto error_of = [](std::string_view line) {
     try {

@@ -129,7 +129,7 @@ reports::ServerEvent event_of(const proxy::LogRecord& g, double factor) {
   e.start_s = g.t / factor;
   e.duration_s = g.duration_s / factor;
   e.bytes = g.bytes_sent;
-  e.over_capacity = g.fault && g.fault->find("over_capacity") != std::string::npos;
+  e.over_capacity = proxy::lists_fault(g, proxy::kOverCapacityFault);
   return e;
 }
 

@@ -34,6 +34,14 @@ struct LogRecord {
   std::uint64_t seq = 0;
 };
 
+// The log's `fault` names of the answers server.max_active and server.outages give
+// (docs/server.md, "Overload and outages").
+inline constexpr std::string_view kOverCapacityFault = "over_capacity";
+inline constexpr std::string_view kOutageFault = "outage";
+
+// Whether the record's `fault` (comma-separated kinds) names `kind`.
+bool lists_fault(const LogRecord& record, std::string_view kind);
+
 std::string to_json_line(const LogRecord& record);  // no trailing newline
 // Throws sisyphus::ParseError naming the problem when `line` is not such an object.
 LogRecord log_record_from_json(std::string_view line);
