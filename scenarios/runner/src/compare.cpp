@@ -89,7 +89,6 @@ struct Job {
   std::size_t matrix = 0;
   std::size_t cell = 0;
   std::uint32_t trial = 0;
-  bool herd = false;
 };
 
 // A trial's records: one, or one per client of a herd (with the server's series).
@@ -158,7 +157,7 @@ reports::CompareResults compare(const std::vector<model::Matrix>& matrices,
       cell.replay = compare_replay_command(m, s, options);
       cell.trials.reserve(numbers.size() * s.clients);
       for (std::uint32_t t : numbers)
-        jobs.push_back(Job{results.matrices.size(), mr.cells.size(), t, m.herd});
+        jobs.push_back(Job{results.matrices.size(), mr.cells.size(), t});
       mr.cells.push_back(std::move(cell));
       chosen.push_back(&s);
     }
@@ -211,7 +210,7 @@ reports::CompareResults compare(const std::vector<model::Matrix>& matrices,
   // runs alone, after them.
   const auto worker = [&] {
     for (std::size_t j = next++; j < jobs.size(); j = next++) {
-      if (!jobs[j].herd) run_job(jobs[j]);
+      if (!models[jobs[j].matrix]->herd) run_job(jobs[j]);
     }
   };
   unsigned n = options.run.jobs != 0
@@ -223,7 +222,7 @@ reports::CompareResults compare(const std::vector<model::Matrix>& matrices,
   worker();
   for (auto& t : threads) t.join();
   for (const Job& job : jobs) {
-    if (job.herd) run_job(job);
+    if (models[job.matrix]->herd) run_job(job);
   }
 
   for (auto& mr : results.matrices) {
