@@ -163,9 +163,12 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
     upstream_remaining_.reset();
     if (length) upstream_remaining_ = *length;
     // Bytes nobody looks at (no corruption, no chunk framing) need not pass through user
-    // space: splice(2) moves them from socket to socket through a pipe.
+    // space: splice(2) moves them from socket to socket through a pipe. Not a paced body:
+    // it moves at most its rate, so copying costs little, and its pipe would double the
+    // descriptors of each connection for as long as it lasts, which is long: a herd of slow
+    // readers ran the proxy out of descriptors (docs/server.md "Holding a herd").
     bool zero_copy = length && !framing.chunked && !upstream_->is_tls() &&
-                     plan.corruptions.empty() && open_pipe();
+                     plan.corruptions.empty() && !body.paced() && open_pipe();
     if (zero_copy) {  // splice(2) must never block an io thread
       boost::system::error_code client_ec;
       boost::system::error_code upstream_ec;

@@ -10,11 +10,12 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
 #include <stdexcept>
+#include <tuple>
 
 #include "sisyphus/core/error.hpp"
 
@@ -221,7 +222,16 @@ asio::awaitable<std::shared_ptr<UpstreamConnection>> UpstreamPool::connect(
   auto [rec, endpoints] =
       co_await resolver.async_resolve(url_.host, std::to_string(url_.port), nothrow);
   if (rec) co_return fail(fmt::format("cannot resolve {}: {}", url_.host, rec.message()));
-  auto [cec, ep] = co_await asio::async_connect(c->socket(), endpoints, nothrow);
+  // Each address in turn, opening the socket here: asio's range connect reports a socket
+  // it could not open (EMFILE: out of descriptors) as "Operation canceled".
+  boost::system::error_code cec = asio::error::host_not_found;
+  for (const auto& entry : endpoints) {
+    c->socket().close(cec);
+    c->socket().open(entry.endpoint().protocol(), cec);
+    if (cec) co_return fail(fmt::format("cannot open a socket to {}: {}", where, cec.message()));
+    std::tie(cec) = co_await c->socket().async_connect(entry.endpoint(), nothrow);
+    if (!cec || c->timed_out()) break;
+  }
   if (cec) {
     co_return fail(c->timed_out() ? fmt::format("connecting to {}", where)
                                   : fmt::format("cannot connect to {}: {}", where, cec.message()));
