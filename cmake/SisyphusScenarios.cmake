@@ -6,7 +6,8 @@
 # <build dir>/sisyphus-reports/<prefix><stem> <args>`. The test passes when every expectation
 # of the scenario holds (exit 0). CLIENT is anything `--client` takes: reference, naive,
 # curl, wget, aria2c, reference-cli, or 'command: mytool {url} -o {output}'.
-# SISYPHUS defaults to the `sisyphus` target of this build, else `sisyphus` on PATH.
+# SISYPHUS defaults to the `sisyphus` target of this build, else the one find_package(sisyphus)
+# found, else `sisyphus` on PATH.
 function(sisyphus_add_scenarios)
   cmake_parse_arguments(ARG "" "DIR;CLIENT;PREFIX;SISYPHUS;TIMEOUT" "ARGS" ${ARGN})
   if(NOT ARG_DIR OR NOT ARG_CLIENT)
@@ -15,6 +16,8 @@ function(sisyphus_add_scenarios)
   if(NOT ARG_SISYPHUS)
     if(TARGET sisyphus OR PROJECT_NAME STREQUAL "sisyphus")
       set(ARG_SISYPHUS $<TARGET_FILE:sisyphus>)
+    elseif(TARGET sisyphus::sisyphus)  # find_package(sisyphus): the installed binary
+      set(ARG_SISYPHUS $<TARGET_FILE:sisyphus::sisyphus>)
     else()
       set(ARG_SISYPHUS sisyphus)
     endif()

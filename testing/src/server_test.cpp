@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "sisyphus/testing/fault_server.hpp"
+
 namespace sisyphus::testing {
 
 model::Scenario scenario_from(const std::string& yaml) {
@@ -17,11 +19,7 @@ std::string scenario_yaml(std::string_view name, std::string_view resource, std:
 }
 
 std::vector<proxy::LogRecord> log_with(const proxy::Server& server, std::size_t n) {
-  const auto deadline = Clock::now() + 5s;
-  while (server.log().size() < n && Clock::now() < deadline) {
-    std::this_thread::sleep_for(1ms);
-  }
-  return server.log();
+  return wait_for_log(server, n, 5s);
 }
 
 std::uint64_t total_sent(const std::vector<proxy::LogRecord>& log) {
