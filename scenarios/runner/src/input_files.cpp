@@ -1,5 +1,6 @@
 #include "input_files.hpp"
 
+#include <cstdlib>
 #include <system_error>
 
 #include "sisyphus/model/loader.hpp"
@@ -28,6 +29,19 @@ std::vector<std::filesystem::path> input_files(const std::vector<std::filesystem
     }
   }
   return files;
+}
+
+std::filesystem::path built_in_dir(const char* env, std::string_view name,
+                                   const std::filesystem::path& source_dir) {
+  const char* set = std::getenv(env);
+  if (set != nullptr && set[0] != '\0') return set;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = exe.parent_path().parent_path() / "share" / "sisyphus" / name;
+    if (std::filesystem::is_directory(installed, ec)) return installed;
+  }
+  return source_dir;
 }
 
 }  // namespace sisyphus::runner::detail

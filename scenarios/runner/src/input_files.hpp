@@ -19,6 +19,12 @@ std::vector<std::filesystem::path> input_files(const std::vector<std::filesystem
                                                std::string_view what,
                                                std::vector<std::string>& errors);
 
+// Where a built-in directory (`catalogue`, `matrices`) is: $`env` when set; else
+// ../share/sisyphus/<name> beside the running executable when it exists (an installed
+// sisyphus, wherever its prefix: docs/install.md); else `source_dir`, this build's sources.
+std::filesystem::path built_in_dir(const char* env, std::string_view name,
+                                   const std::filesystem::path& source_dir);
+
 // Loads every file with `load` (which throws on a bad file; its what() is the error), keeps
 // the first of two with the same `.name` and reports the second, and sorts by name.
 template <typename T, typename Load>

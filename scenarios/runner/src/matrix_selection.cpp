@@ -1,7 +1,6 @@
 // Which matrices a comparison gets: the files and directories given, or the built-in ones.
 #include <fmt/format.h>
 
-#include <cstdlib>
 
 #include "input_files.hpp"
 #include "sisyphus/proxy/fault.hpp"
@@ -14,9 +13,7 @@
 namespace sisyphus::runner {
 
 std::filesystem::path matrices_dir() {
-  const char* env = std::getenv("SISYPHUS_MATRICES");
-  if (env != nullptr && env[0] != '\0') return env;
-  return SISYPHUS_MATRICES_DIR;
+  return detail::built_in_dir("SISYPHUS_MATRICES", "matrices", SISYPHUS_MATRICES_DIR);
 }
 
 LoadedMatrices load_matrices(const std::vector<std::filesystem::path>& inputs) {

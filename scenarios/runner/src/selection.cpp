@@ -4,7 +4,6 @@
 #include <fnmatch.h>
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "input_files.hpp"
 #include "sisyphus/core/error.hpp"
@@ -26,9 +25,7 @@ void sort_by_name(std::vector<model::Scenario>& scenarios) {
 }  // namespace
 
 std::filesystem::path catalogue_dir() {
-  const char* env = std::getenv("SISYPHUS_CATALOGUE");
-  if (env != nullptr && env[0] != '\0') return env;
-  return SISYPHUS_CATALOGUE_DIR;
+  return detail::built_in_dir("SISYPHUS_CATALOGUE", "catalogue", SISYPHUS_CATALOGUE_DIR);
 }
 
 Loaded load_scenarios(const std::vector<std::filesystem::path>& inputs) {
