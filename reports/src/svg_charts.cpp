@@ -108,14 +108,15 @@ std::string wasted_bar_chart(const std::vector<const ScenarioResult*>& scenarios
 
 std::string attempt_waterfall(const ScenarioResult& s) {
   // The label column holds "#2 206 drop" in full: fault names are not cut.
-  constexpr double kLabelW = 170, kTimeW = 360, kGap = 30, kTop = 6;
+  // kGap and the right margin hold half a tick label each ("1000 ms", "0 MiB", "80 MiB").
+  constexpr double kLabelW = 150, kTimeW = 340, kGap = 56, kTop = 6;
   const double bytes_x = kLabelW + kTimeW + kGap;
-  const double bytes_w = kWidth - bytes_x - 20;
+  const double bytes_w = kWidth - bytes_x - 28;
   const auto& log = s.attempt_log;
   double tmax = s.duration_s;
   for (std::size_t i = 0; i < log.size(); ++i) tmax = std::max(tmax, attempt_end(s, i));
   const Ticks time_ticks = axis_ticks(tmax, Quantity::seconds, 4);
-  const Ticks byte_ticks = axis_ticks(static_cast<double>(s.size), Quantity::bytes, 3);
+  const Ticks byte_ticks = axis_ticks(static_cast<double>(s.size), Quantity::bytes, 4);
   const double tend = time_ticks.values.back();
   const double bend = byte_ticks.values.back();
   const double rows_h = kRow * static_cast<double>(log.size());
@@ -159,7 +160,7 @@ std::string comparison_chart(const std::vector<std::string>& scenario_names,
                              const std::vector<std::string>& client_labels,
                              const std::vector<std::vector<const ScenarioResult*>>& grid,
                              Metric metric) {
-  constexpr double kLabelW = 240, kValueW = 130, kSub = 16, kTop = 8;
+  constexpr double kLabelW = 240, kValueW = 180, kSub = 16, kTop = 8;
   const double plot = kWidth - kLabelW - kValueW;
   const double legend_h = kRow * static_cast<double>(client_labels.size());
   const double group_h = kSub * static_cast<double>(client_labels.size()) + 8;

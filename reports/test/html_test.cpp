@@ -63,17 +63,17 @@ TEST(Html, WaterfallHasOneBarPairPerAttempt) {
   EXPECT_EQ(count(waterfall, "<rect class=\"a-ok\""), 2u);
   EXPECT_EQ(count(waterfall, "<rect class=\"track\""), 1u);
   // Attempt 1 starts at 0 and ends where attempt 2's gap began (0.1 - 0.05 s); the time axis
-  // ends at its last tick, 300 ms (ticks of 100 ms over 0.25 s): x = 170, width = 360 * 0.05 /
-  // 0.3 = 60. It sent bytes 0..996146 of 1 MiB.
-  EXPECT_NE(waterfall.find("<rect class=\"a-fault\" x=\"170.0\" y=\"10.0\" width=\"60.0\" "
+  // ends at its last tick, 300 ms (ticks of 100 ms over 0.25 s): x = 150, width = 340 * 0.05 /
+  // 0.3 = 56.7. It sent bytes 0..996146 of 1 MiB.
+  EXPECT_NE(waterfall.find("<rect class=\"a-fault\" x=\"150.0\" y=\"10.0\" width=\"56.7\" "
                            "height=\"14.0\"><title>attempt 1: t=0.000 s, first, range none, "
                            "if-range none, status 200, 996147 bytes sent (996147 written), fault "
                            "drop</title>"),
             std::string::npos)
       << waterfall;
-  // Attempt 3 resumes at byte 1027604 (x = 560 + 240 * 1027604 / 1048576; the byte axis
+  // Attempt 3 resumes at byte 1027604 (x = 546 + 246 * 1027604 / 1048576; the byte axis
   // ends at 1 MiB, its last tick).
-  EXPECT_NE(waterfall.find("<rect class=\"a-ok\" x=\"795.2\" y=\"54.0\" width=\"4.8\""),
+  EXPECT_NE(waterfall.find("<rect class=\"a-ok\" x=\"787.1\" y=\"54.0\" width=\"4.9\""),
             std::string::npos)
       << waterfall;
   // Both axes have ticks; the labels say which attempt, its status and its fault in full.
