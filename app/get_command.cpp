@@ -1,15 +1,20 @@
 // `sisyphus get URL -o FILE`: the reference resumable client on the command line.
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <span>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "commands.hpp"
 #include "sisyphus/client/download.hpp"
+#include "sisyphus/client/progress_line.hpp"
 #include "sisyphus/core/error.hpp"
 #include "sisyphus/core/units.hpp"
 
@@ -48,38 +53,24 @@ std::string seconds_text(Duration d) {
   return fmt::format("{:.2f}s", static_cast<double>(d.count()) / 1e6);
 }
 
-// "  45% [#########           ] 450.0 MiB / 1.0 GiB  120.3 MiB/s  ETA 4s  attempt 2"
+// The terminal's width now (it may be resized mid-download): stderr's, else $COLUMNS, else 80.
+std::size_t terminal_width() {
+  winsize ws{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  if (const char* columns = std::getenv("COLUMNS")) {
+    const long n = std::strtol(columns, nullptr, 10);
+    if (n > 0) return static_cast<std::size_t>(n);
+  }
+  return 80;
+}
+
+// Redrawn in place with '\r': client::ProgressLine keeps it within the terminal's width, so it
+// never wraps (a wrapped line leaves a copy of itself behind at each redraw).
 class ProgressBar {
  public:
   void update(const Progress& p) {
-    const double t = static_cast<double>(p.elapsed.count()) / 1e6;
-    if (t - last_t_ >= 0.25 || last_t_ == 0) {
-      // A rate over the last quarter second or more, not since the start: it shows stalls.
-      if (t > last_t_) {
-        rate_ = static_cast<double>(p.bytes_received - last_bytes_) / (t - last_t_);
-      }
-      last_t_ = t;
-      last_bytes_ = p.bytes_received;
-    }
-    std::string line;
-    if (p.total && *p.total > 0) {
-      const double frac = static_cast<double>(p.bytes_held) / static_cast<double>(*p.total);
-      constexpr int kWidth = 24;
-      const int fill = std::min(kWidth, static_cast<int>(frac * kWidth));
-      std::string eta = "--";
-      if (rate_ > 0 && *p.total >= p.bytes_held) {
-        eta = fmt::format("{:.0f}s", static_cast<double>(*p.total - p.bytes_held) / rate_);
-      }
-      line = fmt::format("{:>4.0f}% [{}{}] {} / {}  {}/s  ETA {}  attempt {}", frac * 100,
-                         std::string(static_cast<std::size_t>(fill), '#'),
-                         std::string(static_cast<std::size_t>(kWidth - fill), ' '),
-                         format_size_human(p.bytes_held), format_size_human(*p.total),
-                         format_size_human(static_cast<std::uint64_t>(rate_)), eta, p.attempt);
-    } else {
-      line = fmt::format("{}  {}/s  attempt {}", format_size_human(p.bytes_held),
-                         format_size_human(static_cast<std::uint64_t>(rate_)), p.attempt);
-    }
-    fmt::print(stderr, "\r\033[K{}", line);
+    line_.update(p);
+    fmt::print(stderr, "\r\033[K{}", line_.format(p, terminal_width()));
     std::fflush(stderr);
     shown_ = true;
   }
@@ -89,10 +80,40 @@ class ProgressBar {
   }
 
  private:
-  double last_t_ = 0;
-  std::uint64_t last_bytes_ = 0;
-  double rate_ = 0;
+  client::ProgressLine line_;
   bool shown_ = false;
+};
+
+// `-o -`: the body goes to stdout as it arrives. Bytes written there cannot be taken back,
+// so the download may resume only from exactly where stdout is (Range + If-Range, answered
+// by a 206 from that byte on, as every resume is checked); a retry that would have to start
+// again from byte 0 once something was written (the file changed, the server ignores
+// Range, a --sha256 mismatch) ends the download instead (exit 1), saying why.
+class StdoutSink {
+ public:
+  void write(std::uint64_t offset, std::span<const std::byte> bytes) {
+    if (offset != written_) {
+      throw std::system_error(
+          std::make_error_code(std::errc::invalid_seek),
+          fmt::format("{} bytes already went to stdout and the download would start again at "
+                      "byte {}",
+                      written_, offset));
+    }
+    const char* data = reinterpret_cast<const char*>(bytes.data());
+    std::size_t left = bytes.size();
+    while (left > 0) {
+      const ssize_t n = ::write(STDOUT_FILENO, data, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw std::system_error(errno, std::generic_category(), "cannot write to stdout");
+      data += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    written_ += bytes.size();
+  }
+  std::uint64_t written() const { return written_; }
+
+ private:
+  std::uint64_t written_ = 0;
 };
 
 std::string attempt_line(const AttemptRecord& a) {
@@ -115,10 +136,17 @@ std::pair<std::string, std::string> split_header(const std::string& h) {
   return {h.substr(0, colon), value};
 }
 
-client::Options build_options(const GetFlags& f) {
+bool to_stdout(const GetFlags& f) {
+  return f.output == "-";
+}
+
+// `sink` receives the body for `-o -`.
+client::Options build_options(const GetFlags& f, StdoutSink& sink) {
+  if (to_stdout(f) && f.json) throw ParseError("--json and -o - both write to stdout");
+  if (to_stdout(f) && f.naive) throw ParseError("--naive writes a file in place; not with -o -");
   client::Options o;
   o.url = f.url;
-  o.output = f.output;
+  if (!to_stdout(f)) o.output = f.output;
   o.sha256 = f.sha256;
   o.max_attempts = f.max_attempts;
   o.backoff.strategy = client::parse_backoff_strategy(f.backoff);
@@ -136,14 +164,20 @@ client::Options build_options(const GetFlags& f) {
   o.client_id = f.client_id;
   o.fsync = !f.no_fsync;
   o.persist_interval = parse_duration(f.persist_interval);
+  if (to_stdout(f)) {
+    o.on_body = [&sink](std::uint64_t offset, std::span<const std::byte> bytes) {
+      sink.write(offset, bytes);
+    };
+  }
   if (auto problem = client::validate(o)) throw ParseError(*problem);
   return o;
 }
 
 int run_get(const GetFlags& f) {
   client::Options options;
+  StdoutSink sink;
   try {
-    options = build_options(f);
+    options = build_options(f, sink);
   } catch (const ParseError& e) {
     fmt::print(stderr, "sisyphus get: {}\n", e.what());
     return kExitUsage;
@@ -167,7 +201,8 @@ int run_get(const GetFlags& f) {
   };
   if (r.ok) {
     fmt::print(stderr, "{} {} ({} bytes{}) in {}, {} attempt{}, {} bytes received{}\n",
-               paint("saved", 32), r.output.string(), r.size.value_or(0),
+               paint(to_stdout(f) ? "wrote" : "saved", 32),
+               to_stdout(f) ? std::string("stdout") : r.output.string(), r.size.value_or(0),
                r.verified_by.empty() ? std::string(", not verified")
                                      : fmt::format(", verified by {}", r.verified_by),
                seconds_text(r.duration), r.attempts, r.attempts == 1 ? "" : "s", r.bytes_received,
@@ -191,7 +226,8 @@ void add_get_command(CLI::App& root, int& exit_code) {
   cmd->add_option("url", flags->url, "http:// or https:// URL")->required();
   cmd->add_option("-o,--output", flags->output,
                   "output FILE (FILE.part and FILE.part.json "
-                  "hold an unfinished download)")
+                  "hold an unfinished download); - writes the body to stdout (no part file; "
+                  "a retry resumes exactly where stdout is, or the download ends)")
       ->required();
   cmd->add_option("--sha256", flags->sha256, "expected SHA-256 (64 hex digits)");
   cmd->add_option("--max-attempts", flags->max_attempts, "requests for the resource (default 10)")

@@ -55,9 +55,13 @@ int merge_runs(const MergeOptions& opts) {
   const reports::RunResults merged = reports::merge(std::move(shards));
   reports::write_all(merged, opts.out);
   std::fputs(reports::format_console_table(merged, reports::use_color(stdout)).c_str(), stdout);
-  fmt::print("merged {} scenarios from {} result sets into {}\n", merged.scenarios.size(),
-             opts.inputs.size(), opts.out);
-  return kExitOk;
+  const reports::Tally tally = reports::tally(merged);
+  fmt::print("merged {} scenarios from {} result sets into {}: {}\n", merged.scenarios.size(),
+             opts.inputs.size(), opts.out,
+             tally.failed == 0 ? "every expectation held"
+                               : fmt::format("{} failed (see summary.md)", tally.failed));
+  // The same exit code as the run that the shards make up.
+  return reports::exit_code(tally);
 }
 
 int run_merge(const MergeOptions& opts) {
@@ -80,7 +84,8 @@ void add_report_command(CLI::App& root, int& exit_code) {
   auto* merge = report->add_subcommand(
       "merge",
       "Join the reports of shards into one. Of `sisyphus run --shard I/N`: reads each "
-      "DIR/results.json and writes results.json, junit.xml, summary.md and report.html. Of "
+      "DIR/results.json, writes results.json, junit.xml, summary.md and report.html and exits as "
+      "the unsharded run would (1: a scenario failed; 2: a client could not start). Of "
       "`sisyphus compare --shard I/N`: reads each DIR/compare.json, needs every shard, writes "
       "compare.json, compare.md and compare.html, and exits 1 when a bound of the merged "
       "comparison fails or a trial ended in a harness error");

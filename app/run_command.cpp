@@ -34,10 +34,15 @@ struct RunFlags {
   ScenarioRunFlags common;
 };
 
-// The progress line lives on stderr and only on a terminal; it is erased before the table.
+// On a terminal (stderr) a progress line, erased before the table. Otherwise (CI logs) one
+// line per scenario on stdout as it finishes, flushed at once, so that a long run is not
+// silent until its end.
 class ProgressLine {
  public:
-  ProgressLine() : enabled_(::isatty(::fileno(stderr)) == 1), color_(reports::use_color(stderr)) {}
+  ProgressLine()
+      : enabled_(::isatty(::fileno(stderr)) == 1),
+        color_(reports::use_color(stderr)),
+        line_color_(reports::use_color(stdout)) {}
   void start(std::size_t total) {
     if (!enabled_ || total == 0) return;
     fmt::print(stderr, "\r\x1b[2K{}", reports::format_progress(0, total, 0, "", color_));
@@ -45,7 +50,11 @@ class ProgressLine {
   }
   void update(const reports::ScenarioResult& r, std::size_t done, std::size_t total) {
     failed_ += r.passed ? 0 : 1;
-    if (!enabled_) return;
+    if (!enabled_) {
+      fmt::print("{}\n", reports::format_scenario_line(r, done, total, line_color_));
+      std::fflush(stdout);
+      return;
+    }
     fmt::print(stderr, "\r\x1b[2K{}",
                reports::format_progress(done, total, failed_, r.name, color_));
     std::fflush(stderr);
@@ -53,10 +62,12 @@ class ProgressLine {
   void clear() {
     if (enabled_) fmt::print(stderr, "\r\x1b[2K");
   }
+  bool enabled() const { return enabled_; }
 
  private:
   bool enabled_;
   bool color_;
+  bool line_color_;
   std::size_t failed_ = 0;
 };
 
@@ -103,6 +114,7 @@ int run(const RunFlags& f) {
   progress.clear();
 
   const bool color = reports::use_color(stdout);
+  if (!progress.enabled()) std::fputs("\n", stdout);  // the lines above, then the table
   std::fputs(reports::format_console_table(results, color).c_str(), stdout);
   const std::string failures = reports::format_failures(results, color);
   if (!failures.empty()) fmt::print("\n{}", failures);
@@ -113,7 +125,12 @@ int run(const RunFlags& f) {
     return kExitUsage;
   }
   fmt::print("reports: {}/results.json, junit.xml, summary.md, report.html\n", f.out);
-  return reports::tally(results).failed == 0 ? kExitOk : kExitFailed;
+  const reports::Tally tally = reports::tally(results);
+  if (tally.not_started > 0) {
+    fmt::print(stderr, "sisyphus run: the client of {} scenario{} could not start (see above)\n",
+               tally.not_started, tally.not_started == 1 ? "" : "s");
+  }
+  return reports::exit_code(tally);
 }
 
 }  // namespace

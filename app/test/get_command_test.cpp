@@ -191,6 +191,64 @@ TEST_F(CliTest, GaveUpExitsWith1AndKeepsThePartForARerun) {
   EXPECT_EQ(log[2].range, "bytes=524288-");
 }
 
+// `-o -`: the body on stdout, resumed after a cut (Range + If-Range from the byte stdout is
+// at), and no file at all.
+TEST_F(CliTest, DashOWritesTheBodyToStdoutAndResumesWhereItIs) {
+  start(
+      "name: t\nseed: 1\nresource:\n  size: 1MiB\nattempts:\n"
+      "  - drop: {at: 50%, how: close}\n");
+  const std::string sha = sha256_hex_of_content(1, 1024 * 1024);
+  const RunResult r =
+      run({SISYPHUS_BINARY, "get", url(), "-o", "-", "--backoff", "none", "--sha256", sha},
+          dir_.path(), 20s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.size(), 1024u * 1024u);
+  EXPECT_EQ(first_mismatch(r.out, 1), std::nullopt);
+  EXPECT_NE(r.err.find("wrote stdout (1048576 bytes, verified by sha256)"), std::string::npos)
+      << r.err;
+  // Nothing but the captured output files in the directory: no part, no state.
+  for (const auto& e : fs::directory_iterator(dir_.path())) {
+    EXPECT_TRUE(e.path().filename().string().starts_with("std")) << e.path();
+  }
+  auto log = gets(2);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[1].range, "bytes=524288-");
+  EXPECT_EQ(log[1].status, 206);
+}
+
+// What went to stdout cannot be taken back: when the file changes after 512 KiB went out,
+// the retry would start again at byte 0, so the download ends there, saying why.
+TEST_F(CliTest, DashOEndsWhenARetryWouldStartAgainAfterOutput) {
+  start(
+      "name: t\nseed: 1\nresource:\n  size: 1MiB\nattempts:\n"
+      "  - drop: {at: 50%, how: close}\nchanges:\n  - before_attempt: 2\n");
+  const RunResult r =
+      run({SISYPHUS_BINARY, "get", url(), "-o", "-", "--backoff", "none"}, dir_.path(), 20s);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.out.size(), 512u * 1024u);
+  EXPECT_EQ(first_mismatch(r.out, 1), std::nullopt);  // the old version's prefix, intact
+  EXPECT_NE(r.err.find("failed: attempt 2: 524288 bytes already went to stdout and the download "
+                       "would start again at byte 0"),
+            std::string::npos)
+      << r.err;
+  const RunResult json = run({SISYPHUS_BINARY, "get", url(), "-o", "-", "--json"}, dir_.path(), 5s);
+  EXPECT_EQ(json.exit_code, 2);
+  EXPECT_NE(json.err.find("--json and -o - both write to stdout"), std::string::npos) << json.err;
+}
+
+// A 404 at once: nothing was held, so nothing is left (no empty part, no state counting 0).
+TEST_F(CliTest, GivingUpOnA404LeavesNoPartOrStateFile) {
+  start("name: t\nseed: 1\nresource:\n  size: 1KiB\n");
+  const std::string missing = url().substr(0, url().rfind('/')) + "/missing";
+  const RunResult r =
+      run({SISYPHUS_BINARY, "get", missing, "-o", out().string()}, dir_.path(), 20s);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("failed: attempt 1: unexpected status 404"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out()));
+  EXPECT_FALSE(fs::exists(part_path(out())));
+  EXPECT_FALSE(fs::exists(state_path(out())));
+}
+
 TEST_F(CliTest, CustomHeadersReachTheServerAndNaiveModeWritesInPlace) {
   start(
       "name: t\nseed: 1\nresource:\n  size: 1MiB\nattempts:\n"

@@ -66,6 +66,77 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
   EXPECT_FALSE(std::filesystem::exists(path("out")));
 }
 
+// Not a terminal (CI): one line per scenario on stdout the moment it finishes, long before
+// the run ends; then the table.
+TEST_F(CliTest, WithoutATerminalEachScenarioPrintsALineAsItFinishes) {
+  std::ofstream(path("a-fast.yaml")) << "name: a-fast\nresource: {size: 1KiB}\n";
+  std::ofstream(path("b-slow.yaml"))
+      << "name: b-slow\nresource: {size: 1KiB}\nfaults:\n  - latency: {first_byte: 3s}\n";
+  Child run({SISYPHUS_BINARY, "run", path("a-fast.yaml"), path("b-slow.yaml"), "--jobs", "1",
+             "--out", path("out")},
+            path("run.out"), path("run.err"), {"NO_COLOR=1"});
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  std::string out;
+  while (out.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+    out = read_file(path("run.out"));
+  }
+  // b-slow waits 3 s for its first byte: the run is still going.
+  EXPECT_EQ(run.wait(0ms), std::nullopt);
+  EXPECT_TRUE(std::regex_match(
+      out,
+      std::regex(R"(\[1/2\] PASS a-fast \(reference\): ok, 1 attempt, 0 B wasted, 0\.\d\d s\n)")))
+      << out;
+  ASSERT_EQ(run.wait(30s), 0) << read_file(path("run.err"));
+  out = read_file(path("run.out"));
+  EXPECT_TRUE(std::regex_search(
+      out,
+      std::regex(
+          R"(\n\[2/2\] PASS b-slow \(reference\): ok, 1 attempt, 0 B wasted, 3\.\d\d s\n\nscenario )")))
+      << out;
+  EXPECT_NE(out.find("2 passed, 0 failed\n"), std::string::npos) << out;
+}
+
+// `--client 'command: …'` is checked by the rule a scenario's client.command is.
+TEST_F(CliTest, ClientTemplateTypoIsAUsageErrorWithDidYouMean) {
+  const Output o = sisyphus(
+      {"run", SISYPHUS_TEST_DATA, "--client", "command: x {url} {ouptut}", "--out", path("out")});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err,
+            "sisyphus run: bad client 'command: x {url} {ouptut}': unknown placeholder '{ouptut}' "
+            "in command, did you mean '{output}'?\n");
+  EXPECT_EQ(o.out, "");
+  EXPECT_FALSE(std::filesystem::exists(path("out")));
+  // Other braces are shell code and stay allowed.
+  EXPECT_EQ(sisyphus({"run", std::string(SISYPHUS_TEST_DATA) + "/clean.yaml", "--client",
+                      "command: curl -s -o {output} ${CURL_URL:-{url}}", "--out", path("ok")})
+                .exit_code,
+            0);
+}
+
+// A client that cannot start is the harness's error (exit 2), with what the shell said, on
+// the console and in summary.md; not the client's failed-clean.
+TEST_F(CliTest, AClientThatCannotStartExitsTwoSayingWhy) {
+  const Output o = sisyphus({"run", std::string(SISYPHUS_TEST_DATA) + "/clean.yaml", "--client",
+                             "command: ./no-such-tool {url} {output}", "--out", path("out")},
+                            {"NO_COLOR=1"});
+  EXPECT_EQ(o.exit_code, 2) << o.out << o.err;
+  const std::string said =
+      "client could not start (exit 127): /bin/sh: 1: ./no-such-tool: not found";
+  EXPECT_NE(o.out.find("[1/1] FAIL clean (command: ./no-such-tool {url} {output}): error, 0 "
+                       "attempts, 0 B wasted"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("  error: " + said + "\n"), std::string::npos) << o.out;
+  EXPECT_NE(o.err.find("sisyphus run: the client of 1 scenario could not start"), std::string::npos)
+      << o.err;
+  EXPECT_NE(read_file(path("out") + "/summary.md").find("- error: " + said), std::string::npos);
+  EXPECT_EQ(verdicts(results(path("out"))),
+            (std::map<std::string, std::string>{{"clean", "error"}}));
+  // merge keeps the exit code.
+  EXPECT_EQ(sisyphus({"report", "merge", path("out"), "--out", path("m")}).exit_code, 2);
+}
+
 TEST_F(CliTest, ShardsMergedEqualTheUnshardedRun) {
   const std::string data = SISYPHUS_TEST_DATA;
   const Output all = sisyphus({"run", data, "--out", path("all")});
@@ -76,7 +147,15 @@ TEST_F(CliTest, ShardsMergedEqualTheUnshardedRun) {
   EXPECT_EQ(results(path("s2")).at("scenarios").as_array().size(), 2u);
   EXPECT_EQ(s1.exit_code + s2.exit_code, 1);  // exactly one shard holds `gone`
   const Output merged = sisyphus({"report", "merge", path("s1"), path("s2"), "--out", path("m")});
-  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  // The merged set holds `gone`'s failure: merge exits as the unsharded run did.
+  ASSERT_EQ(merged.exit_code, 1) << merged.err;
+  EXPECT_NE(merged.out.find("merged 5 scenarios from 2 result sets into " + path("m") +
+                            ": 1 failed (see summary.md)"),
+            std::string::npos)
+      << merged.out;
+  const Output passing =
+      sisyphus({"report", "merge", path("s1") + "/results.json", "--out", path("m1")});
+  EXPECT_EQ(passing.exit_code, s1.exit_code) << passing.out << passing.err;
 
   json::value a = results(path("all"));
   json::value m = results(path("m"));

@@ -417,12 +417,29 @@ class ReferenceDownload {
   }
 
   Result finish_failed(int exit_code, std::string error) {
+    forget_empty_part();
     result_.ok = false;
     result_.exit_code = exit_code;
     result_.error = std::move(error);
     result_.size = state_.size;
     result_.duration = since(start_);
     return std::move(result_);
+  }
+
+  // A download that gives up holding no byte (a 404 at once, a refused connection) leaves
+  // nothing behind: an empty FILE.part and a state file counting 0 bytes help no rerun and
+  // look like a download in progress. With bytes held both stay, for a rerun to resume (a
+  // 403 may be fixed by then). Only while this run holds the part's lock: a part another
+  // process is writing is not ours to remove.
+  void forget_empty_part() noexcept {
+    if (streaming_ || !part_.is_open() || held_ > 0) return;
+    try {
+      remove_if_exists(state_path_);
+      remove_if_exists(part_path_);
+      part_.close();
+    } catch (const std::system_error&) {
+      // The failure being reported says more than a leftover file would.
+    }
   }
 
   Options o_;

@@ -16,6 +16,9 @@ TEST_F(ClientServerTest, NotFoundFailsAtOnce) {
   EXPECT_EQ(r.attempt_log[0].outcome, AttemptOutcome::fatal_status);
   EXPECT_EQ(r.error, "attempt 1: unexpected status 404");
   EXPECT_FALSE(fs::exists(out()));
+  // Nothing held: no part and no state file left to look like a download in progress.
+  EXPECT_FALSE(fs::exists(part_path(out())));
+  EXPECT_FALSE(fs::exists(state_path(out())));
 }
 
 TEST_F(ClientServerTest, ConnectionRefusedIsRetriedThenGivenUp) {

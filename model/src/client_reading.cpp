@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "schema_rules.hpp"
+#include "sisyphus/model/command_template.hpp"
 #include "yaml_text.hpp"
 
 namespace sisyphus::model::detail {
@@ -28,30 +29,45 @@ std::optional<Duration> positive_duration(const Params& p, std::string_view key)
   return d;
 }
 
-// A typo in a placeholder would reach the client as literal text; catch the close ones
-// and leave other braces alone (shell code such as ${HOME} or awk '{print}').
-void check_command(const Params& c, const std::string& cmd) {
-  if (cmd.find_first_not_of(" \t\n") == std::string::npos) {
-    c.fail("command", "expected a non-empty command template such as 'mytool {url} -o {output}'");
+}  // namespace
+}  // namespace sisyphus::model::detail
+
+// The one rule for command templates, from YAML (check_command below) and from `run --client`
+// (the runner's command adapter). A typo in a placeholder would reach the client as literal
+// text; catch the close ones and leave other braces alone (shell code such as ${HOME} or
+// awk '{print}').
+namespace sisyphus::model {
+
+std::optional<std::string> command_template_problem(std::string_view cmd) {
+  if (cmd.find_first_not_of(" \t\n") == std::string_view::npos) {
+    return "expected a non-empty command template such as 'mytool {url} -o {output}'";
   }
-  for (std::size_t open = cmd.find('{'); open != std::string::npos;
+  for (std::size_t open = cmd.find('{'); open != std::string_view::npos;
        open = cmd.find('{', open + 1)) {
     std::size_t close = cmd.find('}', open);
-    if (close == std::string::npos) break;
-    std::string word = cmd.substr(open + 1, close - open - 1);
+    if (close == std::string_view::npos) break;
+    std::string word(cmd.substr(open + 1, close - open - 1));
     bool identifier = !word.empty() && std::all_of(word.begin(), word.end(), [](char ch) {
       return (ch >= 'a' && ch <= 'z') || ch == '_';
     });
-    if (!identifier ||
-        std::find(kPlaceholders.begin(), kPlaceholders.end(), word) != kPlaceholders.end())
-      continue;
-    std::string guess = closest_match(word, kPlaceholders);
+    const auto& known = detail::kPlaceholders;
+    if (!identifier || std::find(known.begin(), known.end(), word) != known.end()) continue;
+    std::string guess = closest_match(word, known);
     if (!guess.empty()) {
-      c.fail("command",
-             fmt::format("unknown placeholder '{{{}}}' in command, did you mean '{{{}}}'?", word,
-                         guess));
+      return fmt::format("unknown placeholder '{{{}}}' in command, did you mean '{{{}}}'?", word,
+                         guess);
     }
   }
+  return std::nullopt;
+}
+
+}  // namespace sisyphus::model
+
+namespace sisyphus::model::detail {
+namespace {
+
+void check_command(const Params& c, const std::string& cmd) {
+  if (auto problem = command_template_problem(cmd)) c.fail("command", *problem);
 }
 
 void read_kind_and_command(const Params& c, ClientOptions& client) {

@@ -17,31 +17,11 @@ constexpr double kValueW = 170;  // the value written right of a bar
 constexpr double kRowH = 26;
 constexpr std::size_t kNameChars = 38;  // longer strategy names are cut, in full in <title>
 
-std::string line(double x1, double y1, double x2, double y2, std::string_view cls) {
-  return fmt::format(
-      "<line class=\"{}\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>\n", cls, x1, y1,
-      x2, y2);
-}
-
 std::string named_label(double x, double y, const std::string& name) {
   return fmt::format(
       "<text class=\"lbl\" x=\"{:.1f}\" y=\"{:.1f}\" "
       "text-anchor=\"end\">{}<title>{}</title></text>\n",
       x, y, text::xml_escape(text::truncate(name, kNameChars)), text::xml_escape(name));
-}
-
-// A horizontal axis at `y` from x0 to x1 with its ticks labelled below, and light vertical
-// grid lines up to `top`.
-std::string x_axis(const Ticks& t, double x0, double x1, double y, double top) {
-  std::string out;
-  const double end = t.values.back();
-  for (std::size_t i = 0; i < t.values.size(); ++i) {
-    const double x = x0 + (x1 - x0) * t.values[i] / end;
-    if (i > 0) out += line(x, top, x, y, "grid");
-    out += line(x, y, x, y + 4, "axis");
-    out += label(x, y + 16, t.labels[i], "axis", "middle");
-  }
-  return out + line(x0, y, x1, y, "axis");
 }
 
 // A vertical axis at x0 from y0 (value 0) up to y1 (the last tick) with its ticks labelled
@@ -95,6 +75,24 @@ Unit unit_for(double max, Quantity q) {
 }
 
 }  // namespace
+
+std::string line(double x1, double y1, double x2, double y2, std::string_view cls) {
+  return fmt::format(
+      "<line class=\"{}\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>\n", cls, x1, y1,
+      x2, y2);
+}
+
+std::string x_axis(const Ticks& t, double x0, double x1, double y, double top) {
+  std::string out;
+  const double end = t.values.back();
+  for (std::size_t i = 0; i < t.values.size(); ++i) {
+    const double x = x0 + (x1 - x0) * t.values[i] / end;
+    if (i > 0) out += line(x, top, x, y, "grid");
+    out += line(x, y, x, y + 4, "axis");
+    out += label(x, y + 16, t.labels[i], "axis", "middle");
+  }
+  return out + line(x0, y, x1, y, "axis");
+}
 
 std::string strategy_class(std::size_t index) {
   const std::size_t dash = index / kStrategyColours;

@@ -5,6 +5,7 @@
 // CDF lines are also dashed, so no two strategies look alike).
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sisyphus::reports::svg {
@@ -24,6 +25,13 @@ struct Ticks {
   std::vector<std::string> labels;
 };
 Ticks axis_ticks(double max, Quantity q, int target = 5);
+
+// A <line> of class `cls` (the page styles "axis" and "grid").
+std::string line(double x1, double y1, double x2, double y2, std::string_view cls);
+// A horizontal axis at `y` from x0 (value 0) to x1 (the last tick) with its ticks labelled
+// below, and light vertical grid lines up to `top`. Every chart of both pages draws its
+// value axis with it.
+std::string x_axis(const Ticks& t, double x0, double x1, double y, double top);
 
 struct Series {
   std::string name;

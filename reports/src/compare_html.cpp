@@ -21,7 +21,7 @@ constexpr std::string_view kCompareCss = R"css(
 .s5{color:#2aa1a8}.s6{color:#b5652b}.s7{color:#6b7385}.s8{color:#c24a9a}.s9{color:#8a9a1e}
 path.cdf,path.ts{fill:none;stroke:currentColor;stroke-width:2}.d1{stroke-dasharray:6 3}.d2{stroke-dasharray:2 3}.d3{stroke-dasharray:8 3 2 3}
 rect.bar-s{fill:currentColor}line.whisker{stroke:currentColor;stroke-width:2}
-line.axis{stroke:#5b6577}line.grid{stroke:#e6e9ef}line.p95{stroke:#9aa3b2;stroke-dasharray:4 4}
+line.p95{stroke:#9aa3b2;stroke-dasharray:4 4}
 .sw.s0,.sw.s1,.sw.s2,.sw.s3,.sw.s4,.sw.s5,.sw.s6,.sw.s7,.sw.s8,.sw.s9{background:currentColor}
 td.n{white-space:nowrap}td.best{font-weight:700;background:#eef6ee}h4{font-size:14px;margin:18px 0 2px}.note{color:#5b6577;margin:0 0 4px;font-size:13px}
 )css";
@@ -89,28 +89,26 @@ std::string charts(const MatrixResult& m) {
     corrupt.push_back({c.strategy, i, s.verdicts.corrupt, s.verdicts.total()});
   }
   // A herd's records are its clients, over every trial.
-  const bool herd = std::any_of(m.cells.begin(), m.cells.end(),
-                                [](const Cell& c) { return c.clients > 1; });
+  const bool herd =
+      std::any_of(m.cells.begin(), m.cells.end(), [](const Cell& c) { return c.clients > 1; });
   const std::string records = herd ? "clients (of every trial)" : "trials";
   std::string out = legend(m);
   out += "<h4>Duration</h4>\n<p class=\"note\">Share of " + records +
          " (y) that finished within a time (x); further left and steeper is better.</p>\n";
   out += svg::cdf_chart("CDF of duration per strategy", "duration of a trial", durations,
                         svg::Quantity::seconds);
-  out +=
-      "<h4>Bytes sent</h4>\n<p class=\"note\">Share of " + records +
-      " (y) that were sent at most so many body bytes (x); the resource is " +
-      esc(text::bytes(m.size)) + ".</p>\n";
+  out += "<h4>Bytes sent</h4>\n<p class=\"note\">Share of " + records +
+         " (y) that were sent at most so many body bytes (x); the resource is " +
+         esc(text::bytes(m.size)) + ".</p>\n";
   out += svg::cdf_chart("CDF of bytes sent per strategy", "bytes sent in a trial", sent,
                         svg::Quantity::bytes);
   out +=
       "<h4>Bytes wasted</h4>\n<p class=\"note\">Bar: the median trial; whisker: up to the "
       "95th percentile.</p>\n";
   out += svg::whisker_chart("Bytes wasted per strategy, p50 and p95", wasted);
-  out +=
-      "<h4>Corruption rate</h4>\n<p class=\"note\">" +
-      std::string(herd ? "Clients that" : "Trials whose client") +
-      " reported success over wrong bytes.</p>\n";
+  out += "<h4>Corruption rate</h4>\n<p class=\"note\">" +
+         std::string(herd ? "Clients that" : "Trials whose client") +
+         " reported success over wrong bytes.</p>\n";
   out += svg::rate_chart("Corruption rate per strategy", corrupt);
   return out;
 }

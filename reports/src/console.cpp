@@ -128,6 +128,19 @@ std::string format_progress(std::size_t done, std::size_t total, std::size_t fai
   return out;
 }
 
+std::string format_scenario_line(const ScenarioResult& s, std::size_t done, std::size_t total,
+                                 bool color) {
+  std::string verdict(to_string(s.verdict));
+  if (s.timed_out) verdict += " (timed out)";
+  std::string out =
+      fmt::format("[{}/{}] {} {} ({}): {}, {}, {} wasted, {}", done, total,
+                  s.passed ? paint("PASS", kGreen, color) : paint("FAIL", kRed, color),
+                  printable(s.name), printable(s.client.label), verdict,
+                  text::count(s.attempts, "attempt"), text::wasted(s), text::seconds(s.duration_s));
+  if (s.verdict == Verdict::error && s.error) out += " -- " + printable(*s.error);
+  return out;
+}
+
 std::string format_failures(const RunResults& results, bool color) {
   std::string out;
   for (const auto& s : results.scenarios) {

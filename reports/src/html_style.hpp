@@ -17,6 +17,7 @@ tr.fail td{background:#fff4f4}.v{display:inline-block;padding:0 6px;border-radiu
 pre{background:#f6f8fa;padding:8px 10px;overflow-x:auto;border-radius:4px;font-size:12px}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
 svg text{font-size:11px;fill:#1d2330}svg text.axis{fill:#5b6577}svg text.val{fill:#3b4456}
+line.axis{stroke:#5b6577}line.grid{stroke:#e6e9ef}
 .bar{fill:#4a78c2}.bar.fail{fill:#c8453b}.track{fill:#f1f3f7}
 .a-ok{fill:#3f9b5a}.a-fault{fill:#e08a1e}.a-err{fill:#c8453b}.a-none{fill:#9aa3b2}
 .c0{fill:#4a78c2}.c1{fill:#e08a1e}.c2{fill:#3f9b5a}.c3{fill:#c8453b}.c4{fill:#8d5fc9}.c5{fill:#2aa1a8}.c6{fill:#b5652b}.c7{fill:#6b7385}

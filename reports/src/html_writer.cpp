@@ -79,9 +79,9 @@ std::string comparison_section(const RunResults& r) {
         out += "<td>not run</td>";
         continue;
       }
-      out += fmt::format("<td>{}{} · {} wasted · {} attempts</td>", verdict_badge(*s),
+      out += fmt::format("<td>{}{} · {} wasted · {}</td>", verdict_badge(*s),
                          s->passed ? "" : " <span class=\"mark\">FAIL</span>",
-                         esc(text::wasted(*s)), s->attempts);
+                         esc(text::wasted(*s)), text::count(s->attempts, "attempt"));
     }
     out += "</tr>\n";
   }
@@ -97,8 +97,8 @@ std::string comparison_section(const RunResults& r) {
         attempts += s->attempts;
       }
     }
-    out += fmt::format("<th>{}/{} passed · {} wasted · {} attempts</th>", passed, run,
-                       esc(text::bytes(wasted)), attempts);
+    out += fmt::format("<th>{}/{} passed · {} wasted · {}</th>", passed, run,
+                       esc(text::bytes(wasted)), text::count(attempts, "attempt"));
   }
   out += "</tr>\n</table>\n";
   out += "<h3>Bytes wasted per client</h3>\n" +
@@ -130,10 +130,10 @@ std::string scenario_section(const ScenarioResult& s, std::size_t i) {
                                 s.passed ? "" : " <span class=\"mark\">FAIL</span>");
   if (!s.description.empty()) out += "<p>" + esc(s.description) + "</p>\n";
   out += fmt::format(
-      "<p class=\"meta\">{} attempts · {} bytes sent ({} written) · {} wasted · resource {} "
+      "<p class=\"meta\">{} · {} bytes sent ({} written) · {} wasted · resource {} "
       "bytes · {} · seed {}{}</p>\n",
-      s.attempts, s.bytes_sent, s.bytes_written, esc(text::wasted(s)), s.size,
-      esc(text::seconds(s.duration_s)), s.seed,
+      text::count(s.attempts, "attempt"), s.bytes_sent, s.bytes_written, esc(text::wasted(s)),
+      s.size, esc(text::seconds(s.duration_s)), s.seed,
       s.client_exit_code ? fmt::format(" · client exit code {}", *s.client_exit_code) : "");
   if (!s.expectations.empty()) {
     out += "<ul>\n";
@@ -182,11 +182,11 @@ std::string to_html(const RunResults& r) {
   out +=
       "<h2>Scenarios</h2>\n<p class=\"legend\">Attempt colours: "
       "<span><i class=\"sw a-ok\"></i>2xx, no fault</span>"
-      "<span><i class=\"sw a-fault\"></i>fault applied</span>"
-      "<span><i class=\"sw a-err\"></i>4xx/5xx</span>"
-      "<span><i class=\"sw a-none\"></i>no status</span>. "
-      "Left: time from the scenario start; right: the bytes each attempt sent, from where "
-      "its Range began.</p>\n";
+      "<span><i class=\"sw a-fault\"></i>2xx, fault applied</span>"
+      "<span><i class=\"sw a-err\"></i>4xx/5xx (a status fault too)</span>"
+      "<span><i class=\"sw a-none\"></i>no status</span></p>\n"
+      "<p class=\"meta\">In each chart, left: each attempt from its start to its end in time "
+      "from the scenario start; right: the bytes it sent, from where its Range began.</p>\n";
   for (std::size_t i = 0; i < r.scenarios.size(); ++i) out += scenario_section(r.scenarios[i], i);
   return out + "</body>\n</html>\n";
 }

@@ -23,10 +23,10 @@ std::string details(const ScenarioResult& s) {
 }
 
 std::string system_out(const ScenarioResult& s) {
-  std::string out = fmt::format(
-      "verdict {}, {} attempts, {} bytes sent ({} written), {} wasted, {:.3f} s, seed {}\n",
-      to_string(s.verdict), s.attempts, s.bytes_sent, s.bytes_written, s.bytes_wasted, s.duration_s,
-      s.seed);
+  std::string out =
+      fmt::format("verdict {}, {}, {} bytes sent ({} written), {} wasted, {:.3f} s, seed {}\n",
+                  to_string(s.verdict), text::count(s.attempts, "attempt"), s.bytes_sent,
+                  s.bytes_written, s.bytes_wasted, s.duration_s, s.seed);
   out += s.attempt_log.empty() ? "no request reached the server\n" : text::attempt_log_table(s);
   out += "replay: " + s.replay + "\n";
   if (s.client_output && !s.client_output->empty()) {

@@ -22,9 +22,17 @@ Tally tally(const RunResults& results) {
     } else {
       ++t.failed;
     }
-    if (s.verdict == Verdict::error) ++t.errors;
+    if (s.verdict == Verdict::error) {
+      ++t.errors;
+      if (s.error && s.error->starts_with(kClientCouldNotStart)) ++t.not_started;
+    }
   }
   return t;
+}
+
+int exit_code(const Tally& t) {
+  if (t.not_started > 0) return 2;
+  return t.failed > 0 ? 1 : 0;
 }
 
 void sort_scenarios(RunResults& results) {

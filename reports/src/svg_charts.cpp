@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "compare_charts.hpp"
 #include "svg.hpp"
 #include "text.hpp"
 
@@ -23,7 +24,7 @@ double metric_value(const ScenarioResult& s, Metric m) {
 }
 
 std::string metric_text(const ScenarioResult& s, Metric m) {
-  return m == Metric::attempts ? fmt::format("{} attempts", s.attempts) : text::wasted(s);
+  return m == Metric::attempts ? text::count(s.attempts, "attempt") : text::wasted(s);
 }
 
 // When attempt `i` stopped sending: the next attempt's start minus its gap, else the end of
@@ -59,8 +60,9 @@ std::string rect(double x, double y, double w, double h, std::string_view cls,
 }
 
 std::string attempt_class(const AttemptRecord& a) {
-  if (a.fault) return "a-fault";
+  // A 503 a `status` fault sent is a 5xx first: the legend says red for 4xx/5xx.
   if (a.status >= 400) return "a-err";
+  if (a.fault) return "a-fault";
   if (a.status >= 200 && a.status < 300) return "a-ok";
   return "a-none";
 }
@@ -82,13 +84,16 @@ std::uint64_t range_start(const std::optional<std::string>& range, std::uint64_t
 std::string wasted_bar_chart(const std::vector<const ScenarioResult*>& scenarios) {
   constexpr double kLabelW = 300, kValueW = 130, kTop = 8;
   const double plot = kWidth - kLabelW - kValueW;
-  std::uint64_t max = 1;
+  std::uint64_t max = 0;
   for (const auto* s : scenarios) max = std::max(max, s->bytes_wasted);
-  std::string out = open_svg(kTop * 2 + kRow * static_cast<double>(scenarios.size()),
-                             "Bytes wasted per scenario");
+  const Ticks ticks = axis_ticks(static_cast<double>(max), Quantity::bytes, 5);
+  const double end = ticks.values.back();
+  const double axis_y = kTop + kRow * static_cast<double>(scenarios.size()) + 2;
+  std::string out = open_svg(axis_y + 24, "Bytes wasted per scenario");
+  out += x_axis(ticks, kLabelW, kLabelW + plot, axis_y, kTop);
   double y = kTop;
   for (const auto* s : scenarios) {
-    const double w = plot * static_cast<double>(s->bytes_wasted) / static_cast<double>(max);
+    const double w = plot * static_cast<double>(s->bytes_wasted) / end;
     out += label(kLabelW - 6, y + 15, text::truncate(scenario_label(*s), 44), "lbl", "end");
     const std::string cls = s->passed ? "bar" : "bar fail";
     if (s->bytes_wasted > 0) {
@@ -102,24 +107,27 @@ std::string wasted_bar_chart(const std::vector<const ScenarioResult*>& scenarios
 }
 
 std::string attempt_waterfall(const ScenarioResult& s) {
-  constexpr double kLabelW = 96, kTimeW = 420, kGap = 36, kTop = 20;
+  // The label column holds "#2 206 drop" in full: fault names are not cut.
+  // kGap and the right margin hold half a tick label each ("1000 ms", "0 MiB", "80 MiB").
+  constexpr double kLabelW = 150, kTimeW = 340, kGap = 56, kTop = 6;
   const double bytes_x = kLabelW + kTimeW + kGap;
-  const double bytes_w = kWidth - bytes_x - 10;
+  const double bytes_w = kWidth - bytes_x - 28;
   const auto& log = s.attempt_log;
   double tmax = s.duration_s;
   for (std::size_t i = 0; i < log.size(); ++i) tmax = std::max(tmax, attempt_end(s, i));
-  if (tmax <= 0) tmax = 1;
-  const double size = s.size > 0 ? static_cast<double>(s.size) : 1;
-  const double height = kTop + kRow * static_cast<double>(log.size()) + 6;
+  const Ticks time_ticks = axis_ticks(tmax, Quantity::seconds, 4);
+  const Ticks byte_ticks = axis_ticks(static_cast<double>(s.size), Quantity::bytes, 4);
+  const double tend = time_ticks.values.back();
+  const double bend = byte_ticks.values.back();
+  const double rows_h = kRow * static_cast<double>(log.size());
+  const double axis_y = kTop + rows_h + 2;
 
-  std::string out = open_svg(height, "Attempts of " + scenario_label(s));
-  out += label(kLabelW, 13, "0 s", "axis");
-  out += label(kLabelW + kTimeW, 13, text::seconds(tmax), "axis", "end");
-  out += label(bytes_x, 13, "byte 0", "axis");
-  out += label(bytes_x + bytes_w, 13, fmt::format("{} bytes", s.size), "axis", "end");
+  std::string out = open_svg(axis_y + 24, "Attempts of " + scenario_label(s));
   out += fmt::format(
       "<rect class=\"track\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>\n",
-      bytes_x, kTop, bytes_w, kRow * static_cast<double>(log.size()));
+      bytes_x, kTop, bytes_w * static_cast<double>(s.size) / bend, rows_h);
+  out += x_axis(time_ticks, kLabelW, kLabelW + kTimeW, axis_y, kTop);
+  out += x_axis(byte_ticks, bytes_x, bytes_x + bytes_w, axis_y, kTop);
 
   double y = kTop;
   for (std::size_t i = 0; i < log.size(); ++i) {
@@ -132,15 +140,17 @@ std::string attempt_waterfall(const ScenarioResult& s) {
         a.attempt, a.t, a.gap_s ? fmt::format("gap {:.3f} s", *a.gap_s) : "first",
         a.range.value_or("none"), a.if_range.value_or("none"), a.status, a.bytes_sent,
         a.bytes_written, a.fault.value_or("none"));
-    out += label(4, y + 15, fmt::format("#{} {}", a.attempt, a.status), "lbl");
     out +=
-        rect(kLabelW + kTimeW * a.t / tmax, y + 4, kTimeW * (end - a.t) / tmax, kBar, cls, title);
+        label(4, y + 15,
+              fmt::format("#{} {}{}", a.attempt, a.status, a.fault ? " " + *a.fault : ""), "lbl");
+    out +=
+        rect(kLabelW + kTimeW * a.t / tend, y + 4, kTimeW * (end - a.t) / tend, kBar, cls, title);
     const double from = static_cast<double>(range_start(a.range, s.size));
-    // A wrong_range or no-range answer can send past the end: clip to the axis.
-    const double to = std::min(size, from + static_cast<double>(a.bytes_sent));
-    out += rect(bytes_x + bytes_w * from / size, y + 4, bytes_w * (to - from) / size, kBar, cls,
+    // A wrong_range or no-range answer can send past the end: clip to the resource.
+    const double to =
+        std::min(static_cast<double>(s.size), from + static_cast<double>(a.bytes_sent));
+    out += rect(bytes_x + bytes_w * from / bend, y + 4, bytes_w * (to - from) / bend, kBar, cls,
                 title);
-    if (a.fault) out += label(kLabelW + kTimeW + 4, y + 15, text::truncate(*a.fault, 5), "val");
     y += kRow;
   }
   return out + "</svg>\n";
@@ -150,20 +160,26 @@ std::string comparison_chart(const std::vector<std::string>& scenario_names,
                              const std::vector<std::string>& client_labels,
                              const std::vector<std::vector<const ScenarioResult*>>& grid,
                              Metric metric) {
-  constexpr double kLabelW = 240, kValueW = 130, kSub = 16, kTop = 8;
+  constexpr double kLabelW = 240, kValueW = 180, kSub = 16, kTop = 8;
   const double plot = kWidth - kLabelW - kValueW;
   const double legend_h = kRow * static_cast<double>(client_labels.size());
   const double group_h = kSub * static_cast<double>(client_labels.size()) + 8;
-  double max = 1;
+  double max = 0;
   for (const auto& row : grid) {
     for (const auto* s : row) {
       if (s) max = std::max(max, metric_value(*s, metric));
     }
   }
-  const double height = kTop + legend_h + group_h * static_cast<double>(scenario_names.size()) + 8;
+  const Ticks ticks =
+      metric == Metric::attempts
+          ? axis_ticks(max, Quantity::count, static_cast<int>(std::clamp(max, 1.0, 5.0)))  // whole
+          : axis_ticks(max, Quantity::bytes, 5);
+  max = ticks.values.back();
+  const double axis_y = kTop + legend_h + group_h * static_cast<double>(scenario_names.size());
   std::string out =
-      open_svg(height, metric == Metric::attempts ? "Attempts per scenario and client"
-                                                  : "Bytes wasted per scenario and client");
+      open_svg(axis_y + 24, metric == Metric::attempts ? "Attempts per scenario and client"
+                                                       : "Bytes wasted per scenario and client");
+  out += x_axis(ticks, kLabelW, kLabelW + plot, axis_y, kTop + legend_h);
   double y = kTop;
   for (std::size_t c = 0; c < client_labels.size(); ++c) {
     out +=

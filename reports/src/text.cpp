@@ -184,8 +184,16 @@ std::string junit_classname(const ClientInfo& client) {
   return "sisyphus." + (slug.empty() ? std::string("client") : slug);
 }
 
+std::string count(std::uint64_t n, std::string_view noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
+
 std::string expectation_line(const Expectation& e) {
-  return fmt::format("{}: expected {}, got {}", e.name, e.expected, e.actual);
+  const std::string_view name = e.name;
+  const std::string_view bound = name.starts_with("max_")   ? "at most "
+                                 : name.starts_with("min_") ? "at least "
+                                                            : "";
+  return fmt::format("{}: expected {}{}, got {}", e.name, bound, e.expected, e.actual);
 }
 
 std::string failure_message(const ScenarioResult& s) {

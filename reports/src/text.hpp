@@ -24,13 +24,16 @@ std::string markdown_code_block(std::string_view code, std::string_view lang = "
 std::string bytes(std::uint64_t n);           // "1.0 MiB", "512 B"
 std::string seconds(double s);                // "0.25 s"
 std::string wasted(const ScenarioResult& s);  // "20.5 KiB (2.0%)" or "0 B"
+// "1 attempt", "3 attempts": `noun` with an "s" unless n is 1.
+std::string count(std::uint64_t n, std::string_view noun);
 
 // "sisyphus.<label>" with the label reduced to [A-Za-z0-9_] and single '-' between runs
 // ("command: ./x {url}" -> "sisyphus.command-x-url"), so JUnit viewers do not split it into
 // packages at dots.
 std::string junit_classname(const ClientInfo& client);
 
-// "verdict: expected ok, got corrupt"
+// "verdict: expected ok, got corrupt"; a max_ or min_ bound reads "max_attempts: expected at
+// most 3, got 4" (the results keep the bare limit).
 std::string expectation_line(const Expectation& e);
 // "verdict: expected ok, got corrupt; max_attempts: expected 3, got 4", or the harness
 // error / "failed" when no expectation failed.

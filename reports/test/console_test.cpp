@@ -59,6 +59,22 @@ TEST(Console, Progress) {
   EXPECT_EQ(line, "[=======>                ] 3/10  nnnnnn\xE2\x80\xA6");
 }
 
+TEST(Console, OneLinePerFinishedScenario) {
+  const RunResults r = testing::sample_results();
+  EXPECT_EQ(format_scenario_line(r.scenarios[0], 1, 3, false),
+            "[1/3] PASS drop-at-95-percent (reference): ok, 3 attempts, 0 B wasted, 0.25 s");
+  EXPECT_EQ(format_scenario_line(r.scenarios[1], 2, 3, false),
+            "[2/3] FAIL etag-change (naive): corrupt, 2 attempts, 4.0 KiB (100.0%) wasted, 1.50 s");
+  EXPECT_EQ(format_scenario_line(r.scenarios[2], 3, 3, false),
+            "[3/3] FAIL no-such-client (command: ./missing {url} {output}): error, 0 attempts, 0 B "
+            "wasted, 0.00 s -- client could not start (exit 127): sh: 1: ./missing: not found");
+  ScenarioResult one = r.scenarios[0];
+  one.attempts = 1;
+  EXPECT_EQ(format_scenario_line(one, 1, 1, true),
+            "[1/1] \x1b[32mPASS\x1b[0m drop-at-95-percent (reference): ok, 1 attempt, 0 B "
+            "wasted, 0.25 s");
+}
+
 TEST(Console, Failures) {
   EXPECT_EQ(
       format_failures(testing::sample_results(), false),
@@ -69,7 +85,7 @@ TEST(Console, Failures) {
       "  replay: sisyphus run etag-change.yaml --client naive --seed 7\n"
       "FAIL no-such-client (command: ./missing {url} {output}): error\n"
       "  verdict: expected ok, got error\n"
-      "  error: client exited with 127 before its first request\n"
+      "  error: client could not start (exit 127): sh: 1: ./missing: not found\n"
       "  replay: sisyphus run x.yaml --client 'command: ./missing {url} {output}' --seed 1\n");
 }
 

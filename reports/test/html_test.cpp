@@ -27,6 +27,26 @@ TEST(Html, OneSvgPerChartAndInternalLinksOnly) {
             "ids ['s-1', 's-2', 's-3']\n");
   EXPECT_NE(html.find("<title>sisyphus: 1 passed, 2 failed</title>"), std::string::npos);
   EXPECT_NE(html.find("No request reached the server."), std::string::npos);
+  // The legend is its own paragraph: no sentence starts with a stray " . ".
+  EXPECT_EQ(html.find("</span>. "), std::string::npos);
+  EXPECT_NE(html.find("<span><i class=\"sw a-err\"></i>4xx/5xx (a status fault too)</span>"),
+            std::string::npos);
+  // The wasted-bytes chart has an axis with ticks up to 4 KiB (the largest waste).
+  const auto chart = html.substr(html.find("<svg"), html.find("</svg>") - html.find("<svg"));
+  for (const char* tick : {">0 KiB<", ">1 KiB<", ">2 KiB<", ">3 KiB<", ">4 KiB<"}) {
+    EXPECT_NE(chart.find(tick), std::string::npos) << tick << "\n" << chart;
+  }
+}
+
+TEST(Html, OneAttemptIsSingular) {
+  RunResults r;
+  ScenarioResult s = testing::ok_scenario();
+  s.attempts = 1;
+  s.attempt_log.resize(1);
+  r.scenarios = {s};
+  const std::string html = to_html(r);
+  EXPECT_NE(html.find("<p class=\"meta\">1 attempt · "), std::string::npos) << html;
+  EXPECT_EQ(html.find("1 attempts"), std::string::npos);
 }
 
 TEST(Html, WaterfallHasOneBarPairPerAttempt) {
@@ -42,18 +62,27 @@ TEST(Html, WaterfallHasOneBarPairPerAttempt) {
   EXPECT_EQ(count(waterfall, "<rect class=\"a-fault\""), 4u);
   EXPECT_EQ(count(waterfall, "<rect class=\"a-ok\""), 2u);
   EXPECT_EQ(count(waterfall, "<rect class=\"track\""), 1u);
-  // Attempt 1 starts at 0 and ends where attempt 2's gap began (0.1 - 0.05 s) of 0.25 s:
-  // x = 96, width = 420 * 0.05 / 0.25 = 84. It sent bytes 0..996146 of 1 MiB.
-  EXPECT_NE(waterfall.find("<rect class=\"a-fault\" x=\"96.0\" y=\"24.0\" width=\"84.0\" "
+  // Attempt 1 starts at 0 and ends where attempt 2's gap began (0.1 - 0.05 s); the time axis
+  // ends at its last tick, 300 ms (ticks of 100 ms over 0.25 s): x = 150, width = 340 * 0.05 /
+  // 0.3 = 56.7. It sent bytes 0..996146 of 1 MiB.
+  EXPECT_NE(waterfall.find("<rect class=\"a-fault\" x=\"150.0\" y=\"10.0\" width=\"56.7\" "
                            "height=\"14.0\"><title>attempt 1: t=0.000 s, first, range none, "
                            "if-range none, status 200, 996147 bytes sent (996147 written), fault "
                            "drop</title>"),
             std::string::npos)
       << waterfall;
-  // Attempt 3 resumes at byte 1027604 (x = 552 + 258 * 1027604 / 1048576).
-  EXPECT_NE(waterfall.find("<rect class=\"a-ok\" x=\"804.8\" y=\"68.0\" width=\"5.2\""),
+  // Attempt 3 resumes at byte 1027604 (x = 546 + 246 * 1027604 / 1048576; the byte axis
+  // ends at 1 MiB, its last tick).
+  EXPECT_NE(waterfall.find("<rect class=\"a-ok\" x=\"787.1\" y=\"54.0\" width=\"4.9\""),
             std::string::npos)
       << waterfall;
+  // Both axes have ticks; the labels say which attempt, its status and its fault in full.
+  for (const char* tick :
+       {">0 ms<", ">100 ms<", ">200 ms<", ">300 ms<", ">0 MiB<", ">0.5 MiB<", ">1 MiB<"}) {
+    EXPECT_NE(waterfall.find(tick), std::string::npos) << tick << "\n" << waterfall;
+  }
+  EXPECT_NE(waterfall.find(">#1 200 drop</text>"), std::string::npos) << waterfall;
+  EXPECT_NE(waterfall.find(">#3 206</text>"), std::string::npos) << waterfall;
 }
 
 TEST(Html, ComparisonWhenAScenarioRanWithSeveralClients) {

@@ -39,7 +39,7 @@ TEST(Markdown, WholeSummaryOfTheSample) {
             "#### no-such-client (command: ./missing {url} {output}): **FAIL** error\n"
             "\n"
             "- verdict: expected ok, got error\n"
-            "- error: client exited with 127 before its first request\n"
+            "- error: client could not start (exit 127): sh: 1: ./missing: not found\n"
             "\n"
             "Replay:\n"
             "\n"

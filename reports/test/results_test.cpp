@@ -69,6 +69,18 @@ TEST(Tally, CountsPassedFailedErrors) {
   EXPECT_EQ(t.passed, 1u);
   EXPECT_EQ(t.failed, 2u);
   EXPECT_EQ(t.errors, 1u);
+  EXPECT_EQ(t.not_started, 1u);  // the sample's client could not start
+}
+
+TEST(Tally, ExitCodes) {
+  RunResults r = testing::sample_results();
+  EXPECT_EQ(exit_code(tally(r)), 2);  // a client that could not start: the run's input is bad
+  r.scenarios.back().error = "cannot bind 127.0.0.1:0";  // another harness error: a failure
+  EXPECT_EQ(exit_code(tally(r)), 1);
+  r.scenarios = {testing::ok_scenario()};
+  EXPECT_EQ(exit_code(tally(r)), 0);
+  r.scenarios = {};
+  EXPECT_EQ(exit_code(tally(r)), 0);
 }
 
 TEST(Expectations, AllPassed) {

@@ -77,7 +77,7 @@ inline ScenarioResult error_scenario() {
   s.client_exit_code = 127;
   s.size = 100;  // the client never asked: nothing measured
   s.client_output = "sh: 1: ./missing: not found\n";
-  s.error = "client exited with 127 before its first request";
+  s.error = "client could not start (exit 127): sh: 1: ./missing: not found";
   return s;
 }
 

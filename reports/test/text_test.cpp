@@ -96,6 +96,25 @@ TEST(Svg, AttemptClass) {
   a.status = 200;
   a.fault = "drop";
   EXPECT_EQ(svg::attempt_class(a), "a-fault");
+  // A 503 a status fault sent is drawn red, as the legend says 4xx/5xx are.
+  a.status = 503;
+  a.fault = "status";
+  EXPECT_EQ(svg::attempt_class(a), "a-err");
+}
+
+TEST(Text, CountsAreSingularForOne) {
+  EXPECT_EQ(text::count(0, "attempt"), "0 attempts");
+  EXPECT_EQ(text::count(1, "attempt"), "1 attempt");
+  EXPECT_EQ(text::count(2, "attempt"), "2 attempts");
+}
+
+TEST(Text, BoundsSayAtMostAndAtLeast) {
+  EXPECT_EQ(text::expectation_line({"max_wasted_bytes", "1KiB", "26 bytes", true}),
+            "max_wasted_bytes: expected at most 1KiB, got 26 bytes");
+  EXPECT_EQ(text::expectation_line({"min_attempts", "2", "1", false}),
+            "min_attempts: expected at least 2, got 1");
+  EXPECT_EQ(text::expectation_line({"verdict", "ok", "corrupt", false}),
+            "verdict: expected ok, got corrupt");
 }
 
 }  // namespace

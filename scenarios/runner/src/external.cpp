@@ -4,6 +4,7 @@
 
 #include <system_error>
 
+#include "sisyphus/reports/results.hpp"
 #include "subprocess.hpp"
 
 namespace sisyphus::runner::detail {
@@ -15,7 +16,7 @@ ClientOutcome run_external(const ClientContext& ctx, std::vector<std::string> ar
   try {
     p = run_process(ProcessSpec{std::move(argv), ctx.workdir, log}, ctx.deadline);
   } catch (const std::system_error& e) {
-    out.error = e.what();
+    out.error = fmt::format("{}: {}", reports::kClientCouldNotStart, e.what());
     return out;
   }
   out.exit_code = p.exit_code;

@@ -46,6 +46,19 @@ ClientContext client_context(const model::Scenario& s, const model::Scenario& se
   return ctx;
 }
 
+// A shell says 127 for a command it cannot find and 126 for one it cannot execute; from a
+// client that never reached the server that is the harness's problem (a wrong --client or
+// a missing tool), not the client's failed-clean. The client's own words say which.
+std::optional<std::string> start_failure(const ClientOutcome& outcome, bool any_request) {
+  if (any_request || !outcome.exit_code) return std::nullopt;
+  const int code = *outcome.exit_code;
+  if (code != 126 && code != 127) return std::nullopt;
+  std::string said = outcome.output;
+  while (!said.empty() && (said.back() == '\n' || said.back() == ' ')) said.pop_back();
+  return fmt::format("{} (exit {}){}", reports::kClientCouldNotStart, code,
+                     said.empty() ? "" : ": " + said);
+}
+
 // Runs the scenario into `r` (everything except expectations and `passed`).
 void execute(const model::Scenario& s, const ClientAdapter& client, const RunOptions& options,
              Duration deadline, reports::ScenarioResult& r) {
@@ -76,9 +89,11 @@ void execute(const model::Scenario& s, const ClientAdapter& client, const RunOpt
   r.bytes_written = body.written;
   r.attempt_log = detail::attempt_log(gets);
 
-  if (outcome.error) {
+  std::optional<std::string> error = outcome.error;
+  if (!error) error = start_failure(outcome, !gets.empty());
+  if (error) {
     r.verdict = reports::Verdict::error;
-    r.error = *outcome.error;
+    r.error = *error;
     return;
   }
   const reports::Classification c = detail::judge_output(s, outcome.success, ctx.output, gets);

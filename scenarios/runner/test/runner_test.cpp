@@ -384,7 +384,40 @@ TEST_F(RunnerTest, AClientThatCannotStartIsAHarnessError) {
   EXPECT_EQ(r.verdict, Verdict::error);
   EXPECT_FALSE(r.passed);
   ASSERT_TRUE(r.error);
-  EXPECT_NE(r.error->find("cannot start"), std::string::npos) << *r.error;
+  EXPECT_EQ(r.error->rfind("client could not start: cannot start '", 0), 0u) << *r.error;
+  reports::RunResults run;
+  run.scenarios = {r};
+  EXPECT_EQ(reports::exit_code(reports::tally(run)), 2);
+}
+
+// A shell's 127 (not found) and 126 (not executable) before any request: the harness's
+// error, with what the shell said, not the client's failed-clean.
+TEST_F(RunnerTest, AShellThatCannotRunTheCommandIsAHarnessError) {
+  const auto s = load("sh.yaml", "name: sh\nresource: {size: 1KiB}\n");
+  std::ofstream(dir_.path() / "not-executable") << "#!/bin/sh\n";
+  RunOptions o = options();
+  o.client = "command: ./no-such-tool {url} {output}";
+  auto r = run_scenario(s, o);
+  EXPECT_EQ(r.verdict, Verdict::error);
+  EXPECT_EQ(r.client_exit_code, 127);
+  EXPECT_EQ(r.attempts, 0u);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(*r.error, "client could not start (exit 127): /bin/sh: 1: ./no-such-tool: not found");
+
+  o.client = "command: " + (dir_.path() / "not-executable").string() + " {url}";
+  r = run_scenario(s, o);
+  EXPECT_EQ(r.verdict, Verdict::error);
+  EXPECT_EQ(r.client_exit_code, 126);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(*r.error, "client could not start (exit 126): /bin/sh: 1: " +
+                          (dir_.path() / "not-executable").string() + ": Permission denied");
+
+  // After a request, 127 is the client's own answer: judged like any failure.
+  o.client = "command: curl -s -o {output} {url}; exit 127";
+  r = run_scenario(s, o);
+  EXPECT_EQ(r.verdict, Verdict::failed_clean) << r.error.value_or("");
+  EXPECT_EQ(r.attempts, 1u);
+  EXPECT_FALSE(r.error);
 }
 
 TEST_F(RunnerTest, ReferenceCliRunsSisyphusGet) {

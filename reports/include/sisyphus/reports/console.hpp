@@ -23,6 +23,12 @@ std::string format_console_table(const RunResults& results, bool color);
 std::string format_progress(std::size_t done, std::size_t total, std::size_t failed,
                             std::string_view current, bool color, std::size_t width = 80);
 
+// One line (no newline) for a scenario that just finished, `done` of `total`, for a console
+// that is not a terminal (CI logs): "[2/5] PASS clean (reference): ok, 1 attempt, 0 B wasted,
+// 0.12 s", with the harness error after " -- " for verdict error.
+std::string format_scenario_line(const ScenarioResult& s, std::size_t done, std::size_t total,
+                                 bool color);
+
 // For each failed scenario: its name, failed expectations and the replay command.
 std::string format_failures(const RunResults& results, bool color);
 

@@ -85,14 +85,24 @@ struct RunResults {
 // passed = every expectation held (an empty list holds).
 bool all_expectations_passed(const std::vector<Expectation>& expectations);
 
+// How the `error` of a scenario whose client never ran begins: exec failed, or a shell said
+// 126/127 (cannot execute, not found) before any request. Not the client's failure but a
+// wrong --client or a missing tool: `sisyphus run` and `report merge` exit 2 on it.
+inline constexpr std::string_view kClientCouldNotStart = "client could not start";
+
 // Counts for headlines: how many scenarios passed / failed their expectations.
 struct Tally {
   std::size_t total = 0;
   std::size_t passed = 0;
-  std::size_t failed = 0;  // includes errors
-  std::size_t errors = 0;  // verdict error
+  std::size_t failed = 0;       // includes errors
+  std::size_t errors = 0;       // verdict error
+  std::size_t not_started = 0;  // errors whose client could not start
 };
 Tally tally(const RunResults& results);
+
+// The exit code of `sisyphus run` and `report merge` over these results: 2 when a client
+// could not start, else 1 when a scenario failed (a harness error included), else 0.
+int exit_code(const Tally& tally);
 
 // Orders scenarios by (name, client label): the canonical order of merged results.
 void sort_scenarios(RunResults& results);

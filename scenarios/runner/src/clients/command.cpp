@@ -1,10 +1,14 @@
 // command: any client, as a /bin/sh command template. {url}, {output}, {max_attempts} and
 // {workdir} are replaced by shell-quoted values; other braces are left alone. The command
 // runs in the work directory; exit 0 means the client claims success.
+#include <fmt/format.h>
+
 #include <array>
 
 #include "../external.hpp"
 #include "../subprocess.hpp"
+#include "sisyphus/core/error.hpp"
+#include "sisyphus/model/command_template.hpp"
 
 namespace sisyphus::runner::clients {
 namespace {
@@ -50,6 +54,10 @@ const ClientKind& command_client() {
       .name = "command",
       .summary = "any client: 'command: TEMPLATE' with {url} {output} {max_attempts} {workdir}",
       .make = [](std::string_view argument) -> std::unique_ptr<ClientAdapter> {
+        // `--client 'command: …'` is checked by the rule YAML templates are checked by.
+        if (auto problem = model::command_template_problem(argument)) {
+          throw ParseError(fmt::format("bad client 'command: {}': {}", argument, *problem));
+        }
         return std::make_unique<Command>(argument);
       },
   };
