@@ -14,7 +14,8 @@ trap 'rm -rf "$work"' EXIT
 
 cmake --install "$build_dir" --prefix "$work/prefix" >"$work/install.log"
 # What a user gets: the binary, the catalogue beside it, the CMake package.
-for f in bin/sisyphus share/sisyphus/catalogue/drop-close-mid-body.yaml \
+for f in bin/sisyphus share/sisyphus/catalogue/drop-close-mid-body.yaml share/man/man1/sisyphus.1 \
+  share/bash-completion/completions/sisyphus share/sisyphus/matrices/herd-overload.yaml \
   lib/cmake/sisyphus/sisyphusConfig.cmake include/sisyphus/testing/fault_server.hpp; do
   [ -e "$work/prefix/$f" ] || { echo "not installed: $f" >&2; exit 1; }
 done
