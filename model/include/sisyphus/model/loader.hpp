@@ -33,8 +33,8 @@ Scenario load_string(std::string_view text, std::string_view file_name, const Fa
                      LoadMode mode);
 
 // One rule as a `faults:` entry writes it (`{"drop": {"at": "50%", "attempts": [1]}}`, JSON or
-// YAML), checked as the rules of a scenario file are, against `scenario` (an offset beyond its
-// resource is an error). For POST /v1/faults; errors name `file_name`'s line and column.
+// YAML), checked as the rules of a scenario file are: its kind's key table, then the kind's own
+// rules against `scenario`. For POST /v1/faults; errors name `file_name`'s line and column.
 FaultRule load_fault_rule_string(std::string_view text, std::string_view file_name,
                                  const FaultCatalog& faults, const Scenario& scenario);
 
