@@ -17,5 +17,7 @@ void add_run_command(CLI::App& root, int& exit_code);
 void add_compare_command(CLI::App& root, int& exit_code);
 void add_list_command(CLI::App& root, int& exit_code);
 void add_report_command(CLI::App& root, int& exit_code);
+void add_schema_command(CLI::App& root, int& exit_code);
+void add_admin_command(CLI::App& root, int& exit_code);
 
 }  // namespace sisyphus::app

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 
 #include "schema_rules.hpp"
+#include "section_keys.hpp"
 #include "sisyphus/model/command_template.hpp"
 #include "yaml_text.hpp"
 
@@ -20,8 +22,8 @@ const std::vector<std::string> kPrefillKeys{"size", "changed"};
 const std::vector<std::string> kNoKeys{};
 
 const std::vector<std::string> kPlaceholders{"url", "output", "max_attempts", "workdir"};
-const std::vector<std::string> kStrategies{"none",        "constant",     "exponential",
-                                           "full-jitter", "equal-jitter", "decorrelated-jitter"};
+const std::vector<std::string> kStrategies(std::begin(kBackoffStrategies),
+                                           std::end(kBackoffStrategies));
 
 std::optional<Duration> positive_duration(const Params& p, std::string_view key) {
   auto d = p.optional_duration(key);
@@ -72,8 +74,7 @@ void check_command(const Params& c, const std::string& cmd) {
 
 void read_kind_and_command(const Params& c, ClientOptions& client) {
   if (c.has("kind")) {
-    client.kind = c.choice(
-        "kind", {"reference", "reference-cli", "naive", "curl", "wget", "aria2c", "command"});
+    client.kind = c.choice("kind", kClientKinds);
   } else if (c.has("command")) {
     client.kind = "command";
   }
@@ -103,9 +104,7 @@ void read_backoff(const Params& b, Backoff& backoff) {
     return;
   }
   b.allow_only(kBackoffKeys);
-  if (b.has("strategy"))
-    backoff.strategy = b.choice("strategy", {"none", "constant", "exponential", "full-jitter",
-                                             "equal-jitter", "decorrelated-jitter"});
+  if (b.has("strategy")) backoff.strategy = b.choice("strategy", kBackoffStrategies);
   if (b.has("base")) backoff.base = b.duration("base");
   if (b.has("cap")) backoff.cap = b.duration("cap");
   if (backoff.cap < backoff.base) {
@@ -158,7 +157,7 @@ void read_client(const Params& c, ClientOptions& client, const Resource& resourc
   read_kind_and_command(c, client);
   if (c.has("max_attempts")) client.max_attempts = bounded(c, "max_attempts", 1);
   read_backoff(c.child("backoff"), client.backoff);
-  if (c.has("resume")) client.resume = c.choice("resume", {"if-range", "range", "restart"});
+  if (c.has("resume")) client.resume = c.choice("resume", kResumePolicies);
   read_prefill(c.child("prefill"), client, resource);
   client.sha256 = c.boolean("sha256", client.sha256);
   const auto random_change =

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "json_text.hpp"
 #include "sisyphus/model/loader.hpp"
 
 namespace sisyphus::model {
@@ -316,11 +317,15 @@ YAML::Node to_yaml(const Scenario& s) {
   return root;
 }
 
-std::string to_json(const Scenario& scenario) {
+std::string detail::json_text(const YAML::Node& node) {
   std::string out;
-  write_json(out, to_yaml(scenario), 0);
+  write_json(out, node, 0);
   out += '\n';
   return out;
+}
+
+std::string to_json(const Scenario& scenario) {
+  return detail::json_text(to_yaml(scenario));
 }
 
 bool equivalent(const Scenario& a, const Scenario& b) {

@@ -10,6 +10,7 @@
 #include "fault_reading.hpp"
 #include "scenario_reading.hpp"
 #include "schema_rules.hpp"
+#include "section_keys.hpp"
 #include "server_reading.hpp"
 #include "source_text.hpp"
 #include "yaml_params.hpp"
@@ -55,10 +56,22 @@ class Reader {
     base_dir_ = fs::path(file_).parent_path();
   }
 
+  // One `faults:` rule on its own (POST /v1/faults), read and checked as read() reads the
+  // rules of a file, against `scenario` (its resource, its other faults).
+  FaultRule read_rule(const YAML::Node& doc, Scenario scenario) {
+    s_ = std::move(scenario);
+    s_.source_file = file_;
+    const std::size_t at = s_.faults.size();
+    YAML::Node one(YAML::NodeType::Sequence);  // the node keeps its positions in `doc`
+    one.push_back(doc);
+    read_faults(Params(one, file_, "faults"));
+    check_fault(s_.faults[at].fault, rule_params_[0]);
+    return std::move(s_.faults[at]);
+  }
+
   Scenario read(const YAML::Node& doc) {
     Params root(doc, file_, "scenario");
-    root.allow_only({"name", "description", "seed", "resource", "server", "attempts", "changes",
-                     "faults", "client", "expect"});
+    root.allow_only(detail::kScenarioKeys);
     s_.source_file = file_;
     // Sections are named by their key alone in errors ("in resource", "in client.backoff").
     Params sections(doc, file_);
@@ -84,7 +97,7 @@ class Reader {
 
  private:
   void read_resource(const Params& r) {
-    r.allow_only({"path", "size", "seed", "file", "etag", "last_modified", "digest"});
+    r.allow_only(detail::kResourceKeys);
     if (mode_ == LoadMode::relay) return read_relayed_resource(r);
     Resource& res = s_.resource;
     if (auto path = r.optional_string("path")) {
@@ -123,7 +136,7 @@ class Reader {
     }
     res.seed = r.optional_unsigned("seed").value_or(1);
     if (r.has("etag")) {
-      std::string etag = r.choice("etag", {"strong", "weak", "none"});
+      std::string etag = r.choice("etag", detail::kEtagKinds);
       res.etag = etag == "strong" ? EtagKind::strong
                  : etag == "weak" ? EtagKind::weak
                                   : EtagKind::none;
@@ -262,7 +275,7 @@ class Reader {
   void read_changes(const Params& section) {
     for (const YAML::Node& node : items(section, "changes")) {
       Params item(node, file_, "changes");
-      item.allow_only({"before_attempt", "at_time", "before_each_attempt", "probability"});
+      item.allow_only(detail::kChangeKeys);
       Change change;
       change.where = item.location();
       const int forms = int{item.has("before_attempt")} + int{item.has("at_time")} +
@@ -355,10 +368,9 @@ class Reader {
   }
 
   void read_expect(const Params& e) {
-    e.allow_only({"verdict", "max_attempts", "min_attempts", "max_wasted_bytes", "max_duration"});
+    e.allow_only(detail::kExpectKeys);
     Expectations& expect = s_.expect;
-    if (e.has("verdict"))
-      expect.verdict = e.choice("verdict", {"ok", "failed-clean", "failed-dirty", "corrupt"});
+    if (e.has("verdict")) expect.verdict = e.choice("verdict", detail::kVerdicts);
     if (e.has("max_attempts")) expect.max_attempts = bounded(e, "max_attempts", 1);
     if (e.has("min_attempts")) expect.min_attempts = bounded(e, "min_attempts", 0);
     if (expect.min_attempts && expect.max_attempts && *expect.min_attempts > *expect.max_attempts) {
@@ -403,6 +415,16 @@ Scenario load_string(std::string_view text, std::string_view file_name, const Fa
 
 Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults) {
   return load_file(file, faults, LoadMode::serve);
+}
+
+FaultRule load_fault_rule_string(std::string_view text, std::string_view file_name,
+                                 const FaultCatalog& faults, const Scenario& scenario) {
+  std::string file(file_name);
+  const YAML::Node doc = detail::read_one_document(
+      text, file,
+      {"fault rule", "one fault kind and its parameters, e.g. {\"drop\": {\"at\": \"50%\"}}"});
+  const LoadMode mode = scenario.resource.relayed ? LoadMode::relay : LoadMode::serve;
+  return Reader(faults, file, mode).read_rule(doc, scenario);
 }
 
 Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults, LoadMode mode) {

@@ -11,6 +11,7 @@
 #include "client_reading.hpp"
 #include "scenario_reading.hpp"
 #include "schema_rules.hpp"
+#include "section_keys.hpp"
 #include "sisyphus/core/rng.hpp"
 #include "sisyphus/model/loader.hpp"
 #include "sisyphus/model/matrix.hpp"
@@ -26,16 +27,11 @@ using detail::describe;
 using detail::join;
 using detail::location_of;
 
-constexpr std::uint32_t kMaxTrials = 1'000'000;
 // Each strategy runs every trial; past a thousand a comparison is no longer read by anyone,
 // and a product of axes reaches that quickly.
 constexpr std::size_t kMaxStrategies = 1'000;
 // "expected one of" lists of strategy names stop here (axes make hundreds).
 constexpr std::size_t kMaxListedNames = 12;
-
-const std::vector<std::string> kMatrixKeys{"name",     "description", "seed",         "trials",
-                                           "scenario", "clients",     "start_spread", "strategies",
-                                           "axes",     "expect"};
 
 // The axis that is not a client key: the herd size of each combination.
 constexpr std::string_view kClientsAxis = "clients";
@@ -97,14 +93,14 @@ class MatrixReader {
 
   Matrix read(const YAML::Node& doc) {
     Params root(doc, file_, "matrix");
-    root.allow_only(kMatrixKeys);
+    root.allow_only(detail::kMatrixKeys);
     // Sections are named by their key alone in errors ("in strategies", "in expect.resume").
     Params sections(doc, file_);
     m_.source_file = file_;
     m_.name = detail::read_name(root);
     m_.description = root.optional_string("description").value_or("");
     m_.seed = root.optional_unsigned("seed").value_or(0);
-    if (root.has("trials")) m_.trials = detail::bounded(root, "trials", 1, kMaxTrials);
+    if (root.has("trials")) m_.trials = detail::bounded(root, "trials", 1, detail::kMaxTrials);
     read_scenario(root);
     if (root.has("clients")) {
       m_.herd = true;
@@ -219,7 +215,7 @@ class MatrixReader {
     }
     for (const YAML::Node& node : list.node()) {
       Params item(node, file_, "strategies");
-      item.allow_only({"name", "client"});
+      item.allow_only(detail::kStrategyKeys);
       Strategy s;
       s.where = item.location();
       s.name = item.string("name");

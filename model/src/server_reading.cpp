@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "schema_rules.hpp"
+#include "section_keys.hpp"
 #include "source_text.hpp"
 #include "yaml_text.hpp"
 
@@ -24,14 +25,14 @@ OverCapacity read_over_capacity(const Params& p) {
     answer.refuse = true;
     return answer;
   }
-  p.allow_only({"status", "retry_after"});
+  p.allow_only(kOverCapacityKeys);
   if (p.has("status")) answer.status = static_cast<int>(bounded(p, "status", 400, 599));
   answer.retry_after = p.optional_duration("retry_after");
   return answer;
 }
 
 Outage read_outage(const Params& item) {
-  item.allow_only({"at", "for", "how"});
+  item.allow_only(kOutageKeys);
   Outage outage;
   outage.where = item.location();
   if (!item.has("at")) item.fail("missing required key 'at' in outage (e.g. at: 2s)");
@@ -43,7 +44,7 @@ Outage read_outage(const Params& item) {
                                  format_duration(outage.length)));
   }
   if (item.has("how")) {
-    const std::string how = item.choice("how", {"reset", "refuse", "503"});
+    const std::string how = item.choice("how", kOutageHows);
     outage.how = how == "reset"    ? OutageHow::reset
                  : how == "refuse" ? OutageHow::refuse
                                    : OutageHow::unavailable;
@@ -87,7 +88,7 @@ std::vector<Outage> read_outages(const Params& p) {
 }  // namespace
 
 void read_server(const Params& p, ServerOptions& server) {
-  p.allow_only({"ranges", "chunked", "max_active", "over_capacity", "outages"});
+  p.allow_only(kServerKeys);
   server.ranges = p.boolean("ranges", true);
   server.chunked = p.boolean("chunked", false);
   if (p.has("max_active")) server.max_active = bounded(p, "max_active", 1);

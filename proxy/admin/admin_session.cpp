@@ -13,6 +13,7 @@
 #include <charconv>
 
 #include "sisyphus/model/loader.hpp"
+#include "sisyphus/proxy/fault.hpp"
 #include "sisyphus/proxy/server.hpp"
 #include "wire/http_date.hpp"
 
@@ -54,13 +55,90 @@ struct Route {
   http::verb method;
 };
 constexpr Route kRoutes[] = {
-    {"/v1/scenario", http::verb::get}, {"/v1/scenario", http::verb::put},
-    {"/v1/log", http::verb::get},      {"/v1/stats", http::verb::get},
-    {"/v1/reset", http::verb::post},   {"/metrics", http::verb::get},
+    {"/v1/scenario", http::verb::get},    {"/v1/scenario", http::verb::put},
+    {"/v1/faults", http::verb::get},      {"/v1/faults", http::verb::post},
+    {"/v1/faults/", http::verb::delete_},  // + the rule's index
+    {"/v1/log", http::verb::get},         {"/v1/stats", http::verb::get},
+    {"/v1/reset", http::verb::post},      {"/metrics", http::verb::get},
 };
+constexpr std::string_view kFaultPrefix = "/v1/faults/";
 
 std::string_view path_of(std::string_view target) {
   return target.substr(0, target.find('?'));
+}
+
+// The route a path is looked up by: /v1/faults/3 is /v1/faults/.
+std::string_view route_of(std::string_view path) {
+  return path.starts_with(kFaultPrefix) && path.size() > kFaultPrefix.size() ? kFaultPrefix : path;
+}
+
+// A rule as GET /v1/scenario writes it in `faults:` (model::to_json, the one writer).
+json::value rule_json(const model::FaultRule& rule) {
+  model::Scenario one;
+  one.faults = {rule};
+  return json::parse(model::to_json(one)).at("faults").at(0);
+}
+
+json::value rules_json(const std::vector<model::FaultRule>& rules) {
+  json::array out;
+  for (const auto& rule : rules) out.push_back(rule_json(rule));
+  return json::object{{"faults", std::move(out)}};
+}
+
+// POST /v1/faults: the body is one `faults:` entry (JSON or YAML), checked against the
+// current scenario as the loader checks a file's rules; appended at the end.
+Response add_fault(ServerCore& core, const Request& req) {
+  std::size_t index = 0;
+  model::FaultRule added;
+  try {
+    core.edit_faults([&](std::vector<model::FaultRule>& rules, const model::Scenario& scenario) {
+      added =
+          model::load_fault_rule_string(req.body(), "<admin>", FaultRegistry::instance(), scenario);
+      if (core.options().upstream) {
+        model::Scenario probe;
+        probe.faults = {added};
+        FaultRegistry::instance().check_relayable(probe);
+      }
+      index = rules.size();
+      rules.push_back(added);
+    });
+  } catch (const std::exception& e) {
+    return error(http::status::bad_request, e.what());
+  }
+  Response res = json_response(http::status::created,
+                               json::object{{"index", index}, {"rule", rule_json(added)}});
+  res.set(http::field::location, fmt::format("{}{}", kFaultPrefix, index));
+  return res;
+}
+
+// DELETE /v1/faults/{i}: the i-th rule (0-based, as GET /v1/faults lists them) removed; the
+// rules after it move up one.
+Response remove_fault(ServerCore& core, std::string_view path) {
+  const std::string_view written = path.substr(kFaultPrefix.size());
+  std::size_t index = 0;
+  const auto [end, ec] = std::from_chars(written.data(), written.data() + written.size(), index);
+  const bool number = ec == std::errc() && end == written.data() + written.size();
+  struct NoSuchRule {
+    std::size_t count = 0;
+  };
+  model::FaultRule removed;
+  try {
+    if (!number) throw NoSuchRule{core.current()->scenario().faults.size()};
+    core.edit_faults([&](std::vector<model::FaultRule>& rules, const model::Scenario&) {
+      if (index >= rules.size()) throw NoSuchRule{rules.size()};
+      removed = rules[index];
+      rules.erase(rules.begin() + static_cast<std::ptrdiff_t>(index));
+    });
+  } catch (const NoSuchRule& none) {
+    return error(http::status::not_found,
+                 none.count == 0 ? fmt::format("no fault rule {}: the scenario has none", written)
+                                 : fmt::format("no fault rule {}: expected an index from 0 to {}",
+                                               written, none.count - 1));
+  } catch (const std::exception& e) {
+    return error(http::status::bad_request, e.what());
+  }
+  return json_response(http::status::ok,
+                       json::object{{"index", index}, {"rule", rule_json(removed)}});
 }
 
 // The N of GET /v1/log?since=N (0 without it); nullopt, and why, for any other query.
@@ -84,7 +162,8 @@ Response route(ServerCore& core, const Request& req) {
   std::string_view path = path_of(req.target());
   std::string allow;
   for (const auto& r : kRoutes) {
-    if (r.path == path) allow += (allow.empty() ? "" : ", ") + std::string(to_string(r.method));
+    if (r.path == route_of(path))
+      allow += (allow.empty() ? "" : ", ") + std::string(to_string(r.method));
   }
   if (allow.empty()) return error(http::status::not_found, fmt::format("no endpoint {}", path));
   const http::verb m = req.method();
@@ -102,6 +181,11 @@ Response route(ServerCore& core, const Request& req) {
     }
     return make(http::status::ok, "application/json", model::to_json(core.current()->scenario()));
   }
+  if (path == "/v1/faults" && m == http::verb::get) {
+    return json_response(http::status::ok, rules_json(core.current()->scenario().faults));
+  }
+  if (path == "/v1/faults" && m == http::verb::post) return add_fault(core, req);
+  if (route_of(path) == kFaultPrefix && m == http::verb::delete_) return remove_fault(core, path);
   if (path == "/v1/stats" && m == http::verb::get) {
     return make(http::status::ok, "application/json", stats_json(core));
   }

@@ -16,8 +16,11 @@ std::string attempt_label(std::string_view path, std::string_view client, std::u
 
 }  // namespace
 
-FaultEngine::FaultEngine(model::Scenario scenario, TimeScale time_scale)
-    : scenario_(std::move(scenario)), time_scale_(time_scale), start_(Clock::now()) {
+FaultEngine::FaultEngine(model::Scenario scenario, TimeScale time_scale,
+                         std::shared_ptr<Counters> counters)
+    : scenario_(std::move(scenario)),
+      time_scale_(time_scale),
+      counters_(counters ? std::move(counters) : std::make_shared<Counters>()) {
   for (const auto& entry : scenario_.attempts) {
     auto& built = attempt_faults_.emplace_back();
     for (const auto& spec : entry.faults) built.push_back(build(spec));
@@ -61,11 +64,12 @@ std::uint32_t FaultEngine::generation_now(std::string_view path, std::string_vie
   std::uint32_t count = 0;
   Clock::time_point start;
   {
-    std::lock_guard lock(mutex_);
-    if (auto it = attempts_.find({std::string(path), std::string(client)}); it != attempts_.end()) {
+    std::lock_guard lock(counters_->mutex);
+    const auto& attempts = counters_->attempts;
+    if (auto it = attempts.find({std::string(path), std::string(client)}); it != attempts.end()) {
       count = it->second;
     }
-    start = start_;
+    start = counters_->start;
   }
   return generation_at(path, client, count, Clock::now() - start);
 }
@@ -89,9 +93,9 @@ Decision FaultEngine::count(std::string_view method, std::string_view path,
   }
   Clock::time_point start;
   {
-    std::lock_guard lock(mutex_);
-    decision.attempt = ++attempts_[{std::string(path), std::string(client)}];
-    start = start_;
+    std::lock_guard lock(counters_->mutex);
+    decision.attempt = ++counters_->attempts[{std::string(path), std::string(client)}];
+    start = counters_->start;
   }
   decision.generation = generation_at(path, client, decision.attempt, Clock::now() - start);
   decision.content_seed = scenario_.resource.content_seed(decision.generation);
@@ -131,9 +135,9 @@ ResponsePlan FaultEngine::plan_for(std::string_view path, std::uint32_t attempt,
 }
 
 void FaultEngine::reset() {
-  std::lock_guard lock(mutex_);
-  attempts_.clear();
-  start_ = Clock::now();
+  std::lock_guard lock(counters_->mutex);
+  counters_->attempts.clear();
+  counters_->start = Clock::now();
 }
 
 }  // namespace sisyphus::proxy

@@ -29,7 +29,19 @@ class FaultEngine {
  public:
   using Clock = std::chrono::steady_clock;
 
-  FaultEngine(model::Scenario scenario, TimeScale time_scale);
+  // The attempt counters and the scenario clock: one engine's, or shared by the engines that
+  // replace it when fault rules are added or removed at run time (POST/DELETE /v1/faults), so
+  // that the GET after the edit is still the next attempt.
+  struct Counters {
+    std::mutex mutex;  // guards the two members below, nothing else
+    // (path, client) -> GETs so far; client "" for requests that named none.
+    std::map<std::pair<std::string, std::string>, std::uint32_t> attempts;
+    Clock::time_point start = Clock::now();
+  };
+
+  // `counters`: those of the engine this one replaces; null: fresh ones.
+  FaultEngine(model::Scenario scenario, TimeScale time_scale,
+              std::shared_ptr<Counters> counters = nullptr);
 
   // Counts the request (GET only) and builds its plan. `resource_size` is the size of the
   // representation that will be answered. Relayed (proxy) responses pass proxied = true:
@@ -55,6 +67,7 @@ class FaultEngine {
   std::uint32_t generation_now(std::string_view path, std::string_view client = {}) const;
 
   void reset();  // counters and the scenario clock
+  const std::shared_ptr<Counters>& counters() const { return counters_; }
   const model::Scenario& scenario() const { return scenario_; }
   const TimeScale& time_scale() const { return time_scale_; }
 
@@ -80,10 +93,7 @@ class FaultEngine {
   TimeScale time_scale_;
   std::vector<std::vector<BuiltFault>> attempt_faults_;  // per `attempts:` entry
   std::vector<BuiltRule> rules_;
-  mutable std::mutex mutex_;  // guards the two members below, nothing else
-  // (path, client) -> GETs so far; client "" for requests that named none.
-  std::map<std::pair<std::string, std::string>, std::uint32_t> attempts_;
-  Clock::time_point start_;
+  std::shared_ptr<Counters> counters_;
 };
 
 }  // namespace sisyphus::proxy

@@ -45,6 +45,7 @@ std::shared_ptr<ScenarioState> ServerCore::current() const {
 }
 
 void ServerCore::set_scenario(model::Scenario scenario) {
+  std::lock_guard edit(edit_mutex_);
   // Built outside the lock: building faults may throw, and then nothing changes.
   auto next = std::make_shared<ScenarioState>(std::move(scenario), options_.time_scale);
   {
@@ -52,6 +53,22 @@ void ServerCore::set_scenario(model::Scenario scenario) {
     state_ = std::move(next);
   }
   reset();
+}
+
+std::vector<model::FaultRule> ServerCore::edit_faults(
+    const std::function<void(std::vector<model::FaultRule>&, const model::Scenario&)>& edit) {
+  std::lock_guard lock_edits(edit_mutex_);
+  const std::shared_ptr<ScenarioState> before = current();
+  model::Scenario scenario = before->scenario();
+  edit(scenario.faults, before->scenario());
+  // A request that took the state before the swap still counts into the same counters.
+  auto next = std::make_shared<ScenarioState>(std::move(scenario), options_.time_scale,
+                                              before->engine.counters());
+  {
+    std::lock_guard lock(scenario_mutex_);
+    state_ = next;
+  }
+  return next->scenario().faults;
 }
 
 void ServerCore::reset() {
@@ -70,6 +87,8 @@ void ServerCore::reset() {
     faults_.clear();
   }
   peak_active_ = active_.load();
+  // Connections accepted since the reset (connections_open, a gauge, stays what it is).
+  connections_total_ = 0;
   return_freed_memory();  // a full log is about 30 MB
 }
 

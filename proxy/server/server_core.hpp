@@ -30,7 +30,9 @@ namespace sisyphus::proxy {
 // A scenario with the engine built for it; replaced whole by set_scenario(), so a request
 // that started under the old one finishes under it.
 struct ScenarioState {
-  ScenarioState(model::Scenario s, TimeScale scale) : engine(std::move(s), scale) {}
+  ScenarioState(model::Scenario s, TimeScale scale,
+                std::shared_ptr<FaultEngine::Counters> counters = nullptr)
+      : engine(std::move(s), scale, std::move(counters)) {}
   FaultEngine engine;
   const model::Scenario& scenario() const { return engine.scenario(); }
 };
@@ -52,6 +54,13 @@ class ServerCore {
   std::shared_ptr<ScenarioState> current() const;
   void set_scenario(model::Scenario scenario);  // + reset()
   void reset();                                 // counters, log, clock, attempt counters
+  // POST /v1/faults, DELETE /v1/faults/{i}: `edit` changes a copy of the current scenario's
+  // `faults:` rules, and the scenario so edited replaces it, keeping what set_scenario()
+  // resets (the log, the counters, the attempt counts and the clock), so that the next GET is
+  // the next attempt. Edits (and set_scenario) happen one at a time; when `edit` or building
+  // the faults throws, nothing changes. Returns the rules now in effect.
+  std::vector<model::FaultRule> edit_faults(
+      const std::function<void(std::vector<model::FaultRule>&, const model::Scenario&)>& edit);
 
   // Seconds since start or the last reset (the log's `t`).
   double seconds_since_start(Clock::time_point at) const;
@@ -130,6 +139,7 @@ class ServerCore {
   // Waits (with log_mutex_ held by `lock`) until no request is finishing, at most a second.
   void settle(std::unique_lock<std::mutex>& lock) const;
   ServerOptions options_;
+  std::mutex edit_mutex_;  // one set_scenario() or edit_faults() at a time
   mutable std::mutex scenario_mutex_;
   std::shared_ptr<ScenarioState> state_;
 

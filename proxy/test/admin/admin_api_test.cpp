@@ -183,6 +183,46 @@ TEST_F(AdminApi, LogStatsResetAndMetrics) {
   EXPECT_EQ(log_with(1)[0].attempt, 1u);
 }
 
+// POST /v1/reset zeroes every counter of /v1/stats, connections_total included (it was
+// left counting since start), and they count from zero again after it.
+TEST_F(AdminApi, ResetZeroesEveryCounter) {
+  proxy::ServerOptions options;
+  options.admin = "127.0.0.1:0";
+  options.log_capacity = 1;  // so that `dropped` counts too
+  start(kScenario, options);
+  get("/file");                             // 503 (attempt 1): a fault fired
+  get("/file", {{"Range", "bytes=0-99"}});  // 206, 100 bytes
+  get("/file");                             // 200, 1000 bytes
+  log_with(1);
+  wait_connections_closed();
+  json::value before = parse(admin("GET", "/v1/stats").body);
+  EXPECT_EQ(before.at("requests").to_number<std::uint64_t>(), 3u);
+  EXPECT_EQ(before.at("connections_total").to_number<std::uint64_t>(), 3u);
+  EXPECT_EQ(before.at("dropped").to_number<std::uint64_t>(), 2u);
+  EXPECT_EQ(before.at("peak_active").to_number<std::uint64_t>(), 1u);
+
+  json::object after = parse(admin("POST", "/v1/reset").body).as_object();
+  for (const char* counter :
+       {"requests", "bytes_sent", "bytes_written", "connections_open", "connections_total",
+        "dropped", "active", "peak_active", "over_capacity"}) {
+    EXPECT_EQ(after.at(counter).to_number<std::uint64_t>(), 0u) << counter;
+  }
+  EXPECT_TRUE(after.at("faults").as_object().empty());
+  // Every number the answer has is one of those above: a counter added later is checked too.
+  for (const auto& [key, value] : after) {
+    if (value.is_number()) {
+      EXPECT_EQ(value.to_number<std::uint64_t>(), 0u) << key;
+    }
+  }
+
+  EXPECT_EQ(get("/file").status, 503);  // attempt 1 again
+  log_with(1);
+  wait_connections_closed();
+  json::value again = parse(admin("GET", "/v1/stats").body);
+  EXPECT_EQ(again.at("requests").to_number<std::uint64_t>(), 1u);
+  EXPECT_EQ(again.at("connections_total").to_number<std::uint64_t>(), 1u);
+}
+
 TEST_F(AdminApi, UnknownPathsAndWrongMethods) {
   HttpResponse missing = admin("GET", "/v1/nothing");
   EXPECT_EQ(missing.status, 404);

@@ -32,6 +32,12 @@ Scenario load_file(const std::filesystem::path& file, const FaultCatalog& faults
 Scenario load_string(std::string_view text, std::string_view file_name, const FaultCatalog& faults,
                      LoadMode mode);
 
+// One rule as a `faults:` entry writes it (`{"drop": {"at": "50%", "attempts": [1]}}`, JSON or
+// YAML), checked as the rules of a scenario file are: its kind's key table, then the kind's own
+// rules against `scenario`. For POST /v1/faults; errors name `file_name`'s line and column.
+FaultRule load_fault_rule_string(std::string_view text, std::string_view file_name,
+                                 const FaultCatalog& faults, const Scenario& scenario);
+
 // Every *.yaml / *.yml under dir (not recursive), sorted by file name.
 std::vector<std::filesystem::path> scenario_files(const std::filesystem::path& dir);
 

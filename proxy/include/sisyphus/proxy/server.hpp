@@ -53,7 +53,7 @@ struct Stats {
   std::uint64_t bytes_sent = 0;        // body bytes the clients acknowledged, over all requests
   std::uint64_t bytes_written = 0;     // body bytes written into sockets, over all requests
   std::uint64_t connections_open = 0;  // right now
-  std::uint64_t connections_total = 0;
+  std::uint64_t connections_total = 0;  // accepted since start or the last reset
   std::uint64_t dropped = 0;  // log records evicted from the in-memory log (log_capacity)
   // server.max_active (docs/server.md, "Overload and outages"): transfers active now, the
   // most active at once since start or reset, and the requests answered over_capacity.

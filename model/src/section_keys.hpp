@@ -1,0 +1,44 @@
+#pragma once
+// The keys of each section of the scenario and matrix schemas, and the words of their choice
+// keys, written once: the loader allows exactly these (allow_only, choice) and the JSON
+// Schema (json_schema.cpp) is made from them, so that the two cannot disagree on a name.
+// The fault kinds' keys are not here: each kind declares its own (ParamTable).
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sisyphus::model::detail {
+
+inline const std::vector<std::string> kScenarioKeys{"name",   "description", "seed",    "resource",
+                                                    "server", "attempts",    "changes", "faults",
+                                                    "client", "expect"};
+inline const std::vector<std::string> kResourceKeys{"path", "size",          "seed",  "file",
+                                                    "etag", "last_modified", "digest"};
+inline const std::vector<std::string> kServerKeys{"ranges", "chunked", "max_active",
+                                                  "over_capacity", "outages"};
+inline const std::vector<std::string> kOverCapacityKeys{"status", "retry_after"};
+inline const std::vector<std::string> kOutageKeys{"at", "for", "how"};
+inline const std::vector<std::string> kChangeKeys{"before_attempt", "at_time",
+                                                  "before_each_attempt", "probability"};
+inline const std::vector<std::string> kExpectKeys{"verdict", "max_attempts", "min_attempts",
+                                                  "max_wasted_bytes", "max_duration"};
+// A `faults:` rule's own keys, beside its kind's: which attempts it applies to, and how often.
+inline const std::vector<std::string> kNarrowingKeys{"attempts", "probability"};
+
+inline const std::vector<std::string> kMatrixKeys{
+    "name",    "description",  "seed",       "trials", "scenario",
+    "clients", "start_spread", "strategies", "axes",   "expect"};
+inline const std::vector<std::string> kStrategyKeys{"name", "client"};
+inline constexpr std::uint32_t kMaxTrials = 1'000'000;  // a matrix's `trials:`
+
+inline constexpr std::string_view kEtagKinds[] = {"strong", "weak", "none"};
+inline constexpr std::string_view kOutageHows[] = {"reset", "refuse", "503"};
+inline constexpr std::string_view kVerdicts[] = {"ok", "failed-clean", "failed-dirty", "corrupt"};
+inline constexpr std::string_view kClientKinds[] = {"reference", "reference-cli", "naive",  "curl",
+                                                    "wget",      "aria2c",        "command"};
+inline constexpr std::string_view kResumePolicies[] = {"if-range", "range", "restart"};
+inline constexpr std::string_view kBackoffStrategies[] = {
+    "none", "constant", "exponential", "full-jitter", "equal-jitter", "decorrelated-jitter"};
+
+}  // namespace sisyphus::model::detail
