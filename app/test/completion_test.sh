@@ -30,7 +30,7 @@ expect() {  # LINE EXPECTED
 [[ $(complete -p sisyphus) == "complete -o filenames -F _sisyphus sisyphus" ]] ||
   { echo "FAIL: not registered: $(complete -p sisyphus 2>&1)"; failures=$((failures + 1)); }
 expect "sisyphus ru" "run"
-expect "sisyphus " "compare get list proxy report run serve"
+expect "sisyphus " "admin compare get list proxy report run schema serve"
 expect "sisyphus report " "merge"
 expect "sisyphus report merge --" "--help --out"
 expect "sisyphus list s" "scenarios"
