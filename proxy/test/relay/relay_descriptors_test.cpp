@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "relay_fixture.hpp"
+#include "sisyphus/testing/sanitizers.hpp"
 
 namespace sisyphus::testing {
 namespace {
@@ -72,6 +73,12 @@ TEST_F(RelayDescriptorTest, AnUnthrottledBodyIsSplicedThroughOnePipePerConnectio
 }
 
 TEST_F(RelayDescriptorTest, OutOfDescriptorsForTheUpstreamIsA502ThatSaysSo) {
+  if (sanitizer_allocator) {
+    // UBSan (built with ASan in the asan preset) opens a pipe for each vptr check it has not
+    // cached, so with no descriptor left it reports every such call as "invalid vptr" and
+    // aborts: this test runs in the Release suite (ctest --preset release).
+    GTEST_SKIP() << "a sanitizer runtime needs descriptors of its own";
+  }
   start("name: pass\n");
   RawClient c = connect();
   std::this_thread::sleep_for(50ms);  // the proxy has accepted it
