@@ -233,6 +233,7 @@ std::string stats_json(const ServerCore& core) {
                  {"active", s.active},
                  {"peak_active", s.peak_active},
                  {"over_capacity", s.over_capacity},
+                 {"relay_buffer_bytes", s.relay_buffer_bytes},
                  {"faults", std::move(faults)}};
   return json::serialize(o) + "\n";
 }
@@ -265,6 +266,8 @@ std::string prometheus_metrics(const ServerCore& core) {
          s.dropped);
   metric(out, "sisyphus_connections_open", "gauge", "Client connections open now.",
          s.connections_open);
+  metric(out, "sisyphus_relay_buffer_bytes", "gauge",
+         "Body bytes the proxy holds in relay buffers now.", s.relay_buffer_bytes);
   metric(out, "sisyphus_over_capacity_total", "counter",
          "Requests answered over_capacity (max_active).", s.over_capacity);
   metric(out, "sisyphus_active_transfers", "gauge", "Transfers holding a max_active slot now.",

@@ -202,7 +202,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
         // of their size, not one held for the whole body (10,000 slow readers held 256 KiB
         // each while their bodies were spliced).
         if (zero_copy) size = std::min(size, upstream_->buffer().size());
-        relay_buffer_.resize(size);
+        hold_relay_buffer(size);
       }
       const Piece piece = co_await read_piece();
       release_if_complete(piece.done && !piece.error);
@@ -214,7 +214,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
         if (!co_await body.write(data, resource_first)) break;
       }
       if (zero_copy && upstream_ && upstream_->buffer().size() == 0) {
-        std::vector<std::byte>().swap(relay_buffer_);  // the rest is spliced
+        hold_relay_buffer(0);  // the rest is spliced
         upstream_->buffer().shrink_to_fit();
       }
       if (piece.error) {
@@ -225,7 +225,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
     }
   }
 
-  std::vector<std::byte>().swap(relay_buffer_);  // (clear() would keep the storage)
+  hold_relay_buffer(0);
   if (pipe_[0] >= 0) {
     int left = 0;
     if (::ioctl(pipe_[0], FIONREAD, &left) != 0 || left > 0) close_pipe();
@@ -269,6 +269,17 @@ void ProxySession::close_pipe() {
 
 ProxySession::~ProxySession() {
   close_pipe();
+  hold_relay_buffer(0);
+}
+
+void ProxySession::hold_relay_buffer(std::size_t size) {
+  core_->relay_buffer_changed(static_cast<std::int64_t>(size) -
+                              static_cast<std::int64_t>(relay_buffer_.size()));
+  if (size == 0) {
+    std::vector<std::byte>().swap(relay_buffer_);  // (clear() would keep the storage)
+  } else {
+    relay_buffer_.resize(size);
+  }
 }
 
 asio::awaitable<ProxySession::Piece> ProxySession::splice_piece(std::uint64_t max) {

@@ -102,6 +102,8 @@ class ProxySession final : public Connection {
   // response's body starts and freed when it ends, so a connection between responses holds
   // none (it held 256 KiB from accept on: docs/server.md "Holding a herd").
   std::vector<std::byte> relay_buffer_;
+  // Sizes relay_buffer_ (0 frees it) and keeps Stats::relay_buffer_bytes in step.
+  void hold_relay_buffer(std::size_t size);
   int pipe_[2] = {-1, -1};
   std::size_t pipe_capacity_ = 0;
   std::string client_address_;

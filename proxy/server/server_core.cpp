@@ -187,6 +187,8 @@ Stats ServerCore::stats() const {
   s.peak_active = peak_active_.load();
   s.connections_open = connections_open_.load();
   s.connections_total = connections_total_.load();
+  s.relay_buffer_bytes =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(0, relay_buffer_bytes_.load()));
   return s;
 }
 

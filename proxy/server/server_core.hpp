@@ -88,6 +88,8 @@ class ServerCore {
   std::vector<LogRecord> log_page(std::uint64_t from, std::uint64_t to, std::size_t max) const;
   Stats stats() const;
   std::map<std::string, std::uint64_t> faults_fired() const;
+  // A proxy session's relay buffer grew (or shrank, negative) by `bytes` (Stats).
+  void relay_buffer_changed(std::int64_t bytes) { relay_buffer_bytes_ += bytes; }
 
   // server.max_active (docs/server.md, "Overload and outages"): a transfer holds one slot
   // from its admission until its response ends; the slot is given back when the Transfer is
@@ -172,6 +174,7 @@ class ServerCore {
   std::uint64_t next_connection_ = 1;
   std::atomic<std::uint64_t> connections_open_{0};
   std::atomic<std::uint64_t> connections_total_{0};
+  std::atomic<std::int64_t> relay_buffer_bytes_{0};
 };
 
 }  // namespace sisyphus::proxy

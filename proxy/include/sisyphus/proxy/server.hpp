@@ -60,6 +60,10 @@ struct Stats {
   std::uint64_t active = 0;
   std::uint64_t peak_active = 0;
   std::uint64_t over_capacity = 0;
+  // `sisyphus proxy`: body bytes held in user-space relay buffers right now, over every
+  // connection (a spliced body holds none; a copied one a write's worth: docs/server.md
+  // "Holding a herd").
+  std::uint64_t relay_buffer_bytes = 0;
 };
 
 class Server {
