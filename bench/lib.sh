@@ -117,3 +117,24 @@ bench_median() {
 }
 
 bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# One download: bytes per second, seconds, and the CPU seconds curl spent (user + system,
+# start-up included, from the shell's `times` for its children: run it in a subshell of its
+# own); fails unless every byte arrived ($bytes, from bench_parse_args).
+bench_fetch() {
+  local out got seconds cpu file
+  out=$(curl -sS -o /dev/null -w '%{size_download} %{time_total}' "$1")
+  file="${TMPDIR:-/tmp}/bench-times.$BASHPID"
+  times >"$file"  # a builtin with a redirection runs in this shell, which waited for curl
+  cpu=$(sed -n 2p "$file")
+  rm -f "$file"
+  got=${out% *}
+  seconds=${out#* }
+  [ "$got" -eq "$bytes" ] || bench_fail "$1 gave $got of $bytes bytes"
+  awk -v b="$bytes" -v s="$seconds" -v cpu="$cpu" 'BEGIN {
+    split(cpu, t, " "); c = 0
+    for (i = 1; i <= 2; i++) { split(t[i], ms, /[ms]/); c += ms[1] * 60 + ms[2] }
+    printf "%.0f %.6f %.3f\n", b / s, s, c }'
+}
+# A rate in bytes per second as "N MiB/s".
+bench_mib() { awk -v r="$1" 'BEGIN { printf "%.0f MiB/s", r / 1048576 }'; }

@@ -120,28 +120,8 @@ fi
 echo "file: $size ($bytes bytes) from nginx at ${url[direct]}; relayed by sisyphus proxy at" \
   "${url[sisyphus]}, nginx proxy_pass at ${url[nginx]}${url[haproxy]:+, haproxy at ${url[haproxy]}}" >&2
 
-# One download: bytes per second, seconds, and the CPU seconds curl spent (user + system,
-# start-up included, from the shell's `times` for its children: run it in a subshell of its
-# own); fails unless every byte arrived.
-fetch() {
-  local out got seconds cpu file
-  out=$(curl -sS -o /dev/null -w '%{size_download} %{time_total}' "$1")
-  file="$work/times.$BASHPID"
-  times >"$file"  # a builtin with a redirection runs in this shell, which waited for curl
-  cpu=$(sed -n 2p "$file")
-  rm -f "$file"
-  got=${out% *}
-  seconds=${out#* }
-  [ "$got" -eq "$bytes" ] || bench_fail "$1 gave $got of $bytes bytes"
-  awk -v b="$bytes" -v s="$seconds" -v cpu="$cpu" 'BEGIN {
-    split(cpu, t, " "); c = 0
-    for (i = 1; i <= 2; i++) { split(t[i], ms, /[ms]/); c += ms[1] * 60 + ms[2] }
-    printf "%.0f %.6f %.3f\n", b / s, s, c }'
-}
-mib() { awk -v r="$1" 'BEGIN { printf "%.0f MiB/s", r / 1048576 }'; }
-
 # Warm the page cache and every connection path.
-for path in "${paths[@]}"; do (fetch "${url[$path]}") >/dev/null; done
+for path in "${paths[@]}"; do (bench_fetch "${url[$path]}") >/dev/null; done
 
 # Per path: the rates of its runs, and the CPU ticks its relay (for direct: the upstream
 # nginx) spent during them.
@@ -160,14 +140,14 @@ for i in $(seq "$runs"); do
   for k in $(seq 0 $((n - 1))); do
     path=${paths[$(( (i + k) % n ))]}
     t0=$(bench_cpu_ticks "${pid[$path]}")
-    read -r r seconds cpu < <(fetch "${url[$path]}")
+    read -r r seconds cpu < <(bench_fetch "${url[$path]}")
     ticks[$path]=$(( ${ticks[$path]} + $(bench_cpu_ticks "${pid[$path]}") - t0 ))
     rates[$path]+="$r "
     client_cpu[$path]=$(awk -v a="${client_cpu[$path]}" -v b="$cpu" 'BEGIN { print a + b }')
     wall[$path]=$(awk -v a="${wall[$path]}" -v b="$seconds" 'BEGIN { print a + b }')
   done
   for path in "${paths[@]}"; do
-    line+=" $path $(mib "$(echo ${rates[$path]} | awk '{print $NF}')"),"
+    line+=" $path $(bench_mib "$(echo ${rates[$path]} | awk '{print $NF}')"),"
   done
   echo "${line%,}"
 done
@@ -179,7 +159,7 @@ line="median:"
 for path in "${paths[@]}"; do
   # shellcheck disable=SC2086
   median[$path]=$(bench_median ${rates[$path]})
-  line+=" $path $(mib "${median[$path]}"),"
+  line+=" $path $(bench_mib "${median[$path]}"),"
 done
 echo "${line%,}"
 line="cpu per GiB: upstream nginx (sendfile, direct runs) $(per_gib "${ticks[direct]}") s,"
