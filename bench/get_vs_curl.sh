@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `sisyphus get` (SHA-256 verified, crash-safe) against `curl -o`: the same resource from the
-# same `sisyphus serve` on loopback, in alternating runs. Prints each run's wall time, the
-# medians and the ratio get/curl (target <= 1.0).
+# same `sisyphus serve` on loopback, in rotating order per run, with two more peers: `curl -o`
+# then `sha256sum` (the same work done by hand) and `get --no-fsync` (crash-safe against a
+# killed process, not a power cut). Prints each run's wall times, the medians and the ratios
+# get/curl (target <= 1.0), get/(curl + sha256sum) and get --no-fsync/curl.
 #   bench/get_vs_curl.sh [--size 1GiB] [--runs 5] [--bin PATH/TO/sisyphus]
 # The binary defaults to $SISYPHUS_BUILD_DIR/app/sisyphus (scripts/bench sets it), else
 # build/release/app/sisyphus. Files go to a temp directory removed at exit.
@@ -43,41 +45,58 @@ now() { date +%s.%N; }
 # cache, dirty) would otherwise be written back during the next run, and sisyphus get, which
 # writes with O_DIRECT and fdatasyncs, waits for the disk it keeps busy.
 settle() { sync; }
-time_curl() {
-  local t0 t1
+# One timed command (the words after the name of the file it writes, removed after): seconds.
+timed() {
+  local file=$1 t0 t1
+  shift
   settle
   t0=$(now)
-  curl -sS -o "$work/curl.bin" "$url"
+  "$@" || { cat "$work/cmd.err" >&2; exit 1; }
   t1=$(now)
-  rm -f "$work/curl.bin"
+  rm -f "$file"
   awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }'
 }
-time_get() {
-  local t0 t1
-  settle
-  t0=$(now)
-  "$bin" get "$url" -o "$work/get.bin" --sha256 "$expected" --no-progress 2>"$work/get.err" \
-    || { cat "$work/get.err" >&2; exit 1; }
-  t1=$(now)
-  rm -f "$work/get.bin"
-  awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }'
+curl_o() { curl -sS -o "$work/curl.bin" "$url" 2>"$work/cmd.err"; }
+# What `get --sha256` does by hand: download, then hash the file and compare.
+curl_sha256sum() {
+  curl_o && [ "$(sha256sum "$work/curl.bin" | cut -d' ' -f1)" = "$expected" ]
+}
+get_sha256() {
+  "$bin" get "$url" -o "$work/get.bin" --sha256 "$expected" --no-progress 2>"$work/cmd.err"
+}
+# The same without the syncs that make it crash-safe against power cuts (docs/client.md).
+get_no_fsync() {
+  "$bin" get "$url" -o "$work/get.bin" --sha256 "$expected" --no-progress --no-fsync \
+    2>"$work/cmd.err"
 }
 
-curl_times=()
-get_times=()
+names=(curl curl+sha256sum get get-no-fsync)
+declare -A run_of=([curl]=curl_o [curl+sha256sum]=curl_sha256sum [get]=get_sha256
+  [get-no-fsync]=get_no_fsync)
+declare -A file_of=([curl]=curl.bin [curl+sha256sum]=curl.bin [get]=get.bin
+  [get-no-fsync]=get.bin)
+declare -A times_of
+n=${#names[@]}
 for i in $(seq "$runs"); do
-  # Alternate which goes first so that neither always finds a warmer machine.
-  if [ $((i % 2)) -eq 1 ]; then
-    c=$(time_curl); g=$(time_get)
-  else
-    g=$(time_get); c=$(time_curl)
-  fi
-  curl_times+=("$c")
-  get_times+=("$g")
-  printf 'run %d: curl -o %.3f s, sisyphus get --sha256 %.3f s\n' "$i" "$c" "$g"
+  # Rotate the order so that none always finds a warmer (or busier) machine.
+  line="run $i:"
+  for k in $(seq 0 $((n - 1))); do
+    name=${names[$(( (i + k) % n ))]}
+    t=$(timed "$work/${file_of[$name]}" "${run_of[$name]}")
+    times_of[$name]+="$t "
+    line+=" $(printf '%s %.3f s' "$name" "$t"),"
+  done
+  echo "${line%,}"
 done
 
-mc=$(bench_median "${curl_times[@]}")
-mg=$(bench_median "${get_times[@]}")
-printf 'median: curl -o %.3f s, sisyphus get %.3f s, ratio get/curl %.2f (target <= 1.0)\n' \
-  "$mc" "$mg" "$(awk -v g="$mg" -v c="$mc" 'BEGIN { print g / c }')"
+declare -A median
+line="median:"
+for name in "${names[@]}"; do
+  # shellcheck disable=SC2086
+  median[$name]=$(bench_median ${times_of[$name]})
+  line+=" $(printf '%s %.3f s' "$name" "${median[$name]}"),"
+done
+echo "${line%,}"
+echo "ratio get --sha256 / curl -o: $(bench_ratio "${median[get]}" "${median[curl]}") (target <= 1.0);" \
+  "/ curl -o + sha256sum: $(bench_ratio "${median[get]}" "${median[curl+sha256sum]}");" \
+  "get --no-fsync / curl -o: $(bench_ratio "${median[get-no-fsync]}" "${median[curl]}")"
