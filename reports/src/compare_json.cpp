@@ -83,6 +83,9 @@ json::value cell_value(const Cell& c) {
       {"corrupt_rate", s.corrupt_rate},
       {"replay", str(c.replay)},
       {"worst_trial", worst ? json::value(worst->trial) : json::value(nullptr)},
+      // Herds: which client of that trial (its replay names the trial; the client is what to
+      // look for in the log, `Sisyphus-Client: c<i>`).
+      {"worst_client", worst && worst->client ? json::value(*worst->client) : json::value(nullptr)},
       {"samples", std::move(samples)},
       {"server", series_value(c.server)},
   };

@@ -164,6 +164,8 @@ TEST(CompareSeriesJson, RoundTripWithSeriesAndClients) {
             R"("over_capacity":1,"peak_active":3,"trials":1})");
   EXPECT_EQ(c.at("samples").as_array()[2].at("client"), 2);
   EXPECT_EQ(c.at("trials"), 3);
+  EXPECT_EQ(c.at("worst_trial"), 0);
+  EXPECT_EQ(c.at("worst_client"), 1);
   // The file keeps a series on one line per array.
   EXPECT_NE(to_compare_json(herd()).find("\"arrivals\": [1, 1, 0, 1, 2, 0, 0, 0],"),
             std::string::npos);
@@ -172,6 +174,7 @@ TEST(CompareSeriesJson, RoundTripWithSeriesAndClients) {
   const auto& oc = one.at("matrices").as_array()[0].at("cells").as_array()[0].as_object();
   EXPECT_FALSE(oc.at("samples").as_array()[0].as_object().contains("client"));
   EXPECT_TRUE(oc.at("server").is_null());
+  EXPECT_TRUE(oc.at("worst_client").is_null());
 }
 
 TEST(CompareSeriesJson, FilesWithoutTheNewFieldsStillRead) {
