@@ -23,6 +23,7 @@ struct ProxyOptions {
   bool insecure = false;
   std::string connect_timeout = "10s";
   std::string upstream_timeout = "30s";
+  std::optional<std::string> record;
 };
 
 // Without --scenario: every path relayed as it is, no faults.
@@ -45,6 +46,7 @@ int run_proxy(const ProxyOptions& opts) {
     options.upstream = opts.upstream;
     if (opts.ca_file) options.ca_file = *opts.ca_file;
     options.insecure = opts.insecure;
+    if (opts.record) options.record = *opts.record;
     options.upstream_connect_timeout = parse_duration(opts.connect_timeout);
     options.upstream_timeout = parse_duration(opts.upstream_timeout);
     if (options.upstream_connect_timeout.count() <= 0 || options.upstream_timeout.count() <= 0) {
@@ -92,6 +94,10 @@ void add_proxy_command(CLI::App& root, int& exit_code) {
                   "Bound on waiting for the upstream's response head, and then for each body "
                   "read (504 when the head is late)")
       ->capture_default_str();
+  cmd->add_option("--record", opts->record,
+                  "Write a scenario that replays what the upstream did with each GET (cuts, "
+                  "statuses, Retry-After, validator changes, ignored ranges) to this file on "
+                  "exit (docs/proxy.md \"Recording\")");
   cmd->callback([opts, &exit_code] { exit_code = run_proxy(*opts); });
 }
 

@@ -92,6 +92,10 @@ int serve_until_signalled(const std::string& command, proxy::ServerOptions optio
     server.stop();
     fmt::print(stderr, "sisyphus {}: stopped ({})\n", command,
                sig == SIGINT ? "SIGINT" : "SIGTERM");
+    if (const std::string error = server.record_error(); !error.empty()) {
+      fmt::print(stderr, "sisyphus {}: {}\n", command, error);
+      return kExitFailed;
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "sisyphus {}: {}\n", command, e.what());
     return kExitUsage;

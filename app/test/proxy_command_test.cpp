@@ -99,5 +99,45 @@ TEST_F(ProxyCommand, BadUpstreamOrScenarioExits2WithTheReason) {
   EXPECT_TRUE(read_file(dir_ / "b.out").empty());
 }
 
+TEST_F(ProxyCommand, RecordWritesTheScenarioOnSigintOrSaysWhyNot) {
+  auto nginx = NginxUpstream::start({{"file", content_bytes(kSeed, 0, kSize)}});
+  // Nowhere to write: exit 2 at start, before anything is relayed.
+  Child nowhere({SISYPHUS_BINARY, "proxy", "--upstream", nginx->url(), "--listen", "127.0.0.1:0",
+                 "--record", (dir_ / "missing" / "r.yaml").string()},
+                dir_ / "n.out", dir_ / "n.err");
+  EXPECT_EQ(nowhere.wait(10s), 2);
+  EXPECT_NE(read_file(dir_ / "n.err").find("cannot write there"), std::string::npos)
+      << read_file(dir_ / "n.err");
+
+  // No GET relayed: exit 1 at the end saying so, and no file.
+  Child idle(
+      {SISYPHUS_BINARY, "proxy", "--upstream", nginx->url(), "--listen", "127.0.0.1:0",
+       "--port-file", (dir_ / "idle.json").string(), "--record", (dir_ / "idle.yaml").string()},
+      dir_ / "i.out", dir_ / "i.err");
+  ASSERT_TRUE(wait_for_file(dir_ / "idle.json", 10s));
+  ::kill(idle.pid(), SIGINT);
+  EXPECT_EQ(idle.wait(10s), 1);
+  EXPECT_NE(read_file(dir_ / "i.err").find("no GET was relayed"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ / "idle.yaml"));
+
+  // A clean relay from nginx: a scenario of one clean attempt of the same size.
+  Child proxy(
+      {SISYPHUS_BINARY, "proxy", "--upstream", nginx->url(), "--listen", "127.0.0.1:0",
+       "--port-file", (dir_ / "p.json").string(), "--record", (dir_ / "clean.yaml").string()},
+      dir_ / "p.out", dir_ / "p.err");
+  ASSERT_TRUE(wait_for_file(dir_ / "p.json", 10s));
+  const auto port = boost::json::parse(read_file(dir_ / "p.json")).at("port").to_number<int>();
+  EXPECT_EQ(run({"/usr/bin/curl", "-sS", "-o", (dir_ / "out").string(),
+                 fmt::format("http://127.0.0.1:{}/file", port)}),
+            0);
+  ::kill(proxy.pid(), SIGINT);
+  EXPECT_EQ(proxy.wait(10s), 0);
+  const std::string yaml = read_file(dir_ / "clean.yaml");
+  EXPECT_NE(yaml.find(fmt::format("resource: {{path: /file, size: {}}}", kSize)), std::string::npos)
+      << yaml;
+  EXPECT_NE(yaml.find("  - {}  # attempt 1: 200"), std::string::npos) << yaml;
+  EXPECT_EQ(yaml.find("changes:"), std::string::npos) << yaml;
+}
+
 }  // namespace
 }  // namespace sisyphus::testing

@@ -80,12 +80,23 @@ std::optional<std::uint64_t> locate_cut(const ResponsePlan& plan, const Placemen
   return in_body;
 }
 
+// How the upstream ended a body whose read failed with `ec`.
+UpstreamEnd end_of(const boost::system::error_code& ec, bool timed_out) {
+  if (timed_out) return UpstreamEnd::silent;
+  if (ec == asio::error::eof || ec == http::error::end_of_stream ||
+      ec == http::error::partial_message)
+    return UpstreamEnd::closed;
+  if (ec == asio::error::connection_reset) return UpstreamEnd::reset;
+  return UpstreamEnd::unknown;
+}
+
 }  // namespace
 
 asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, LogRecord& record,
                                           Clock::time_point started) {
   const auto& upstream = parser_->get();
   const int status = static_cast<int>(upstream.result_int());
+  const Clock::time_point head_arrived = Clock::now();
   const model::Scenario& scenario = ex.state->scenario();
   // The head says the message has no body (HEAD, 204, 304, Content-Length: 0).
   const bool body_follows = !parser_->is_done();
@@ -148,6 +159,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
 
   bool upstream_done = !body_follows;
   std::optional<std::string> upstream_error;
+  UpstreamEnd upstream_end = UpstreamEnd::unknown;
   std::uint64_t received = 0;
   // The upstream connection goes back to the pool only after a complete answer, and as soon
   // as it is complete: before its last bytes reach the client, so the client's next request
@@ -191,6 +203,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
         }
         if (piece.error) {
           upstream_error = fmt::format("{} after {} body bytes", *piece.error, received);
+          upstream_end = piece.end;
           break;
         }
         upstream_done = piece.done;
@@ -219,10 +232,31 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
       }
       if (piece.error) {
         upstream_error = fmt::format("{} after {} body bytes", *piece.error, received);
+        upstream_end = piece.end;
         break;
       }
       upstream_done = piece.done;
     }
+  }
+  if (auto* recorder = core_->recorder(); recorder != nullptr && record.method == "GET") {
+    Observation o;
+    o.path = ex.path;
+    o.range = record.range;
+    o.status = status;
+    o.retry_after = field_value(upstream, "Retry-After");
+    o.etag = field_value(upstream, "ETag");
+    o.last_modified = field_value(upstream, "Last-Modified");
+    o.length = length;
+    if (placement.resource_size != std::numeric_limits<std::uint64_t>::max())
+      o.resource_size = placement.resource_size;
+    o.received = received;
+    // A body that stopped for another reason (the client went, a fault of this proxy cut
+    // it) says nothing of how the upstream would have ended it.
+    o.end = upstream_done    ? UpstreamEnd::complete
+            : upstream_error ? upstream_end
+                             : UpstreamEnd::unknown;
+    o.first_byte_s = std::chrono::duration<double>(head_arrived - started).count();
+    recorder->observe(std::move(o));
   }
 
   hold_relay_buffer(0);
@@ -301,11 +335,13 @@ asio::awaitable<ProxySession::Piece> ProxySession::splice_piece(std::uint64_t ma
     }
     if (n == 0) {
       piece.error = "the upstream closed the connection mid-body";
+      piece.end = UpstreamEnd::closed;
       co_return piece;
     }
     if (errno == EINTR) continue;
     if (errno != EAGAIN) {
       piece.error = fmt::format("reading the body failed: {}", std::strerror(errno));
+      piece.end = errno == ECONNRESET ? UpstreamEnd::reset : UpstreamEnd::unknown;
       co_return piece;
     }
     c.arm(socket_.get_executor(), timeout);
@@ -314,6 +350,7 @@ asio::awaitable<ProxySession::Piece> ProxySession::splice_piece(std::uint64_t ma
     if (ec) {
       piece.error = c.timed_out() ? fmt::format("no body bytes within {}", format_duration(timeout))
                                   : fmt::format("reading the body failed: {}", ec.message());
+      piece.end = end_of(ec, c.timed_out());
       co_return piece;
     }
   }
@@ -349,6 +386,7 @@ asio::awaitable<ProxySession::Piece> ProxySession::read_piece() {
             c.timed_out() ? fmt::format("no body bytes within {}", format_duration(timeout))
             : ec == asio::error::eof ? std::string("the upstream closed the connection mid-body")
                                      : fmt::format("reading the body failed: {}", ec.message());
+        piece.end = end_of(ec, c.timed_out());
         co_return piece;
       }
     }
@@ -373,6 +411,7 @@ asio::awaitable<ProxySession::Piece> ProxySession::read_piece() {
   if (ec) {
     piece.error = c.timed_out() ? fmt::format("no body bytes within {}", format_duration(timeout))
                                 : fmt::format("reading the body failed: {}", ec.message());
+    piece.end = end_of(ec, c.timed_out());
   }
   piece.done = !ec && parser_->is_done();
   co_return piece;

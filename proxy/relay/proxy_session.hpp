@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "origin/response_spec.hpp"
+#include "relay/recorder.hpp"
 #include "relay/upstream.hpp"
 #include "wire/connection.hpp"
 #include "wire/plan_executor.hpp"
@@ -84,6 +85,7 @@ class ProxySession final : public Connection {
     std::size_t size = 0;
     bool done = false;
     std::optional<std::string> error;
+    UpstreamEnd end = UpstreamEnd::complete;  // with an error: how the upstream ended it
   };
   asio::awaitable<Piece> read_piece();
   // The zero-copy path for a plain-TCP Content-Length body: up to `max` bytes spliced from

@@ -1,7 +1,7 @@
 // Scenario loading with the proxy's fault registry as the catalogue of fault kinds.
+#include "sisyphus/model/loader.hpp"
 #include "sisyphus/proxy/fault.hpp"
 #include "sisyphus/proxy/server.hpp"
-#include "sisyphus/model/loader.hpp"
 
 namespace sisyphus::proxy {
 

@@ -196,6 +196,7 @@ struct Server::Impl {
   std::shared_ptr<UpstreamPool> pool;  // sisyphus proxy only
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<tcp::acceptor> admin_acceptor;
+  std::string record_error;
 };
 
 Server::Server(ServerOptions options, model::Scenario scenario) : impl_(std::make_unique<Impl>()) {
@@ -282,6 +283,17 @@ void Server::stop() {
   impl_->acceptor.reset();
   impl_->admin_acceptor.reset();
   impl_->contexts.reset();
+  if (auto* recorder = impl_->core->recorder()) {
+    try {
+      recorder->write();
+    } catch (const std::exception& e) {
+      impl_->record_error = e.what();
+    }
+  }
+}
+
+std::string Server::record_error() const {
+  return impl_->record_error;
 }
 
 std::uint16_t Server::port() const {

@@ -22,6 +22,7 @@
 #include "engine/engine.hpp"
 #include "origin/digest_cache.hpp"
 #include "origin/synthetic_files.hpp"
+#include "relay/recorder.hpp"
 #include "sisyphus/proxy/log.hpp"
 #include "sisyphus/proxy/server.hpp"
 
@@ -88,6 +89,8 @@ class ServerCore {
   std::vector<LogRecord> log_page(std::uint64_t from, std::uint64_t to, std::size_t max) const;
   Stats stats() const;
   std::map<std::string, std::uint64_t> faults_fired() const;
+  // `--record`: the recorder of relayed GETs, nullptr without one.
+  Recorder* recorder() const { return recorder_.get(); }
   // A proxy session's relay buffer grew (or shrank, negative) by `bytes` (Stats).
   void relay_buffer_changed(std::int64_t bytes) { relay_buffer_bytes_ += bytes; }
 
@@ -175,6 +178,7 @@ class ServerCore {
   std::atomic<std::uint64_t> connections_open_{0};
   std::atomic<std::uint64_t> connections_total_{0};
   std::atomic<std::int64_t> relay_buffer_bytes_{0};
+  std::unique_ptr<Recorder> recorder_;
 };
 
 }  // namespace sisyphus::proxy

@@ -46,6 +46,10 @@ struct ServerOptions {
   Duration upstream_connect_timeout = std::chrono::seconds(10);  // resolve, connect, TLS
   Duration upstream_timeout = std::chrono::seconds(30);          // for the head, then per body read
   unsigned upstream_idle_connections = 32;                       // kept alive for reuse
+  // `sisyphus proxy --record FILE` (docs/proxy.md "Recording"): what the upstream did with
+  // each relayed GET becomes a scenario that replays it, written to this file by stop().
+  // The constructor fails when the file cannot be written.
+  std::optional<std::filesystem::path> record;
 };
 
 struct Stats {
@@ -75,6 +79,8 @@ class Server {
 
   void start();  // binds and listens (throws std::runtime_error on failure), serves on own threads
   void stop();   // closes listeners and every connection; idempotent
+  // With options.record: why stop() wrote no recording ("" when it wrote one, or before).
+  std::string record_error() const;
 
   std::uint16_t port() const;
   std::uint16_t admin_port() const;  // 0 when no admin API

@@ -1,0 +1,199 @@
+#include "relay/recorder.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <system_error>
+
+namespace sisyphus::proxy {
+namespace {
+
+std::string_view end_text(UpstreamEnd end) {
+  switch (end) {
+    case UpstreamEnd::complete:
+      return "complete";
+    case UpstreamEnd::closed:
+      return "then FIN";
+    case UpstreamEnd::reset:
+      return "then RST";
+    case UpstreamEnd::silent:
+      return "then silence";
+    case UpstreamEnd::unknown:
+      return "then the client went away";
+  }
+  return "";
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+// A path as part of a scenario name: [a-z0-9-] only.
+std::string name_of(std::string_view path) {
+  std::string out = "recorded";
+  for (const char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    const char lower = static_cast<char>(std::tolower(u));
+    if (std::isalnum(u)) {
+      out += lower;
+    } else if (out.back() != '-') {
+      out += '-';
+    }
+  }
+  while (out.back() == '-') out.pop_back();
+  return out;
+}
+
+// The faults that replay one observation, as the inside of a flow mapping ("" for none),
+// and what it was, for the comment beside it.
+struct Entry {
+  std::string faults;
+  std::string comment;
+};
+
+Entry entry_for(const Observation& o, std::size_t attempt) {
+  std::vector<std::string> faults;
+  const bool body_status = o.status == 200 || o.status == 206;
+  if (!body_status) {
+    std::string status = fmt::format("code: {}", o.status);
+    if (o.retry_after) {
+      status += all_digits(*o.retry_after) ? fmt::format(", retry_after: {}s", *o.retry_after)
+                                           : fmt::format(", retry_after: \"{}\"", *o.retry_after);
+    }
+    faults.push_back(fmt::format("status: {{{}}}", status));
+  }
+  if (o.status == 200 && o.range) faults.push_back("no_range: {}");
+  const bool cut = body_status && o.length && o.received < *o.length;
+  if (cut && o.end != UpstreamEnd::unknown && o.end != UpstreamEnd::complete) {
+    const std::string_view how = o.end == UpstreamEnd::reset    ? "reset"
+                                 : o.end == UpstreamEnd::silent ? "stall"
+                                                                : "close";
+    faults.push_back(fmt::format("drop: {{after: {}, how: {}}}", o.received, how));
+  }
+  // A first byte sooner than this is the loopback's own pace, not worth replaying.
+  if (o.first_byte_s >= 0.05) {
+    faults.push_back(
+        fmt::format("latency: {{first_byte: {}ms}}", static_cast<long>(o.first_byte_s * 1000)));
+  }
+
+  std::string comment = fmt::format("attempt {}: {}", attempt, o.status);
+  if (o.range) comment += " to " + *o.range;
+  if (body_status && o.length) {
+    comment += fmt::format(", {} of {} body bytes", o.received, *o.length);
+    if (cut) comment += fmt::format(" {}", end_text(o.end));
+  }
+  if (cut && o.end == UpstreamEnd::unknown) {
+    comment += " (not replayed: the client, or the network beyond the proxy, ended it)";
+  }
+  if (o.retry_after) comment += ", Retry-After: " + *o.retry_after;
+  std::string joined;
+  for (const auto& f : faults) joined += (joined.empty() ? "" : ", ") + f;
+  return {joined, comment};
+}
+
+}  // namespace
+
+Recorder::Recorder(std::filesystem::path file, std::string upstream)
+    : file_(std::move(file)), upstream_(std::move(upstream)) {
+  // Find out now rather than after the whole session that the file cannot be written.
+  const bool existed = std::filesystem::exists(file_);
+  std::ofstream probe(file_, std::ios::app);
+  if (!probe) {
+    throw std::runtime_error(fmt::format("--record {}: cannot write there: {}", file_.string(),
+                                         std::generic_category().message(errno)));
+  }
+  probe.close();
+  if (!existed) std::filesystem::remove(file_);
+}
+
+void Recorder::observe(Observation o) {
+  std::lock_guard lock(mutex_);
+  observations_.push_back(std::move(o));
+}
+
+std::string Recorder::scenario_yaml() const {
+  std::lock_guard lock(mutex_);
+  if (observations_.empty()) {
+    throw std::runtime_error(fmt::format(
+        "--record {}: no GET was relayed, so there is nothing to replay", file_.string()));
+  }
+  std::map<std::string, std::size_t> per_path;
+  for (const auto& o : observations_) ++per_path[o.path];
+  const auto busiest =
+      std::max_element(per_path.begin(), per_path.end(),
+                       [](const auto& a, const auto& b) { return a.second < b.second; });
+  const std::string& path = busiest->first;
+  std::vector<const Observation*> gets;
+  std::optional<std::uint64_t> size;
+  for (const auto& o : observations_) {
+    if (o.path != path) continue;
+    gets.push_back(&o);
+    if (o.resource_size) size = std::max(size.value_or(0), *o.resource_size);
+  }
+  if (!size) {
+    throw std::runtime_error(fmt::format(
+        "--record {}: the upstream never said how large {} is (no 200 with a length, no "
+        "Content-Range), so no resource can stand in for it",
+        file_.string(), path));
+  }
+
+  std::string out;
+  out += fmt::format("# Recorded by sisyphus proxy --record from {}: {} GET{} of {}.\n", upstream_,
+                     gets.size(), gets.size() == 1 ? "" : "s", path);
+  for (const auto& [other, n] : per_path) {
+    if (other != path)
+      out += fmt::format("# Also relayed, not in this scenario: {} ({} GETs).\n", other, n);
+  }
+  out +=
+      "# What a recording cannot know: whether a body that ended early was cut by the upstream\n"
+      "# or by the network between it and the proxy (both look the same here: they are replayed\n"
+      "# as the upstream's), and nothing of a cut between the proxy and the client (the client\n"
+      "# stopping is not replayed). The bytes are synthetic (seed 1), of the same size.\n";
+  out += fmt::format("name: {}\n", name_of(path));
+  out += fmt::format("description: What {} did with {} requests for {}, replayed.\n", upstream_,
+                     gets.size(), path);
+  out += "seed: 1\n";
+  out += fmt::format("resource: {{path: {}, size: {}}}\n", path, *size);
+  out += "attempts:\n";
+  std::vector<std::size_t> changes;
+  for (std::size_t i = 0; i < gets.size(); ++i) {
+    const Entry e = entry_for(*gets[i], i + 1);
+    out += fmt::format("  - {{{}}}  # {}\n", e.faults, e.comment);
+    if (i > 0) {
+      const auto& prev = *gets[i - 1];
+      const auto& cur = *gets[i];
+      const bool etag_changed = prev.etag && cur.etag && *prev.etag != *cur.etag;
+      const bool date_changed = !prev.etag && !cur.etag && prev.last_modified &&
+                                cur.last_modified && *prev.last_modified != *cur.last_modified;
+      if (etag_changed || date_changed) changes.push_back(i + 1);
+    }
+  }
+  if (!changes.empty()) {
+    out += "changes:  # the validators changed: the upstream served a new version\n";
+    for (const auto k : changes) out += fmt::format("  - before_attempt: {}\n", k);
+  }
+  out += "expect:  # what the client needed: the whole, current file\n";
+  out += "  verdict: ok\n";
+  return out;
+}
+
+void Recorder::write() const {
+  const std::string yaml = scenario_yaml();
+  const auto tmp = std::filesystem::path(file_.string() + ".tmp");
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    f << yaml;
+    if (!f.flush()) {
+      throw std::runtime_error(fmt::format("--record {}: writing failed: {}", file_.string(),
+                                           std::generic_category().message(errno)));
+    }
+  }
+  std::filesystem::rename(tmp, file_);
+}
+
+}  // namespace sisyphus::proxy

@@ -1,0 +1,158 @@
+// `sisyphus proxy --record` (ServerOptions::record): a scripted sisyphus origin plays the real
+// upstream (a cut with FIN, a 503 with Retry-After, a cut with RST, a new version, a Range
+// ignored); the same requests go through a recording proxy; the recorded scenario, served
+// again, gives those requests the same answers: statuses, ranges and body bytes per attempt.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sisyphus/core/error.hpp"
+#include "sisyphus/proxy/server.hpp"
+#include "sisyphus/testing/raw_http_client.hpp"
+#include "sisyphus/testing/server_test.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
+
+namespace sisyphus::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kOrigin = R"(name: flaky-origin
+seed: 3
+resource: {size: 1MiB, seed: 9}
+attempts:
+  - drop: {at: 50%, how: close}
+  - status: {code: 503, retry_after: 1s}
+  - drop: {at: 75%, how: reset}
+  - {}
+  - no_range: {}
+changes:
+  - before_attempt: 4
+)";
+
+// The requests of the client being recorded, in order, each on its own connection.
+const std::vector<Headers> kRequests = {
+    {},
+    {{"Range", "bytes=524288-"}},
+    {{"Range", "bytes=524288-"}},
+    {{"Range", "bytes=786432-"}},
+    {{"Range", "bytes=0-"}},
+};
+
+// What one answer looked like to the client: status, ETag and body bytes received.
+struct Seen {
+  int status = 0;
+  std::string etag;
+  std::size_t body = 0;
+};
+
+std::vector<Seen> play(std::uint16_t port) {
+  std::vector<Seen> seen;
+  for (auto headers : kRequests) {
+    headers.emplace_back("Connection", "close");
+    RawClient c = RawClient::connect("127.0.0.1", port);
+    c.send(request("GET", "/file", headers));
+    const std::string head = c.read_head_only(5s);
+    std::string body;
+    c.wait_close(5s, &body);
+    Seen s;
+    s.status = std::stoi(head.substr(9, 3));
+    if (const auto at = head.find("ETag: "); at != std::string::npos) {
+      s.etag = head.substr(at + 6, head.find("\r\n", at) - at - 6);
+    }
+    s.body = body.size();
+    seen.push_back(s);
+  }
+  return seen;
+}
+
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(RelayRecord, TheRecordedScenarioReplaysWhatTheUpstreamDid) {
+  TempDir dir;
+  proxy::Server origin({}, scenario_from(kOrigin));
+  origin.start();
+  const std::vector<Seen> direct = [&] {
+    // What the client sees from the origin itself (its counters reset after).
+    auto seen = play(origin.port());
+    origin.reset();
+    return seen;
+  }();
+
+  const auto recording = dir.path() / "recorded.yaml";
+  {
+    proxy::ServerOptions options;
+    options.upstream = origin.base_url();
+    options.record = recording;
+    proxy::Server relay(std::move(options),
+                        proxy::load_relay_scenario_string("name: pass\n", "pass.yaml"));
+    relay.start();
+    const auto relayed = play(relay.port());
+    ASSERT_EQ(relayed.size(), direct.size());
+    for (std::size_t i = 0; i < direct.size(); ++i) {
+      EXPECT_EQ(relayed[i].status, direct[i].status) << "attempt " << i + 1;
+      EXPECT_EQ(relayed[i].body, direct[i].body) << "attempt " << i + 1;
+    }
+    relay.stop();
+    EXPECT_EQ(relay.record_error(), "");
+  }
+  const std::string yaml = read_text(recording);
+  SCOPED_TRACE(yaml);
+  EXPECT_NE(yaml.find("drop: {after: 524288, how: close}"), std::string::npos);
+  EXPECT_NE(yaml.find("status: {code: 503, retry_after: 1s}"), std::string::npos);
+  EXPECT_NE(yaml.find("drop: {after: 262144, how: reset}"), std::string::npos);
+  EXPECT_NE(yaml.find("no_range: {}"), std::string::npos);
+  EXPECT_NE(yaml.find("before_attempt: 4"), std::string::npos);
+
+  // Served again: the same answers to the same requests.
+  proxy::Server replay({}, proxy::load_scenario_file(recording));
+  replay.start();
+  const auto replayed = play(replay.port());
+  ASSERT_EQ(replayed.size(), direct.size());
+  for (std::size_t i = 0; i < direct.size(); ++i) {
+    EXPECT_EQ(replayed[i].status, direct[i].status) << "attempt " << i + 1;
+    EXPECT_EQ(replayed[i].body, direct[i].body) << "attempt " << i + 1;
+  }
+  // The version changed where the origin's did, and only there.
+  EXPECT_EQ(replayed[2].etag, replayed[0].etag);
+  EXPECT_NE(replayed[3].etag, replayed[2].etag);
+  EXPECT_EQ(replayed[4].etag, replayed[3].etag);
+}
+
+TEST(RelayRecord, ARecordingWithNoGetSaysSoAndAnUnwritablePathFailsAtOnce) {
+  TempDir dir;
+  proxy::Server origin({}, scenario_from("name: o\nresource: {size: 1KiB}\n"));
+  origin.start();
+  proxy::ServerOptions options;
+  options.upstream = origin.base_url();
+  options.record = dir.path() / "none.yaml";
+  {
+    proxy::Server relay(options, proxy::load_relay_scenario_string("name: pass\n", "pass.yaml"));
+    relay.start();
+    relay.stop();
+    EXPECT_NE(relay.record_error().find("no GET was relayed"), std::string::npos)
+        << relay.record_error();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "none.yaml"));
+
+  options.record = dir.path() / "no-such-dir" / "x.yaml";
+  try {
+    proxy::Server relay(options, proxy::load_relay_scenario_string("name: pass\n", "pass.yaml"));
+    FAIL() << "a recording into a missing directory was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot write there"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace sisyphus::testing
