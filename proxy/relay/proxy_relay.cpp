@@ -256,6 +256,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
             : upstream_error ? upstream_end
                              : UpstreamEnd::unknown;
     o.first_byte_s = std::chrono::duration<double>(head_arrived - started).count();
+    o.body_s = std::chrono::duration<double>(Clock::now() - head_arrived).count();
     recorder->observe(std::move(o));
   }
 

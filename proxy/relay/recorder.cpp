@@ -75,6 +75,13 @@ Entry entry_for(const Observation& o, std::size_t attempt) {
                                                                 : "close";
     faults.push_back(fmt::format("drop: {{after: {}, how: {}}}", o.received, how));
   }
+  // A body that took a while says how fast the link was; a short one says little (the
+  // loopback's or a buffer's pace), so only bodies of half a second or more are throttled.
+  if (body_status && o.body_s >= 0.5 && o.received > 0) {
+    const auto rate = static_cast<std::uint64_t>(static_cast<double>(o.received) / o.body_s);
+    faults.push_back(
+        fmt::format("throttle: {{rate: {}KiB/s}}", std::max<std::uint64_t>(1, rate / 1024)));
+  }
   // A first byte sooner than this is the loopback's own pace, not worth replaying.
   if (o.first_byte_s >= 0.05) {
     faults.push_back(
@@ -91,6 +98,7 @@ Entry entry_for(const Observation& o, std::size_t attempt) {
     comment += " (not replayed: the client, or the network beyond the proxy, ended it)";
   }
   if (o.retry_after) comment += ", Retry-After: " + *o.retry_after;
+  if (o.body_s >= 0.5) comment += fmt::format(" in {:.1f} s", o.body_s);
   std::string joined;
   for (const auto& f : faults) joined += (joined.empty() ? "" : ", ") + f;
   return {joined, comment};

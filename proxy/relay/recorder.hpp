@@ -33,6 +33,7 @@ struct Observation {
   std::uint64_t received = 0;                  // body bytes the upstream sent
   UpstreamEnd end = UpstreamEnd::complete;
   double first_byte_s = 0;  // from the request's arrival to the upstream's head
+  double body_s = 0;        // from the upstream's head to the end of its body
 };
 
 class Recorder {

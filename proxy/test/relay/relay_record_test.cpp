@@ -154,5 +154,32 @@ TEST(RelayRecord, ARecordingWithNoGetSaysSoAndAnUnwritablePathFailsAtOnce) {
   }
 }
 
+TEST(RelayRecord, ASlowBodyIsRecordedAsTheRateItCameAt) {
+  TempDir dir;
+  // 384 KiB at 256 KiB/s: 1.5 s of body.
+  proxy::Server origin({}, scenario_from("name: slow\nresource: {size: 384KiB, seed: 2}\n"
+                                         "faults:\n  - throttle: {rate: 256KiB/s}\n"));
+  origin.start();
+  proxy::ServerOptions options;
+  options.upstream = origin.base_url();
+  options.record = dir.path() / "slow.yaml";
+  proxy::Server relay(std::move(options),
+                      proxy::load_relay_scenario_string("name: pass\n", "pass.yaml"));
+  relay.start();
+  const HttpResponse r = fetch("127.0.0.1", relay.port(), "GET", "/file");
+  EXPECT_EQ(r.body.size(), 384u * 1024);
+  relay.stop();
+  ASSERT_EQ(relay.record_error(), "");
+  const std::string yaml = read_text(dir.path() / "slow.yaml");
+  const auto at = yaml.find("throttle: {rate: ");
+  ASSERT_NE(at, std::string::npos) << yaml;
+  const double kib_per_s = std::stod(yaml.substr(at + 17));
+  // The throttle's first slice goes at once, so the measured rate is a little above it; a
+  // loaded machine only makes it slower (the bound below is loose on purpose).
+  EXPECT_GE(kib_per_s, 128) << yaml;
+  EXPECT_LE(kib_per_s, 360) << yaml;
+  EXPECT_NE(proxy::load_scenario_file(dir.path() / "slow.yaml").name, "");
+}
+
 }  // namespace
 }  // namespace sisyphus::testing
