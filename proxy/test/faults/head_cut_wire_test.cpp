@@ -113,6 +113,35 @@ TEST_F(ServerTest, HeadCutsSendExactlyThePlannedHeadBytesThenEndTheConnection) {
   EXPECT_EQ(log[8].bytes_sent, 100000u);
 }
 
+// Every cut position of the head, 0 to its length without the empty line, alternately by FIN
+// and RST: exactly that prefix of the head arrives, never a byte more.
+TEST_F(ServerTest, EveryHeadCutPositionIsExactForCloseAndReset) {
+  start(scenario_yaml("probe", "size: 1000, seed: 3", ""));
+  const std::string head = get("/file").head;
+  const std::size_t limit = head.size() - 2;
+  std::string rules = "attempts:\n  - {}\n";  // GET 1: the probe's own, re-made below
+  for (std::size_t at = 0; at <= limit + 1; ++at) {
+    rules += fmt::format("  - head_cut: {{at: {}, how: {}}}\n", at, at % 2 ? "reset" : "close");
+  }
+  start(scenario_yaml("every-cut", "size: 1000, seed: 3", rules));
+  EXPECT_EQ(get("/file").head.size(), head.size());
+  for (std::size_t at = 0; at <= limit + 1; ++at) {
+    SCOPED_TRACE(at);
+    const Received r = get_raw(connect());
+    const std::size_t n = std::min(at, limit);  // clamped: never the whole head
+    ASSERT_EQ(r.bytes.size(), n);
+    // The Date field may tick between the probe and the cut: compare outside it.
+    const std::size_t date = head.find("Date: ");
+    const std::size_t date_end = head.find("\r\n", date);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i >= date + 6 && i < date_end) continue;
+      ASSERT_EQ(r.bytes[i], head[i]) << "byte " << i;
+    }
+    EXPECT_EQ(r.end, at % 2 ? End::rst : End::fin);
+  }
+  wait_connections_closed();
+}
+
 // A body cut planned with a head cut never happens, so the log does not claim it; the server
 // holds no connection afterwards.
 TEST_F(ServerTest, AHeadCutTakesPrecedenceOverABodyCut) {
