@@ -64,7 +64,8 @@ struct TimedCut {
 // `at` bytes of the head go out, then the connection ends as `how` says; no body byte
 // follows. `at` is clamped to the head without the empty line that ends it, so a client never
 // gets a complete head (a cut after the whole head is a body cut: drop: {after: 0}). With
-// `replacement` (garbage) those bytes go out instead of the head, clamped to their length.
+// ResponsePlan::head_replacement (garbage) those bytes go out instead of the head, clamped to
+// their length.
 struct HeadCut {
   std::uint64_t at = 0;
   CutHow how = CutHow::close;
