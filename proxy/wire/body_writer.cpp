@@ -413,6 +413,24 @@ asio::awaitable<void> BodyWriter::finish(bool keep_alive) {
   end_ = keep_alive ? End::keep_open : End::fin;
 }
 
+asio::awaitable<void> BodyWriter::cut_in_head(CutHow how, Duration stall_for) {
+  reached_ = Reached::head;
+  switch (how) {
+    case CutHow::close:
+      end_ = End::fin;
+      break;
+    case CutHow::reset:
+      end_ = End::rst;
+      break;
+    case CutHow::stall:
+      // As a body's stall: part of the request's duration, bounded by `for` (and by the
+      // server stopping, which ends the sleep early); the record goes in before the FIN.
+      co_await c_.sleep_for(stall_for);
+      end_ = End::fin;
+      break;
+  }
+}
+
 asio::awaitable<void> BodyWriter::end_connection() {
   switch (end_) {
     case End::keep_open:

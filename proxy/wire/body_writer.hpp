@@ -88,6 +88,9 @@ class BodyWriter {
   // After the last piece: the terminating zero-length chunk unless the plan cuts (a stall
   // is waited out here, as part of the request), and how the connection will end.
   asio::awaitable<void> finish(bool keep_alive);
+  // The plan's head cut (HeadCut) was executed instead of the head: no body follows; a stall
+  // is waited out here, then the connection ends as `how` says, after the record.
+  asio::awaitable<void> cut_in_head(CutHow how, Duration stall_for);
   // After the request is logged: FIN or RST as decided.
   asio::awaitable<void> end_connection();
 
@@ -120,6 +123,7 @@ class BodyWriter {
   bool cut_reached() const { return reached_ != Reached::none; }
   bool offset_cut_reached() const { return reached_ == Reached::offset; }
   bool timed_cut_reached() const { return reached_ == Reached::timed; }
+  bool head_cut_reached() const { return reached_ == Reached::head; }
   bool complete() const { return complete_; }  // the message ended as framed
   End end() const { return end_; }
   const std::optional<std::string>& error() const { return error_; }
@@ -169,7 +173,7 @@ class BodyWriter {
   std::size_t settle_at_runs_;
   std::optional<std::uint64_t> delivered_;
   bool head_held_ = false;
-  enum class Reached { none, offset, timed };
+  enum class Reached { none, offset, timed, head };
   Reached reached_ = Reached::none;
   bool complete_ = false;
   bool finishing_marked_ = false;

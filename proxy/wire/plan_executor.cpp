@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 #include <chrono>
+#include <sstream>
 #include <vector>
 
 namespace sisyphus::proxy {
@@ -44,6 +46,10 @@ asio::awaitable<bool> PlanExecutor::send_head(Response& head) {
     head.set(http::field::content_length, std::to_string(*framing_.length));
   }
   if (!keep_alive_) head.set(http::field::connection, "close");
+  if (plan_.head_cut) {
+    co_await send_cut_head(head);
+    co_return false;
+  }
   // The head carries the response's last byte: log() must wait for this request's record.
   const bool ends_with_head = !framing_.body || (!framing_.chunked && framing_.length == 0);
   if (ends_with_head) body_.mark_finishing();
@@ -62,6 +68,31 @@ asio::awaitable<bool> PlanExecutor::send_head(Response& head) {
   co_return true;
 }
 
+asio::awaitable<void> PlanExecutor::send_cut_head(const Response& head) {
+  const HeadCut& cut = *plan_.head_cut;
+  std::string bytes = plan_.head_replacement;
+  std::size_t limit = bytes.size();
+  if (bytes.empty()) {
+    std::ostringstream serialized;
+    serialized << head.base();
+    bytes = std::move(serialized).str();
+    limit = bytes.size() - 2;  // never the empty line that would complete it
+  }
+  const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(cut.at, limit));
+  if (n > 0) {
+    c_.set_deadline(c_.core_->options().idle_timeout);
+    auto [ec, written] =
+        co_await asio::async_write(c_.socket_, asio::buffer(bytes.data(), n), nothrow);
+    c_.clear_deadline();
+    body_.head_written(written);
+    if (ec) {
+      error_ = "could not write the response head";
+      co_return;
+    }
+  }
+  co_await body_.cut_in_head(cut.how, cut.stall_for);
+}
+
 asio::awaitable<void> PlanExecutor::finish() {
   if (head_sent_) co_await body_.finish(keep_alive_);
 }
@@ -76,7 +107,10 @@ asio::awaitable<bool> PlanExecutor::conclude(LogRecord& record, int status,
     auto it = std::find(applied.begin(), applied.end(), fault);
     if (it != applied.end()) applied.erase(it);
   };
-  if (unexecuted_cut == UnexecutedCut::never_named || body_.complete()) {
+  if (body_.head_cut_reached()) {  // the body and its cuts never came
+    if (plan_.cut) unclaim(plan_.cut->fault);
+    if (plan_.timed_cut) unclaim(plan_.timed_cut->fault);
+  } else if (unexecuted_cut == UnexecutedCut::never_named || body_.complete()) {
     if (plan_.cut && !body_.offset_cut_reached()) unclaim(plan_.cut->fault);
     if (plan_.timed_cut && !body_.timed_cut_reached()) unclaim(plan_.timed_cut->fault);
   }

@@ -3,7 +3,8 @@
 // and the proxy's own (origin/response_writer.hpp) and the relayed ones
 // (relay/proxy_relay.cpp). In order:
 //   send_head()  the first-byte delay, then the head with its framing fields and, when the
-//                connection will not be kept, Connection: close;
+//                connection will not be kept, Connection: close; or, with a head cut, the
+//                head's first bytes (or the plan's replacement bytes) and the cut itself;
 //   body()       the body, fed by the caller piece by piece (BodyWriter: per-chunk delay,
 //                pacing, corruptions, the cut, chunk framing);
 //   finish()     the terminating chunk, or the cut (a stall is waited out here);
@@ -62,6 +63,8 @@ class PlanExecutor {
   // caller set them) as an HTTP/1.1 head with the framing fields. false when it could not go
   // out (the server is stopping, the socket failed): then there is no body to write.
   asio::awaitable<bool> send_head(Response& head);
+  // With a head cut it writes the bytes before the cut, executes the cut and returns false
+  // (no body follows; conclude() logs the request, then ends the connection).
   // The body goes here, in order, after a head that went out.
   BodyWriter& body() { return body_; }
   // After the last piece (nothing after a failed head). A body that broke off at its source
@@ -76,6 +79,9 @@ class PlanExecutor {
                                  UnexecutedCut unexecuted_cut);
 
  private:
+  // send_head() when the plan cuts inside the head: `head` is complete but for what is cut.
+  asio::awaitable<void> send_cut_head(const Response& head);
+
   Connection& c_;
   const ResponsePlan& plan_;
   Framing framing_;

@@ -8,9 +8,9 @@ namespace sisyphus::proxy::test {
 namespace {
 
 TEST(FaultRegistry, ListsEveryKindSortedByName) {
-  const std::vector<std::string> expected{"chunked_cut", "corrupt",  "drop",
-                                          "latency",     "no_range", "stall",
-                                          "status",      "throttle", "wrong_range"};
+  const std::vector<std::string> expected{
+      "chunked_cut", "corrupt",  "drop",  "empty_reply", "endless_head", "garbage",    "head_cut",
+      "latency",     "no_range", "stall", "status",      "throttle",     "wrong_range"};
   EXPECT_EQ(FaultRegistry::instance().kinds(), expected);
   ASSERT_EQ(FaultRegistry::instance().all().size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {

@@ -60,6 +60,19 @@ struct TimedCut {
   std::string fault;      // kind that asked for it, for the log
 };
 
+// A cut inside the response head (empty_reply, head_cut, endless_head, garbage): the first
+// `at` bytes of the head go out, then the connection ends as `how` says; no body byte
+// follows. `at` is clamped to the head without the empty line that ends it, so a client never
+// gets a complete head (a cut after the whole head is a body cut: drop: {after: 0}). With
+// ResponsePlan::head_replacement (garbage) those bytes go out instead of the head, clamped to
+// their length.
+struct HeadCut {
+  std::uint64_t at = 0;
+  CutHow how = CutHow::close;
+  Duration stall_for{0};  // for CutHow::stall (already time-scaled)
+  std::string fault;      // kind that asked for it, for the log
+};
+
 // One corrupted byte: the byte at `resource_offset` is XORed with `mask` (never 0).
 struct Corruption {
   std::uint64_t resource_offset = 0;
@@ -82,6 +95,8 @@ struct ResponsePlan {
   std::optional<TimedCut> timed_cut;  // set_timed_cut() keeps the earliest; with `cut`, the
                                       // one reached first on the wire happens
   std::vector<Corruption> corruptions;
+  std::optional<HeadCut> head_cut;   // set_head_cut() keeps the earliest; before any body cut
+  std::string head_replacement;      // non-empty: sent instead of the head (garbage), then cut
   std::int64_t range_shift = 0;      // wrong_range: a 206 body starts at first + shift
   std::vector<std::string> applied;  // fault kinds that edited this plan, in order
 
@@ -94,6 +109,9 @@ struct ResponsePlan {
   // (locate_cut() in origin/response_writer.cpp and relay/proxy_relay.cpp places the cut).
   void set_cut(Cut c) {
     if (!cut || cut->at.base != c.at.base || c.at.offset < cut->at.offset) cut = std::move(c);
+  }
+  void set_head_cut(HeadCut c) {
+    if (!head_cut || c.at < head_cut->at) head_cut = std::move(c);
   }
   void set_timed_cut(TimedCut c) {
     if (!timed_cut || c.after < timed_cut->after) timed_cut = std::move(c);
