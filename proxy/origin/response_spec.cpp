@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "origin/digest_fields.hpp"
 #include "sisyphus/core/range.hpp"
 #include "sisyphus/core/rng.hpp"
 #include "wire/http_date.hpp"
@@ -231,7 +232,10 @@ ResponseSpec build_response(const RequestHeaders& req, const Representation& rep
   }
   if (ranges) spec.headers.emplace_back("Accept-Ranges", "bytes");
   add_validators(spec, rep);
-  spec.wants_digest = rep.digest;
+  // A resource without `digest:` is a server that knows no digest fields: Want-* is ignored.
+  // Only 200 and 206 carry them: a 304, a 416 or a status fault's text is no representation.
+  spec.repr_digest = rep.digest && sends_digest_field(req.want_repr_digest);
+  spec.content_digest = rep.digest && sends_digest_field(req.want_content_digest);
   return finish(std::move(spec));
 }
 

@@ -66,6 +66,14 @@ struct Corruption {
   std::uint8_t mask = 0x01;
 };
 
+// What a digest fault sends in a digest field of the origin's response (lying_repr_digest,
+// wrong_content_digest; origin/digest_fields.hpp makes the values).
+enum class DigestLie {
+  none,       // the true digest
+  other,      // a well-formed sha-256 that is not the one of the bytes
+  malformed,  // a sha-256 member that is no SHA-256 (not 32 bytes)
+};
+
 struct ResponsePlan {
   // Replace the response with this status and a short text body (503, 429, 500, 404...).
   std::optional<int> status;
@@ -82,7 +90,10 @@ struct ResponsePlan {
   std::optional<TimedCut> timed_cut;  // set_timed_cut() keeps the earliest; with `cut`, the
                                       // one reached first on the wire happens
   std::vector<Corruption> corruptions;
-  std::int64_t range_shift = 0;      // wrong_range: a 206 body starts at first + shift
+  std::int64_t range_shift = 0;  // wrong_range: a 206 body starts at first + shift
+  // Digest faults: what Repr-Digest / Content-Digest say when the response sends them.
+  DigestLie repr_digest_lie = DigestLie::none;
+  DigestLie content_digest_lie = DigestLie::none;
   std::vector<std::string> applied;  // fault kinds that edited this plan, in order
 
   // Whether the body goes out with chunk framing: `server_chunked` (the scenario's
