@@ -234,8 +234,11 @@ ResponseSpec build_response(const RequestHeaders& req, const Representation& rep
   add_validators(spec, rep);
   // A resource without `digest:` is a server that knows no digest fields: Want-* is ignored.
   // Only 200 and 206 carry them: a 304, a 416 or a status fault's text is no representation.
-  spec.repr_digest = rep.digest && sends_digest_field(req.want_repr_digest);
-  spec.content_digest = rep.digest && sends_digest_field(req.want_content_digest);
+  // A digest fault sends its field regardless: a lying origin does not consult preferences.
+  spec.repr_digest = (rep.digest && sends_digest_field(req.want_repr_digest)) ||
+                     plan.repr_digest_lie != DigestLie::none;
+  spec.content_digest = (rep.digest && sends_digest_field(req.want_content_digest)) ||
+                        plan.content_digest_lie != DigestLie::none;
   return finish(std::move(spec));
 }
 
