@@ -145,6 +145,15 @@ std::string_view reason_phrase(int status) {
   return "Server Error";
 }
 
+void add_plan_headers(ResponseSpec& spec, const ResponsePlan& plan, std::int64_t now) {
+  for (const auto& h : plan.headers) spec.headers.push_back(h);
+  if (plan.retry_after_date_in) {
+    spec.headers.emplace_back(
+        "Retry-After",
+        format_http_date(now + static_cast<std::int64_t>(*plan.retry_after_date_in)));
+  }
+}
+
 ResponseSpec text_response(int status, bool head, std::int64_t now) {
   ResponseSpec spec;
   spec.status = status;
@@ -161,7 +170,7 @@ ResponseSpec build_response(const RequestHeaders& req, const Representation& rep
                             std::int64_t now) {
   const bool chunked = plan.chunked_body(server.chunked);
   auto finish = [&](ResponseSpec spec) {
-    for (const auto& h : plan.headers) spec.headers.push_back(h);
+    add_plan_headers(spec, plan, now);
     spec.chunked = chunked && spec.status != 304;
     spec.announce_length = spec.status != 304;
     spec.content_length = spec.body_length();

@@ -60,6 +60,10 @@ ResponseSpec build_response(const RequestHeaders& request, const Representation&
                             const ResponsePlan& plan, const model::ServerOptions& server,
                             std::int64_t now);
 
+// The plan's extra headers for a response whose Date is `now`: plan.headers, then the
+// Retry-After date of `retry_after_date_in`.
+void add_plan_headers(ResponseSpec& spec, const ResponsePlan& plan, std::int64_t now);
+
 // A small error or status response: "<code> <reason>\n" as text/plain.
 ResponseSpec text_response(int status, bool head, std::int64_t now);
 

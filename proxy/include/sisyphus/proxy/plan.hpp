@@ -79,6 +79,9 @@ struct ResponsePlan {
   std::optional<int> status;
   // Extra response headers (e.g. Retry-After), added to whatever response is sent.
   std::vector<std::pair<std::string, std::string>> headers;
+  // status with `retry_after_as: date`: Retry-After is the HTTP-date this many whole seconds
+  // after the response's own Date (added where Date is made: add_plan_headers()).
+  std::optional<std::uint64_t> retry_after_date_in;
   bool ignore_range = false;     // act as a server without range support (200, no Accept-Ranges)
   bool chunked = false;          // Transfer-Encoding: chunked instead of Content-Length
   bool chunked_cut = false;      // chunked: close before the terminating zero-length chunk
