@@ -20,11 +20,12 @@ void BodySink::AlignedFree::operator()(std::byte* p) const {
 }
 
 BodySink::BodySink(asio::any_io_executor owner, File& part, Sha256& sha, std::uint64_t offset,
-                   std::size_t chunk_size, bool direct)
+                   std::size_t chunk_size, bool direct, Sha256* part_sha)
     : owner_(owner),
       hash_strand_(asio::make_strand(worker_pool())),
       part_(part),
       sha_(sha),
+      part_sha_(part_sha),
       chunk_((chunk_size + kAlign - 1) / kAlign * kAlign),
       offset_(offset),
       wake_(owner) {
@@ -74,6 +75,7 @@ void BodySink::commit(std::size_t n) {
   auto back = asio::prefer(owner_, asio::execution::outstanding_work.tracked);
   asio::post(hash_strand_, [this, back, s, data = std::span<const std::byte>(slot + carry_, n)] {
     sha_.update(data);
+    if (part_sha_ != nullptr) part_sha_->update(data);
     asio::post(back, [this, s] { job_done(s, nullptr); });
   });
   // Writes need no order (their ranges never overlap), so several may be in flight: the

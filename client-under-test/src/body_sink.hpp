@@ -37,9 +37,10 @@ class BodySink {
 
   // Bytes [0, offset) of `part` are held and already in `sha`. `direct` asks for O_DIRECT
   // (granted only when the file system supports it). `owner` is the download's executor
-  // (a strand): completions come back through it.
+  // (a strand): completions come back through it. `part_sha`, when given, gets the bytes of
+  // this body alone too (to check its Content-Digest), on the same strand.
   BodySink(boost::asio::any_io_executor owner, File& part, Sha256& sha, std::uint64_t offset,
-           std::size_t chunk_size, bool direct);
+           std::size_t chunk_size, bool direct, Sha256* part_sha = nullptr);
   ~BodySink();
   BodySink(const BodySink&) = delete;
   BodySink& operator=(const BodySink&) = delete;
@@ -71,6 +72,7 @@ class BodySink {
   boost::asio::strand<boost::asio::thread_pool::executor_type> hash_strand_;
   File& part_;
   Sha256& sha_;
+  Sha256* part_sha_;
   File direct_fd_;
   std::atomic<bool> direct_failed_{false};
   std::size_t chunk_;

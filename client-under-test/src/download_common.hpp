@@ -45,7 +45,9 @@ inline Duration wait_before_next(const AttemptRecord& rec, std::optional<Duratio
     backoff.next();  // keep the sequence moving for a later failure without Retry-After
     return std::min(*retry_after, backoff.options().cap);
   }
-  if (rec.bytes > 0) backoff.reset();
+  // Bytes kept show the link works again; a bad part's bytes were not kept, so its retry
+  // waits as long as a failure without any would.
+  if (rec.bytes > 0 && rec.outcome != AttemptOutcome::bad_part) backoff.reset();
   return backoff.next();
 }
 

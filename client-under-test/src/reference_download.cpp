@@ -6,7 +6,9 @@
 //    after kill -9 resumes from what is safe;
 //  - every attempt after the first asks for the rest with Range + If-Range (strong
 //    validator) or, without one, only when the result can be verified;
-//  - every answer is checked (resume_policy.cpp) before a byte of it is kept;
+//  - every answer is checked (resume_policy.cpp) before a byte of it is kept, and a body
+//    that arrives whole is checked against its Content-Digest before the next decision
+//    counts it (a bad part is cut off again; docs/client.md "Content-Digest");
 //  - SHA-256 is computed while the bytes arrive (a resumed prefix is hashed once), and the
 //    final file appears by an atomic rename only after verification.
 //
@@ -25,6 +27,7 @@
 #include "exchange.hpp"
 #include "file.hpp"
 #include "resume_policy.hpp"
+#include "sisyphus/client/http_fields.hpp"
 #include "sisyphus/client/state.hpp"
 #include "sisyphus/core/sha256.hpp"
 #include "worker_pool.hpp"
@@ -234,9 +237,41 @@ class ReferenceDownload {
     if (streaming_) {
       co_await stream_body_to_callback(*ex.connection, rec);
     } else {
-      co_await stream_body(*ex.connection, rec);
+      // RFC 9530 Content-Digest: the digest of this body alone. Checked only when the body
+      // arrived whole (a cut part's digest covers bytes that never came); a malformed field
+      // is ignored, as a malformed Repr-Digest is.
+      const std::uint64_t part_start = held_;
+      std::optional<Sha256::Digest> part_digest;
+      if (ex.head.content_digest) part_digest = parse_repr_digest_sha256(*ex.head.content_digest);
+      Sha256 part_sha;
+      co_await stream_body(*ex.connection, rec, part_digest ? &part_sha : nullptr);
+      if (part_digest && rec.outcome == AttemptOutcome::complete) {
+        const Sha256::Digest got = part_sha.finish();
+        if (got != *part_digest) co_await drop_part(rec, part_start, got, *part_digest);
+      }
     }
     ex.connection->close();
+  }
+
+  // A body that arrived whole but does not match its Content-Digest: its bytes go (the
+  // state first, then the part), those before it stay, and the attempt counts as failed,
+  // so the next one resumes from `part_start` after the usual backoff.
+  asio::awaitable<void> drop_part(AttemptRecord& rec, std::uint64_t part_start,
+                                  const Sha256::Digest& got, const Sha256::Digest& claimed) {
+    const std::uint64_t dropped = held_ - part_start;
+    rec.outcome = AttemptOutcome::bad_part;
+    rec.detail =
+        fmt::format("Content-Digest of bytes {}-{} is {}, they hash to {}: the part is discarded",
+                    part_start, held_ - 1, to_hex(claimed), to_hex(got));
+    result_.restarts.push_back(Restart{rec.number, rec.detail, dropped});
+    result_.bytes_discarded += dropped;
+    held_ = part_start;
+    if (state_.bytes > held_) state_.bytes = held_;  // a persist during the body counted them
+    co_await save_state();
+    if (!streaming_) part_.truncate(held_);
+    sha_.reset();
+    if (held_ > 0) co_await on_pool([this] { part_.hash_prefix(held_, sha_); });
+    report_progress(rec.number, true);
   }
 
   // Bytes still to come in this response, when the size is known.
@@ -255,10 +290,12 @@ class ReferenceDownload {
   }
 
   // Receives chunk after chunk while the pool writes and hashes the ones before (BodySink).
-  asio::awaitable<void> stream_body(Connection& conn, AttemptRecord& rec) {
+  // `part_sha`, when given, also gets this body's bytes alone.
+  asio::awaitable<void> stream_body(Connection& conn, AttemptRecord& rec, Sha256* part_sha) {
     const auto left = bytes_left();
     const bool direct = left && *left >= o_.direct_io_min;
-    BodySink sink(co_await asio::this_coro::executor, part_, sha_, held_, buffer_size(), direct);
+    BodySink sink(co_await asio::this_coro::executor, part_, sha_, held_, buffer_size(), direct,
+                  part_sha);
     std::optional<NetError> err;
     std::exception_ptr failure;
     try {

@@ -30,6 +30,8 @@ std::string_view to_string(AttemptOutcome o) {
       return "fatal-status";
     case AttemptOutcome::rejected:
       return "rejected";
+    case AttemptOutcome::bad_part:
+      return "bad-part";
     case AttemptOutcome::connect_error:
       return "connect-error";
     case AttemptOutcome::local_error:

@@ -36,6 +36,7 @@ struct ResponseSummary {
   std::optional<std::string> last_modified;
   std::optional<std::string> date;
   std::optional<std::string> repr_digest;
+  std::optional<std::string> content_digest;  // of this response's own bytes (RFC 9530)
   std::optional<std::string> retry_after;
   std::optional<std::string> location;
 };

@@ -188,6 +188,8 @@ asio::awaitable<std::optional<NetError>> Connection::read_head(ResponseSummary& 
       set(out.date);
     else if (name == "repr-digest")
       set(out.repr_digest);
+    else if (name == "content-digest")
+      set(out.content_digest);
     else if (name == "retry-after")
       set(out.retry_after);
     else if (name == "location")

@@ -22,8 +22,8 @@ using RetryAfter = std::variant<Duration, std::string>;
 
 class Status final : public Fault {
  public:
-  Status(int code, std::optional<RetryAfter> retry_after)
-      : code_(code), retry_after_(std::move(retry_after)) {}
+  Status(int code, std::optional<RetryAfter> retry_after, bool as_date)
+      : code_(code), retry_after_(std::move(retry_after)), as_date_(as_date) {}
 
   std::string_view kind() const override { return "status"; }
 
@@ -31,9 +31,16 @@ class Status final : public Fault {
     // The last status fault to apply wins, with its own Retry-After (never two of them).
     plan.status = code_;
     std::erase_if(plan.headers, [](const auto& h) { return h.first == "Retry-After"; });
+    plan.retry_after_date_in.reset();
     if (retry_after_) {
       if (const auto* d = std::get_if<Duration>(&*retry_after_)) {
-        plan.headers.emplace_back("Retry-After", retry_after_seconds(*d, ctx.time_scale));
+        const std::string seconds = retry_after_seconds(*d, ctx.time_scale);
+        if (as_date_) {
+          // Clamped to a century past Date, so the year stays a four-digit one.
+          plan.retry_after_date_in = std::min<std::uint64_t>(std::stoull(seconds), kCentury);
+        } else {
+          plan.headers.emplace_back("Retry-After", seconds);
+        }
       } else {
         plan.headers.emplace_back("Retry-After", std::get<std::string>(*retry_after_));
       }
@@ -42,8 +49,10 @@ class Status final : public Fault {
   }
 
  private:
+  static constexpr std::uint64_t kCentury = 100ULL * 365 * 24 * 3600;
   int code_;
   std::optional<RetryAfter> retry_after_;
+  bool as_date_;
 };
 
 bool all_digits(std::string_view s) {
@@ -86,6 +95,8 @@ std::string check_imf_fixdate(std::string_view s) {
   return {};
 }
 
+constexpr std::string_view kForms[] = {"seconds", "date"};
+
 constexpr model::ParamKey kKeys[] = {
     {.name = "code",
      .type = model::ParamType::unsigned_integer,
@@ -94,6 +105,12 @@ constexpr model::ParamKey kKeys[] = {
     {.name = "retry_after",
      .type = model::ParamType::string,
      .doc = "adds Retry-After: a duration (1s), whole seconds (120) or an HTTP-date"},
+    {.name = "retry_after_as",
+     .type = model::ParamType::choice,
+     .default_value = "seconds",
+     .doc = "a duration or seconds go out as delay-seconds, or as the HTTP-date that long "
+            "after Date",
+     .choices = kForms},
 };
 
 // Its three forms: delay-seconds, an HTTP-date, or a duration of the scenario's units.
@@ -124,7 +141,16 @@ std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scen
   }
   std::optional<RetryAfter> retry_after;
   if (params.has("retry_after")) retry_after = read_retry_after(params);
-  return std::make_unique<Status>(static_cast<int>(code), std::move(retry_after));
+  const bool as_date = params.string("retry_after_as") == "date";
+  if (as_date && !retry_after) {
+    params.fail("retry_after_as", "retry_after_as: date needs a retry_after duration or seconds");
+  }
+  if (as_date && std::holds_alternative<std::string>(*retry_after)) {
+    params.fail("retry_after_as",
+                "retry_after is already an HTTP-date; retry_after_as: date takes a duration or "
+                "seconds");
+  }
+  return std::make_unique<Status>(static_cast<int>(code), std::move(retry_after), as_date);
 }
 
 }  // namespace

@@ -1,12 +1,26 @@
 #include "origin/digest_cache.hpp"
 
-#include <vector>
+#include <algorithm>
 
-#include "sisyphus/core/sha256.hpp"
+#include "origin/digest_fields.hpp"
 
 namespace sisyphus::proxy {
+namespace {
 
-std::string DigestCache::get(const Representation& rep, const std::string& identity) {
+void hash_range(Sha256& sha, const ContentSource& source, std::uint64_t first, std::uint64_t length,
+                std::vector<std::byte>& buffer) {
+  for (std::uint64_t done = 0; done < length;) {
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), length - done));
+    source.read(first + done, std::span(buffer.data(), n));
+    sha.update(std::span<const std::byte>(buffer.data(), n));
+    done += n;
+  }
+}
+
+}  // namespace
+
+Sha256::Digest DigestCache::digest(const Representation& rep, const std::string& identity) {
   std::shared_ptr<Entry> entry;
   {
     std::lock_guard lock(mutex_);
@@ -17,17 +31,34 @@ std::string DigestCache::get(const Representation& rep, const std::string& ident
   std::call_once(entry->once, [&] {
     Sha256 sha;
     std::vector<std::byte> buffer(1 << 20);
-    for (std::uint64_t offset = 0; offset < rep.size;) {
-      const std::size_t n =
-          static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), rep.size - offset));
-      rep.source->read(offset, std::span(buffer.data(), n));
-      sha.update(std::span<const std::byte>(buffer.data(), n));
-      offset += n;
-    }
-    const Sha256::Digest d = sha.finish();
-    entry->value = "sha-256=:" + to_base64(d) + ":";
+    hash_range(sha, *rep.source, 0, rep.size, buffer);
+    entry->value = sha.finish();
   });
   return entry->value;
+}
+
+std::string DigestCache::get(const Representation& rep, const std::string& identity) {
+  return digest_field(digest(rep, identity));
+}
+
+Sha256::Digest DigestCache::content(const std::vector<BodyPart>& body, const Representation& rep,
+                                    const std::string& identity) {
+  if (body.size() == 1 && body[0].from_resource && body[0].source_first == 0 &&
+      body[0].length == rep.size) {
+    return digest(rep, identity);
+  }
+  Sha256 sha;
+  std::vector<std::byte> buffer;
+  for (const BodyPart& part : body) {
+    if (!part.from_resource) {
+      sha.update(std::string_view(part.literal));
+      continue;
+    }
+    if (buffer.empty())
+      buffer.resize(std::min<std::uint64_t>(1 << 20, std::max<std::uint64_t>(part.length, 1)));
+    hash_range(sha, *rep.source, part.source_first, part.length, buffer);
+  }
+  return sha.finish();
 }
 
 }  // namespace sisyphus::proxy

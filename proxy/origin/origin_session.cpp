@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
 
+#include "origin/digest_fields.hpp"
 #include "origin/response_writer.hpp"
 #include "origin/turnaway.hpp"
 #include "wire/client_header.hpp"
@@ -23,6 +24,16 @@ std::optional<std::string> header(const http::request<http::string_body>& req, h
   auto it = req.find(f);
   if (it == req.end()) return std::nullopt;
   return std::string(it->value());
+}
+
+// A field Beast has no enum for; several lines are joined with ", " (RFC 9110 §5.3).
+std::optional<std::string> header_named(const http::request<http::string_body>& req,
+                                        std::string_view name) {
+  std::optional<std::string> value;
+  for (auto [it, end] = req.equal_range(name); it != end; ++it) {
+    value = value ? *value + ", " + std::string(it->value()) : std::string(it->value());
+  }
+  return value;
 }
 
 // The path of an origin-form ("/file?x") or absolute-form ("http://h/file") target,
@@ -123,22 +134,34 @@ asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point star
         request.if_range = record.if_range;
         request.if_none_match = header(req, http::field::if_none_match);
         request.if_modified_since = header(req, http::field::if_modified_since);
+        request.want_repr_digest = header_named(req, "Want-Repr-Digest");
+        request.want_content_digest = header_named(req, "Want-Content-Digest");
         spec = build_response(request, rep, plan, state->scenario().server, now);
         // Turned away requests still count as attempts of the path (decide() above).
         if (auto turnaway = turnaway_for(*this, *state, !head && spec.send_body, transfer)) {
           co_return co_await write_turnaway(*this, *turnaway, head, keep_alive, record, started);
         }
-        if (spec.wants_digest) {
+        if (spec.repr_digest || spec.content_digest) {
           const std::string identity = resource.is_file()
                                            ? "file:" + resource.resolved_file + ":" + *resource.file
                                            : fmt::format("seed:{}", decision.content_seed);
           DigestCache& cache = core_->digests();
-          auto compute = [&cache, &rep, &identity]() -> asio::awaitable<std::string> {
-            co_return cache.get(rep, identity);
+          auto compute = [&]() -> asio::awaitable<HeaderList> {
+            HeaderList fields;
+            if (spec.repr_digest) {
+              fields.emplace_back("Repr-Digest",
+                                  digest_field(cache.digest(rep, identity), plan.repr_digest_lie));
+            }
+            if (spec.content_digest) {
+              fields.emplace_back(
+                  "Content-Digest",
+                  digest_field(cache.content(spec.body, rep, identity), plan.content_digest_lie));
+            }
+            co_return fields;
           };
-          std::string digest =
+          HeaderList fields =
               co_await asio::co_spawn(core_->blocking_pool(), compute, asio::use_awaitable);
-          spec.headers.emplace_back("Repr-Digest", std::move(digest));
+          for (auto& f : fields) spec.headers.push_back(std::move(f));
         }
       }
     }

@@ -53,7 +53,7 @@ RepresentationHead original_head(const model::Scenario& scenario,
   out.etag = field(spec.headers, "ETag");
   out.last_modified = field(spec.headers, "Last-Modified");
   out.date = field(spec.headers, "Date").value_or("");
-  if (spec.wants_digest) {
+  if (spec.repr_digest) {
     // A cache of its own, used once: the key only has to name this representation.
     DigestCache digests;
     out.repr_digest = digests.get(rep, "original");

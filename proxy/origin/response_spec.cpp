@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "origin/digest_fields.hpp"
 #include "sisyphus/core/range.hpp"
 #include "sisyphus/core/rng.hpp"
 #include "wire/http_date.hpp"
@@ -144,6 +145,15 @@ std::string_view reason_phrase(int status) {
   return "Server Error";
 }
 
+void add_plan_headers(ResponseSpec& spec, const ResponsePlan& plan, std::int64_t now) {
+  for (const auto& h : plan.headers) spec.headers.push_back(h);
+  if (plan.retry_after_date_in) {
+    spec.headers.emplace_back(
+        "Retry-After",
+        format_http_date(now + static_cast<std::int64_t>(*plan.retry_after_date_in)));
+  }
+}
+
 ResponseSpec text_response(int status, bool head, std::int64_t now) {
   ResponseSpec spec;
   spec.status = status;
@@ -160,7 +170,7 @@ ResponseSpec build_response(const RequestHeaders& req, const Representation& rep
                             std::int64_t now) {
   const bool chunked = plan.chunked_body(server.chunked);
   auto finish = [&](ResponseSpec spec) {
-    for (const auto& h : plan.headers) spec.headers.push_back(h);
+    add_plan_headers(spec, plan, now);
     spec.chunked = chunked && spec.status != 304;
     spec.announce_length = spec.status != 304;
     spec.content_length = spec.body_length();
@@ -231,7 +241,13 @@ ResponseSpec build_response(const RequestHeaders& req, const Representation& rep
   }
   if (ranges) spec.headers.emplace_back("Accept-Ranges", "bytes");
   add_validators(spec, rep);
-  spec.wants_digest = rep.digest;
+  // A resource without `digest:` is a server that knows no digest fields: Want-* is ignored.
+  // Only 200 and 206 carry them: a 304, a 416 or a status fault's text is no representation.
+  // A digest fault sends its field regardless: a lying origin does not consult preferences.
+  spec.repr_digest = (rep.digest && sends_digest_field(req.want_repr_digest)) ||
+                     plan.repr_digest_lie != DigestLie::none;
+  spec.content_digest = (rep.digest && sends_digest_field(req.want_content_digest)) ||
+                        plan.content_digest_lie != DigestLie::none;
   return finish(std::move(spec));
 }
 

@@ -37,7 +37,8 @@ struct ResponseSpec {
   bool chunked = false;              // Transfer-Encoding: chunked instead of Content-Length
   std::uint64_t content_length = 0;  // the length the header announces (not chunked)
   bool announce_length = true;       // false for 304: neither Content-Length nor chunked
-  bool wants_digest = false;         // add Repr-Digest of the representation
+  bool repr_digest = false;          // add Repr-Digest: the whole representation's sha-256
+  bool content_digest = false;       // add Content-Digest: the sha-256 of this body's own bytes
   bool range_ignored = false;        // for the log: a Range header was present but ignored
 
   std::uint64_t body_length() const;
@@ -49,6 +50,8 @@ struct RequestHeaders {
   std::optional<std::string> if_range;
   std::optional<std::string> if_none_match;
   std::optional<std::string> if_modified_since;
+  std::optional<std::string> want_repr_digest;  // RFC 9530 §4 preferences
+  std::optional<std::string> want_content_digest;
 };
 
 // The response to a GET/HEAD of the representation, with the plan's status replacement,
@@ -56,6 +59,10 @@ struct RequestHeaders {
 ResponseSpec build_response(const RequestHeaders& request, const Representation& rep,
                             const ResponsePlan& plan, const model::ServerOptions& server,
                             std::int64_t now);
+
+// The plan's extra headers for a response whose Date is `now`: plan.headers, then the
+// Retry-After date of `retry_after_date_in`.
+void add_plan_headers(ResponseSpec& spec, const ResponsePlan& plan, std::int64_t now);
 
 // A small error or status response: "<code> <reason>\n" as text/plain.
 ResponseSpec text_response(int status, bool head, std::int64_t now);

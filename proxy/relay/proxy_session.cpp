@@ -208,7 +208,7 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
       const ResponsePlan early = ex.state->engine.plan_for(ex.path, ex.attempt, 0, true, ex.client);
       if (early.status) {
         ResponseSpec spec = text_response(*early.status, head, now);
-        for (const auto& h : early.headers) spec.headers.push_back(h);
+        add_plan_headers(spec, early, now);
         spec.chunked = early.chunked_body(scenario.server.chunked);
         co_return co_await finish_local(spec, early, keep_alive, record, started);
       }

@@ -150,6 +150,9 @@ std::string describe(const ResponsePlan& p) {
       p.status.value_or(0), p.ignore_range, p.chunked, p.chunked_cut, p.first_byte_delay.count(),
       p.per_chunk_delay.count(), p.rate, p.range_shift, fmt::join(p.applied, ","));
   for (const auto& [name, value] : p.headers) out += fmt::format(" {}: {}", name, value);
+  out +=
+      fmt::format(" digest_lies={}/{} retry_after_date_in={}", static_cast<int>(p.repr_digest_lie),
+                  static_cast<int>(p.content_digest_lie), p.retry_after_date_in.value_or(0));
   if (p.cut) {
     out += fmt::format(" cut={}/{}/{}/{}/{}", static_cast<int>(p.cut->at.base), p.cut->at.offset,
                        static_cast<int>(p.cut->how), p.cut->stall_for.count(), p.cut->fault);

@@ -9,8 +9,9 @@ namespace {
 
 TEST(FaultRegistry, ListsEveryKindSortedByName) {
   const std::vector<std::string> expected{
-      "chunked_cut", "corrupt",  "drop",  "empty_reply", "endless_head", "garbage",    "head_cut",
-      "latency",     "no_range", "stall", "status",      "throttle",     "wrong_range"};
+      "chunked_cut", "corrupt",  "drop",     "empty_reply",          "endless_head",
+      "garbage",     "head_cut", "latency",  "lying_repr_digest",    "no_range",
+      "stall",       "status",   "throttle", "wrong_content_digest", "wrong_range"};
   EXPECT_EQ(FaultRegistry::instance().kinds(), expected);
   ASSERT_EQ(FaultRegistry::instance().all().size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -35,9 +36,10 @@ TEST(FaultRegistry, FindsAndKnowsByExactName) {
   EXPECT_FALSE(registry.knows("change"));  // a resource change is `changes:`, not a fault rule
 }
 
-TEST(FaultRegistry, OnlyWrongRangeAndNoRangeCannotBeRelayed) {
+TEST(FaultRegistry, OnlyWrongRangeNoRangeAndTheDigestLiesCannotBeRelayed) {
   for (const FaultKind* kind : FaultRegistry::instance().all()) {
-    const bool expected = kind->name != "wrong_range" && kind->name != "no_range";
+    const bool expected = kind->name != "wrong_range" && kind->name != "no_range" &&
+                          kind->name != "lying_repr_digest" && kind->name != "wrong_content_digest";
     EXPECT_EQ(kind->relayable, expected) << kind->name;
   }
 }

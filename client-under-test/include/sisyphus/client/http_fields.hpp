@@ -31,8 +31,8 @@ bool is_weak_etag(std::string_view etag);  // W/"..."
 // A syntactically valid entity-tag (strong or weak): "xyz" or W/"xyz".
 bool is_valid_etag(std::string_view etag);
 
-// The sha-256 member of a Repr-Digest dictionary (`sha-256=:BASE64:, sha-512=:...:`),
-// nullopt when absent or malformed.
+// The sha-256 member of a Repr-Digest or Content-Digest dictionary (`sha-256=:BASE64:,
+// sha-512=:...:`; RFC 9530 gives both fields one syntax), nullopt when absent or malformed.
 std::optional<Sha256::Digest> parse_repr_digest_sha256(std::string_view value);
 
 }  // namespace sisyphus::client

@@ -26,6 +26,8 @@ enum class AttemptOutcome {
   fatal_status,   // other 4xx, too many redirects, a redirect without Location: give up
   rejected,       // a response that cannot be trusted (bad Content-Range, changed
                   // validators, 416 that does not match): discarded, restart from 0
+  bad_part,       // the body arrived whole but its Content-Digest does not match it: that
+                  // part is discarded (what came before it is kept), retried after the backoff
   connect_error,  // resolve, connect or TLS handshake failed
   local_error     // the output could not be written
 };

@@ -79,11 +79,22 @@ struct Corruption {
   std::uint8_t mask = 0x01;
 };
 
+// What a digest fault sends in a digest field of the origin's response (lying_repr_digest,
+// wrong_content_digest; origin/digest_fields.hpp makes the values).
+enum class DigestLie {
+  none,       // the true digest
+  other,      // a well-formed sha-256 that is not the one of the bytes
+  malformed,  // a sha-256 member that is no SHA-256 (not 32 bytes)
+};
+
 struct ResponsePlan {
   // Replace the response with this status and a short text body (503, 429, 500, 404...).
   std::optional<int> status;
   // Extra response headers (e.g. Retry-After), added to whatever response is sent.
   std::vector<std::pair<std::string, std::string>> headers;
+  // status with `retry_after_as: date`: Retry-After is the HTTP-date this many whole seconds
+  // after the response's own Date (added where Date is made: add_plan_headers()).
+  std::optional<std::uint64_t> retry_after_date_in;
   bool ignore_range = false;     // act as a server without range support (200, no Accept-Ranges)
   bool chunked = false;          // Transfer-Encoding: chunked instead of Content-Length
   bool chunked_cut = false;      // chunked: close before the terminating zero-length chunk
@@ -95,9 +106,12 @@ struct ResponsePlan {
   std::optional<TimedCut> timed_cut;  // set_timed_cut() keeps the earliest; with `cut`, the
                                       // one reached first on the wire happens
   std::vector<Corruption> corruptions;
-  std::optional<HeadCut> head_cut;   // set_head_cut() keeps the earliest; before any body cut
-  std::string head_replacement;      // non-empty: sent instead of the head (garbage), then cut
-  std::int64_t range_shift = 0;      // wrong_range: a 206 body starts at first + shift
+  std::optional<HeadCut> head_cut;  // set_head_cut() keeps the earliest; before any body cut
+  std::string head_replacement;     // non-empty: sent instead of the head (garbage), then cut
+  std::int64_t range_shift = 0;     // wrong_range: a 206 body starts at first + shift
+  // Digest faults: what Repr-Digest / Content-Digest say when the response sends them.
+  DigestLie repr_digest_lie = DigestLie::none;
+  DigestLie content_digest_lie = DigestLie::none;
   std::vector<std::string> applied;  // fault kinds that edited this plan, in order
 
   // Whether the body goes out with chunk framing: `server_chunked` (the scenario's
