@@ -378,20 +378,8 @@ asio::awaitable<void> BodyWriter::finish(bool keep_alive) {
     const bool timed = reached_ == Reached::timed;
     const CutHow how = timed ? plan_.timed_cut->how : plan_.cut->how;
     const Duration stall_for = timed ? plan_.timed_cut->stall_for : plan_.cut->stall_for;
-    switch (how) {
-      case CutHow::close:
-        end_ = End::fin;
-        break;
-      case CutHow::reset:
-        end_ = End::rst;
-        break;
-      case CutHow::stall:
-        // The stall is part of the request's duration; the record goes in before the FIN.
-        // (Nothing was marked finishing: a body that reaches its cut never writes its end.)
-        co_await c_.sleep_for(stall_for);
-        end_ = End::fin;
-        break;
-    }
+    // (Nothing was marked finishing: a body that reaches its cut never writes its end.)
+    co_await end_by(how, stall_for);
     co_return;
   }
   if (chunked_ && plan_.chunked_cut) {
@@ -415,6 +403,10 @@ asio::awaitable<void> BodyWriter::finish(bool keep_alive) {
 
 asio::awaitable<void> BodyWriter::cut_in_head(CutHow how, Duration stall_for) {
   reached_ = Reached::head;
+  co_await end_by(how, stall_for);
+}
+
+asio::awaitable<void> BodyWriter::end_by(CutHow how, Duration stall_for) {
   switch (how) {
     case CutHow::close:
       end_ = End::fin;
@@ -423,8 +415,8 @@ asio::awaitable<void> BodyWriter::cut_in_head(CutHow how, Duration stall_for) {
       end_ = End::rst;
       break;
     case CutHow::stall:
-      // As a body's stall: part of the request's duration, bounded by `for` (and by the
-      // server stopping, which ends the sleep early); the record goes in before the FIN.
+      // The stall is part of the request's duration, bounded by `for` (and by the server
+      // stopping, which ends the sleep early); the record goes in before the FIN.
       co_await c_.sleep_for(stall_for);
       end_ = End::fin;
       break;

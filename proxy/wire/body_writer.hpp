@@ -132,6 +132,9 @@ class BodyWriter {
   void abandon(std::string why);
 
  private:
+  // Ends the response the way a cut says (FIN, RST, or a stall of `stall_for` then FIN):
+  // a body's cut and a cut inside the head alike.
+  asio::awaitable<void> end_by(CutHow how, Duration stall_for);
   void fail(std::string why);
   // The preamble of every write, copying or splicing: how many of the `left` bytes it takes
   // (next_slice()), once it may start (release_time()); 0 when nothing more may be written
