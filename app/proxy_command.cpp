@@ -31,8 +31,8 @@ model::Scenario pass_through() {
   model::Scenario s;
   s.name = "pass-through";
   s.description = "every request relayed to the upstream, no faults";
-  s.resource.relayed = true;
-  s.resource.path = "/*";
+  s.resource().relayed = true;
+  s.resource().path = "/*";
   return s;
 }
 

@@ -27,9 +27,9 @@ model::Scenario default_scenario() {
   model::Scenario s;
   s.name = "default";
   s.description = "64 MiB of synthetic content at /file, no faults";
-  s.resource.path = "/file";
-  s.resource.size = 64ull << 20;
-  s.resource.seed = 1;
+  s.resource().path = "/file";
+  s.resource().size = 64ull << 20;
+  s.resource().seed = 1;
   return s;
 }
 
@@ -54,7 +54,14 @@ int run_serve(const ServeOptions& opts) {
       "serve", std::move(options), std::move(scenario), flags, [&](const proxy::Server& server) {
         std::string admin_host = flags.admin ? flags.admin->substr(0, flags.admin->rfind(':')) : "";
         if (admin_host.empty()) admin_host = "127.0.0.1";
-        return fmt::format("scenario '{}' at {}{}", server.scenario().name, server.url(),
+        // Several resources: the first one's URL, then the other paths on the same server.
+        const model::Scenario served = server.scenario();
+        std::string others;
+        for (std::size_t i = 1; i < served.resources.size(); ++i) {
+          others += (i == 1 ? " (and " : " ") + served.resources[i].path;
+        }
+        if (!others.empty()) others += ")";
+        return fmt::format("scenario '{}' at {}{}{}", served.name, server.url(), others,
                            server.admin_port() != 0 ? fmt::format(", admin API at http://{}:{}/v1/",
                                                                   admin_host, server.admin_port())
                                                     : std::string());

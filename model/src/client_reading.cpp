@@ -63,6 +63,23 @@ std::optional<std::string> command_template_problem(std::string_view cmd) {
   return std::nullopt;
 }
 
+std::vector<CommandResource> command_resources(std::string_view cmd) {
+  std::vector<CommandResource> out;
+  for (std::size_t open = cmd.find('{'); open != std::string_view::npos;
+       open = cmd.find('{', open + 1)) {
+    for (std::string_view what : {"url", "output"}) {
+      const std::string prefix = fmt::format("{{{}:", what);
+      if (cmd.substr(open, prefix.size()) != prefix) continue;
+      const std::size_t close = cmd.find('}', open);
+      if (close == std::string_view::npos) break;
+      const std::string_view id = cmd.substr(open + prefix.size(), close - open - prefix.size());
+      const bool word = !id.empty() && id.find_first_of("{ \t\n:") == std::string_view::npos;
+      if (word) out.push_back({std::string(what), std::string(id), open, close - open + 1});
+    }
+  }
+  return out;
+}
+
 }  // namespace sisyphus::model
 
 namespace sisyphus::model::detail {

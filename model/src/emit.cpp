@@ -91,16 +91,59 @@ YAML::Node params_node(const FaultParams& p) {
   return m;
 }
 
+YAML::Node resource_node(const Resource& r) {
+  YAML::Node resource(YAML::NodeType::Map);
+  resource["path"] = text(r.path);
+  if (!r.relayed) {  // a relayed resource is the upstream's: only its path glob applies
+    const bool sized = !r.file && !r.text;
+    resource["size"] = sized ? YAML::Node(format_size(r.size)) : null_node();
+    resource["seed"] = r.text ? null_node() : YAML::Node(r.seed);
+    resource["file"] = r.file ? text(*r.file) : null_node();
+    if (r.text) resource["text"] = text(*r.text);
+    resource["etag"] = etag_name(r.etag);
+    resource["last_modified"] = r.last_modified;
+    resource["digest"] = r.digest;
+  }
+  return resource;
+}
+
+YAML::Node attempts_node(const std::vector<AttemptEntry>& entries) {
+  YAML::Node attempts(YAML::NodeType::Sequence);
+  for (const auto& entry : entries) {
+    YAML::Node m(YAML::NodeType::Map);
+    for (const auto& f : entry.faults) m[f.kind] = params_node(f.params);
+    if (entry.faults.empty()) m.SetStyle(YAML::EmitterStyle::Flow);
+    attempts.push_back(m);
+  }
+  return attempts;
+}
+
+YAML::Node changes_node(const std::vector<Change>& list) {
+  YAML::Node changes(YAML::NodeType::Sequence);
+  for (const auto& c : list) {
+    YAML::Node m(YAML::NodeType::Map);
+    if (c.before_attempt) m["before_attempt"] = *c.before_attempt;
+    if (c.at_time) m["at_time"] = format_duration(*c.at_time);
+    if (c.before_each_attempt) {
+      m["before_each_attempt"] = true;
+      m["probability"] = fmt::format("{}", c.probability);
+    }
+    changes.push_back(m);
+  }
+  return changes;
+}
+
 YAML::Node rule_node(const FaultRule& rule) {
-  bool narrowed = !rule.attempts.empty() || rule.probability != 1.0;
+  bool narrowed = !rule.attempts.empty() || rule.probability != 1.0 || !rule.resource.empty();
   YAML::Node params = params_node(rule.fault.params);
   if (narrowed) {
     if (params.IsNull()) params = YAML::Node(YAML::NodeType::Map);
     if (!params.IsMap()) {
-      throw std::invalid_argument(
-          fmt::format("fault rule '{}' has a scalar parameter and attempts/probability: it cannot "
-                      "be written as YAML",
-                      rule.fault.kind));
+      throw std::invalid_argument(fmt::format(
+          "fault rule '{}' has a scalar parameter and attempts/probability/resource: it "
+          "cannot "
+          "be written as YAML",
+          rule.fault.kind));
     }
     if (!rule.attempts.empty()) {
       YAML::Node list(YAML::NodeType::Sequence);
@@ -109,6 +152,7 @@ YAML::Node rule_node(const FaultRule& rule) {
       params["attempts"] = list;
     }
     if (rule.probability != 1.0) params["probability"] = fmt::format("{}", rule.probability);
+    if (!rule.resource.empty()) params["resource"] = text(rule.resource);
   }
   YAML::Node m(YAML::NodeType::Map);
   m[rule.fault.kind] = params;
@@ -225,18 +269,23 @@ YAML::Node to_yaml(const Scenario& s) {
   root["description"] = text(s.description);
   root["seed"] = s.seed;
 
-  const Resource& r = s.resource;
-  YAML::Node resource(YAML::NodeType::Map);
-  resource["path"] = text(r.path);
-  if (!r.relayed) {  // a relayed resource is the upstream's: only its path glob applies
-    resource["size"] = r.file ? null_node() : YAML::Node(format_size(r.size));
-    resource["seed"] = r.seed;
-    resource["file"] = r.file ? text(*r.file) : null_node();
-    resource["etag"] = etag_name(r.etag);
-    resource["last_modified"] = r.last_modified;
-    resource["digest"] = r.digest;
+  // One `resource:` unless the scenario needs `resources:` (several, an id, or a resource's
+  // own attempts or changes).
+  const Resource& first = s.resource();
+  if (s.resources.size() == 1 && first.id == "resource" && !first.attempts && !first.changes) {
+    root["resource"] = resource_node(first);
+  } else {
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (const Resource& r : s.resources) {
+      YAML::Node entry(YAML::NodeType::Map);
+      entry["id"] = text(r.id);
+      for (auto it : resource_node(r)) entry[it.first.Scalar()] = it.second;
+      if (r.attempts) entry["attempts"] = attempts_node(*r.attempts);
+      if (r.changes) entry["changes"] = changes_node(*r.changes);
+      list.push_back(entry);
+    }
+    root["resources"] = list;
   }
-  root["resource"] = resource;
 
   YAML::Node server(YAML::NodeType::Map);
   server["ranges"] = s.server.ranges;
@@ -256,27 +305,8 @@ YAML::Node to_yaml(const Scenario& s) {
   server["outages"] = outages;
   root["server"] = server;
 
-  YAML::Node attempts(YAML::NodeType::Sequence);
-  for (const auto& entry : s.attempts) {
-    YAML::Node m(YAML::NodeType::Map);
-    for (const auto& f : entry.faults) m[f.kind] = params_node(f.params);
-    if (entry.faults.empty()) m.SetStyle(YAML::EmitterStyle::Flow);
-    attempts.push_back(m);
-  }
-  root["attempts"] = attempts;
-
-  YAML::Node changes(YAML::NodeType::Sequence);
-  for (const auto& c : s.changes) {
-    YAML::Node m(YAML::NodeType::Map);
-    if (c.before_attempt) m["before_attempt"] = *c.before_attempt;
-    if (c.at_time) m["at_time"] = format_duration(*c.at_time);
-    if (c.before_each_attempt) {
-      m["before_each_attempt"] = true;
-      m["probability"] = fmt::format("{}", c.probability);
-    }
-    changes.push_back(m);
-  }
-  root["changes"] = changes;
+  root["attempts"] = attempts_node(s.attempts);
+  root["changes"] = changes_node(s.changes);
 
   YAML::Node faults(YAML::NodeType::Sequence);
   for (const auto& rule : s.faults) faults.push_back(rule_node(rule));
@@ -313,6 +343,12 @@ YAML::Node to_yaml(const Scenario& s) {
   expect["min_attempts"] = e.min_attempts ? YAML::Node(*e.min_attempts) : null_node();
   expect["max_wasted_bytes"] = optional_node(e.max_wasted_bytes, size_text);
   expect["max_duration"] = optional_node(e.max_duration, duration_text);
+  if (!e.verify.empty()) {
+    YAML::Node verify(YAML::NodeType::Sequence);
+    for (const auto& id : e.verify) verify.push_back(text(id));
+    verify.SetStyle(YAML::EmitterStyle::Flow);
+    expect["verify"] = verify;
+  }
   root["expect"] = expect;
   return root;
 }

@@ -234,6 +234,8 @@ Node fault_params(std::string_view kind, const ParamTable& table, bool rule) {
                           "the attempts (1-based) the rule applies to; every attempt when absent"));
     properties["probability"] =
         or_null(described(number(0, 1), "the chance, per request, that the rule applies (seeded)"));
+    properties["resource"] = or_null(
+        described(typed("string"), "the resources it applies to: an id, or a glob of their paths"));
   }
   Node mapping = typed("object");
   mapping["properties"] = properties;
@@ -257,19 +259,42 @@ Node name_schema() {
   return described(pattern("^[a-z0-9-]+$"), "lowercase letters, digits and '-'");
 }
 
+std::map<std::string, Node> resource_properties(std::string_view path_default) {
+  return {
+      {"path", described(pattern("^/[^?# \\u0000-\\u001f\\u007f]*$"),
+                         fmt::format("the URL path it is served at (default {})", path_default))},
+      {"size", described(schema_ref("size"), "synthetic content of this size")},
+      {"seed", described(integer(0, std::numeric_limits<std::uint64_t>::max()),
+                         "content seed (default 1)")},
+      {"file", described(pattern("^.+$"), "serve this file's bytes instead")},
+      {"text", described(typed("string"),
+                         "serve this text; {sha256:ID} {size:ID} {path:ID} describe another "
+                         "resource as served")},
+      {"etag", choice(detail::kEtagKinds)},
+      {"last_modified", typed("boolean")},
+      {"digest", typed("boolean")}};
+}
+
 Node resource_schema() {
-  Node n = section(detail::kResourceKeys,
-                   {{"path", described(pattern("^/[^?# \\u0000-\\u001f\\u007f]*$"),
-                                       "the URL path it is served at (default /file)")},
-                    {"size", described(schema_ref("size"), "synthetic content of this size")},
-                    {"seed", described(integer(0, std::numeric_limits<std::uint64_t>::max()),
-                                       "content seed (default 1)")},
-                    {"file", described(pattern("^.+$"), "serve this file's bytes instead")},
-                    {"etag", choice(detail::kEtagKinds)},
-                    {"last_modified", typed("boolean")},
-                    {"digest", typed("boolean")}},
-                   "resource");
-  n["allOf"] = list({exactly_one_of({"size", "file"})});
+  Node n = section(detail::kResourceKeys, resource_properties("/file"), "resource");
+  n["allOf"] = list({exactly_one_of({"size", "file", "text"})});
+  return n;
+}
+
+// `resources:`: entries with an id, their own attempts: and changes: allowed.
+Node resources_schema(Node attempts, Node changes) {
+  std::map<std::string, Node> properties = resource_properties("/ID");
+  properties["id"] = described(pattern("^[a-z0-9._-]+$"),
+                               "names the resource: {url:ID}, "
+                               "expect.verify, a rule's resource");
+  properties["attempts"] =
+      described(attempts, "this resource's own attempts (else the scenario's)");
+  properties["changes"] = described(changes, "this resource's own changes (else the scenario's)");
+  Node entry = section(detail::kResourceEntryKeys, std::move(properties), "resources", {"id"});
+  entry["allOf"] = list({exactly_one_of({"size", "file", "text"})});
+  Node n = typed("array");
+  n["items"] = entry;
+  n["minItems"] = 1;
   return n;
 }
 
@@ -324,7 +349,8 @@ Node client_schema() {
                          {{"size", schema_ref("size_or_percent")}, {"changed", typed("boolean")}},
                          "client.prefill", {"size"});
   Node command =
-      described(typed("string"), "a command template: {url} {output} {max_attempts} {workdir}");
+      described(typed("string"),
+                "a command template: {url} {output} {max_attempts} {workdir} {url:ID} {output:ID}");
   return section(detail::client_keys(),
                  {{"kind", choice(detail::kClientKinds)},
                   {"command", command},
@@ -344,23 +370,36 @@ Node expect_schema() {
                   {"max_attempts", integer(1)},
                   {"min_attempts", integer(0)},
                   {"max_wasted_bytes", schema_ref("size_or_percent")},
-                  {"max_duration", schema_ref("duration")}},
+                  {"max_duration", schema_ref("duration")},
+                  {"verify",
+                   [] {
+                     Node n = typed("array");
+                     n["items"] = pattern("^[a-z0-9._-]+$");
+                     n["minItems"] = 1;
+                     n["uniqueItems"] = true;
+                     return described(n,
+                                      "the resources whose downloads are checked (default: "
+                                      "the first)");
+                   }()}},
                  "expect");
 }
 
-Node scenario_object(const FaultCatalog& faults) {
+// The `attempts:` list, the scenario's or a resource's.
+Node attempts_schema(const FaultCatalog& faults) {
   Node attempt_faults = object();
-  Node rule_faults = object();
-  for (const std::string& kind : faults.kinds()) {
-    attempt_faults[kind] = schema_ref("fault." + kind);
-    rule_faults[kind] = schema_ref("rule." + kind);
-  }
+  for (const std::string& kind : faults.kinds()) attempt_faults[kind] = schema_ref("fault." + kind);
   Node entry = typed("object");
   entry["properties"] = attempt_faults;
   entry["additionalProperties"] = false;
   Node attempts = typed("array");
   attempts["items"] =
       described(or_null(entry), "the faults of the k-th request for the resource ({} for clean)");
+  return attempts;
+}
+
+Node scenario_object(const FaultCatalog& faults) {
+  Node rule_faults = object();
+  for (const std::string& kind : faults.kinds()) rule_faults[kind] = schema_ref("rule." + kind);
   Node rule = typed("object");
   rule["properties"] = rule_faults;
   rule["additionalProperties"] = false;
@@ -368,18 +407,21 @@ Node scenario_object(const FaultCatalog& faults) {
   rule["maxProperties"] = 1;
   Node rules = typed("array");
   rules["items"] = described(rule, "one fault kind per rule, for every request");
-  return section(detail::kScenarioKeys,
-                 {{"name", name_schema()},
-                  {"description", typed("string")},
-                  {"seed", integer(0, std::numeric_limits<std::uint64_t>::max())},
-                  {"resource", resource_schema()},
-                  {"server", server_schema()},
-                  {"attempts", attempts},
-                  {"changes", changes_schema()},
-                  {"faults", rules},
-                  {"client", client_schema()},
-                  {"expect", expect_schema()}},
-                 "scenario", {"name", "resource"});
+  Node n = section(detail::kScenarioKeys,
+                   {{"name", name_schema()},
+                    {"description", typed("string")},
+                    {"seed", integer(0, std::numeric_limits<std::uint64_t>::max())},
+                    {"resource", resource_schema()},
+                    {"resources", resources_schema(attempts_schema(faults), changes_schema())},
+                    {"server", server_schema()},
+                    {"attempts", attempts_schema(faults)},
+                    {"changes", changes_schema()},
+                    {"faults", rules},
+                    {"client", client_schema()},
+                    {"expect", expect_schema()}},
+                   "scenario", {"name"});
+  n["allOf"] = list({exactly_one_of({"resource", "resources"})});
+  return n;
 }
 
 // What each `expect:` bound of a matrix takes (parse_bound_key says which metric it bounds).

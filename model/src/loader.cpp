@@ -1,6 +1,7 @@
 #include "sisyphus/model/loader.hpp"
 
 #include <fmt/format.h>
+#include <fnmatch.h>
 
 #include <algorithm>
 #include <charconv>
@@ -12,6 +13,8 @@
 #include "schema_rules.hpp"
 #include "section_keys.hpp"
 #include "server_reading.hpp"
+#include "sisyphus/model/command_template.hpp"
+#include "sisyphus/model/text_template.hpp"
 #include "source_text.hpp"
 #include "yaml_params.hpp"
 #include "yaml_text.hpp"
@@ -78,28 +81,128 @@ class Reader {
     s_.name = detail::read_name(root);
     s_.description = root.optional_string("description").value_or("");
     s_.seed = root.optional_unsigned("seed").value_or(0);
-    read_resource(sections.child("resource"));
-    detail::read_server(sections.child("server"), s_.server);
-    read_attempts(sections.child("attempts"));
-    read_changes(sections.child("changes"));
-    read_faults(sections.child("faults"));
-    detail::read_client(sections.child("client"), s_.client, s_.resource, s_.changes);
-    read_expect(sections.child("expect"));
-    for (std::size_t i = 0; i < s_.attempts.size(); ++i) {
-      for (std::size_t j = 0; j < s_.attempts[i].faults.size(); ++j) {
-        check_fault(s_.attempts[i].faults[j], attempt_params_[i][j]);
+    if (root.has("resources")) {
+      if (root.has("resource")) {
+        root.fail("resources",
+                  "'resource' and 'resources' are mutually exclusive: write one resource under "
+                  "'resource', or all of them under 'resources'");
       }
+      read_resources(sections.child("resources"));
+    } else {
+      const Params resource = sections.child("resource");
+      s_.resource().where = resource.location();
+      read_resource(resource, s_.resource(), detail::kResourceKeys);
+      if (mode_ != LoadMode::relay) check_text(resource, s_.resource());
     }
+    detail::read_server(sections.child("server"), s_.server);
+    read_attempts(sections.child("attempts"), s_.attempts);
+    read_changes(sections.child("changes"), s_.changes);
+    read_faults(sections.child("faults"));
+    detail::read_client(sections.child("client"), s_.client, s_.resource(), s_.changes);
+    check_command_resources(sections.child("client"));
+    read_expect(sections.child("expect"));
+    if (s_.client.prefill && s_.verified().front() != &s_.resource()) {
+      sections.child("expect").fail(
+          "verify", "client.prefill fills the first resource's download: list it first in verify");
+    }
+    for (const PendingFault& pending : pending_faults_) check_fault(*pending.spec, pending.params);
     for (std::size_t r = 0; r < s_.faults.size(); ++r)
       check_fault(s_.faults[r].fault, rule_params_[r]);
     return std::move(s_);
   }
 
  private:
-  void read_resource(const Params& r) {
-    r.allow_only(detail::kResourceKeys);
+  // `resources:`: each entry is a resource with an id, and may carry its own attempts: and
+  // changes:. Text placeholders are checked once every id is known.
+  void read_resources(const Params& section) {
+    if (mode_ == LoadMode::relay) {
+      section.fail(
+          "'resources' does not apply to `sisyphus proxy`: the upstream serves the resources; "
+          "write one 'resource: {path: GLOB}' for the paths to break");
+    }
+    std::vector<YAML::Node> nodes = items(section, "resources (each with an id)");
+    if (nodes.empty()) section.fail("expected at least one resource under 'resources'");
+    s_.resources.clear();
+    std::vector<Params> texts;
+    for (const YAML::Node& node : nodes) {
+      Params item(node, file_, "resources");
+      item.allow_only(detail::kResourceEntryKeys);
+      Resource res;
+      res.where = item.location();
+      res.id = item.string("id");
+      const bool id_ok = !res.id.empty() && std::all_of(res.id.begin(), res.id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      });
+      if (!id_ok) {
+        item.fail("id", fmt::format("invalid resource id '{}': expected lower-case letters, "
+                                    "digits, '.', '_' and '-'",
+                                    res.id));
+      }
+      if (const Resource* same = s_.find_resource_id(res.id)) {
+        item.fail("id", fmt::format("duplicate resource id '{}' (first at line {})", res.id,
+                                    same->where.line));
+      }
+      res.path = "/" + res.id;
+      read_resource(item, res, detail::kResourceEntryKeys);
+      if (const Resource* same = s_.find_resource(res.path)) {
+        item.fail(item.has("path") ? "path" : "id",
+                  fmt::format("resources '{}' and '{}' are both served at '{}'", same->id, res.id,
+                              res.path));
+      }
+      if (item.has("attempts")) {
+        res.attempts.emplace();
+        read_attempts(item.child("attempts"), *res.attempts);
+      }
+      if (item.has("changes")) {
+        res.changes.emplace();
+        read_changes(item.child("changes"), *res.changes);
+      }
+      texts.push_back(item);
+      s_.resources.push_back(std::move(res));
+    }
+    // The attempts' faults are checked at the end, by pointer: the vectors are final now.
+    for (Resource& res : s_.resources) {
+      if (!res.attempts) continue;
+      for (AttemptEntry& entry : *res.attempts) {
+        for (FaultSpec& spec : entry.faults) pending_faults_[pending_index_++].spec = &spec;
+      }
+    }
+    for (std::size_t i = 0; i < s_.resources.size(); ++i) check_text(texts[i], s_.resources[i]);
+  }
+
+  // A text's placeholders describe one other resource, which is not itself a text; its size
+  // is fixed from that resource's (a SHA-256 is always 64 hex digits).
+  void check_text(const Params& r, Resource& res) {
+    if (!res.text) return;
+    std::optional<std::string> described;
+    for (const TextPlaceholder& p : text_placeholders(*res.text)) {
+      const Resource* other = s_.find_resource_id(p.id);
+      if (other == nullptr) {
+        std::vector<std::string> ids;
+        for (const Resource& x : s_.resources) ids.push_back(x.id);
+        r.fail("text", fmt::format("placeholder '{{{}:{}}}' names no resource; expected one of {}",
+                                   p.what, p.id, join(ids)));
+      }
+      if (other == &res || other->is_text()) {
+        r.fail("text", fmt::format("placeholder '{{{}:{}}}' names a text resource: a text "
+                                   "describes a resource of bytes (size, file)",
+                                   p.what, p.id));
+      }
+      if (described && *described != p.id) {
+        r.fail("text", fmt::format("a text describes one resource, but it names '{}' and '{}'",
+                                   *described, p.id));
+      }
+      described = p.id;
+    }
+    const Resource* other = described ? s_.find_resource_id(*described) : nullptr;
+    DescribedResource d;
+    if (other != nullptr) d = {other->path, other->size, [] { return std::string(64, '0'); }};
+    res.size = expand_text(*res.text, d).size();
+  }
+
+  void read_resource(const Params& r, Resource& res, const std::vector<std::string>& keys) {
+    r.allow_only(keys);
     if (mode_ == LoadMode::relay) return read_relayed_resource(r);
-    Resource& res = s_.resource;
     if (auto path = r.optional_string("path")) {
       bool ok = !path->empty() && path->front() == '/' &&
                 std::none_of(path->begin(), path->end(), [](char c) {
@@ -119,8 +222,17 @@ class Reader {
       r.fail("file",
              "'file' and 'size' are mutually exclusive: a file resource has the file's size");
     }
-    if (r.has("file")) {
-      read_file_resource(r);
+    if (r.has("text")) {
+      for (const char* key : {"size", "file", "seed"}) {
+        if (r.has(key)) {
+          r.fail(key, fmt::format("'{}' does not apply to a text resource: its bytes are the "
+                                  "text, its size theirs",
+                                  key));
+        }
+      }
+      res.text = r.string("text");
+    } else if (r.has("file")) {
+      read_file_resource(r, res);
     } else if (auto size = r.optional_size("size")) {
       if (size->is_percent()) {
         r.fail("size",
@@ -132,7 +244,9 @@ class Reader {
     } else {
       r.require_map();
       r.fail(
-          fmt::format("missing required key 'size' in resource (or 'file' to serve a real file)"));
+          fmt::format("missing required key 'size' in {} (or 'file' to serve a real file, or "
+                      "'text' for a small text)",
+                      r.section().empty() ? "resource" : r.section()));
     }
     res.seed = r.optional_unsigned("seed").value_or(1);
     if (r.has("etag")) {
@@ -147,7 +261,7 @@ class Reader {
 
   // `sisyphus proxy`: the upstream decides the bytes, their size and their validators.
   void read_relayed_resource(const Params& r) {
-    for (const char* key : {"size", "seed", "file", "etag", "last_modified", "digest"}) {
+    for (const char* key : {"size", "seed", "file", "text", "etag", "last_modified", "digest"}) {
       if (r.has(key)) {
         r.fail(key, fmt::format("resource.{} does not apply to `sisyphus proxy`: the proxy relays "
                                 "the upstream's bytes and validators; only resource.path (a glob "
@@ -155,7 +269,7 @@ class Reader {
                                 key));
       }
     }
-    Resource& res = s_.resource;
+    Resource& res = s_.resource();
     res = Resource{};
     res.relayed = true;
     res.path = r.optional_string("path").value_or("/*");
@@ -170,7 +284,7 @@ class Reader {
     }
   }
 
-  void read_file_resource(const Params& r) {
+  void read_file_resource(const Params& r, Resource& res) {
     std::string written = r.string("file");
     if (written.empty()) r.fail("file", "expected a file path, got ''");
     fs::path p(written);
@@ -182,9 +296,9 @@ class Reader {
     if (!fs::is_regular_file(st)) r.fail("file", fmt::format("not a regular file: '{}'", written));
     std::uintmax_t size = fs::file_size(p, ec);
     if (ec) r.fail("file", fmt::format("cannot read '{}': {}", written, ec.message()));
-    s_.resource.file = written;
-    s_.resource.resolved_file = p.lexically_normal().string();
-    s_.resource.size = size;
+    res.file = written;
+    res.resolved_file = p.lexically_normal().string();
+    res.size = size;
   }
 
   // The items of a sequence section; absent or null is an empty sequence.
@@ -230,12 +344,14 @@ class Reader {
         at, fmt::format("unknown fault kind '{}', expected one of {}", kind, join(kinds)));
   }
 
-  void read_attempts(const Params& section) {
+  // The attempts' faults are checked at the end of read() (against the whole scenario);
+  // `out` is either the scenario's attempts or a resource's.
+  void read_attempts(const Params& section, std::vector<AttemptEntry>& out) {
+    std::vector<Params> params;
     for (const YAML::Node& node :
          items(section, "attempts (one mapping of faults per attempt, {} for clean)")) {
       Params item(node, file_);
       AttemptEntry entry;
-      std::vector<Params>& params = attempt_params_.emplace_back();
       entry.where = item.location();
       if (!item.is_null()) {
         if (!item.is_map()) {
@@ -256,7 +372,16 @@ class Reader {
           params.push_back(fault_params(item, kind));
         }
       }
-      s_.attempts.push_back(std::move(entry));
+      out.push_back(std::move(entry));
+    }
+    // The specs' addresses are known once `out` is final: the scenario's now, a resource's
+    // when every resource is read (read_resources()).
+    const bool final = &out == &s_.attempts;
+    std::size_t next = 0;
+    for (AttemptEntry& entry : out) {
+      for (FaultSpec& spec : entry.faults) {
+        pending_faults_.push_back({final ? &spec : nullptr, std::move(params[next++])});
+      }
     }
   }
 
@@ -272,7 +397,7 @@ class Reader {
     return static_cast<std::uint32_t>(n);
   }
 
-  void read_changes(const Params& section) {
+  void read_changes(const Params& section, std::vector<Change>& out) {
     for (const YAML::Node& node : items(section, "changes")) {
       Params item(node, file_, "changes");
       item.allow_only(detail::kChangeKeys);
@@ -302,7 +427,7 @@ class Reader {
         }
         change.probability = p;
       }
-      s_.changes.push_back(change);
+      out.push_back(change);
     }
   }
 
@@ -330,6 +455,10 @@ class Reader {
           }
           rule.probability = p;
         }
+        if (params.has("resource")) {
+          rule.resource = params.string("resource");
+          rule.resources = selected_resources(params, rule.resource);
+        }
         params = without_narrowing_keys(params);
       }
       rule.fault = FaultSpec{kind, {}};
@@ -345,10 +474,42 @@ class Reader {
     YAML::Node rest(YAML::NodeType::Map);
     for (auto it = params.node().begin(); it != params.node().end(); ++it) {
       bool narrowing = it->first.IsScalar() &&
-                       (it->first.Scalar() == "attempts" || it->first.Scalar() == "probability");
+                       std::find(detail::kNarrowingKeys.begin(), detail::kNarrowingKeys.end(),
+                                 it->first.Scalar()) != detail::kNarrowingKeys.end();
       if (!narrowing) rest.force_insert(it->first, it->second);
     }
     return Params(rest, params.file(), params.section(), params.location());
+  }
+
+  // A rule's `resource:`: a resource id, else a glob of resource paths.
+  std::vector<std::size_t> selected_resources(const Params& params, const std::string& what) const {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < s_.resources.size(); ++i) {
+      if (s_.resources[i].id == what) return {i};
+    }
+    for (std::size_t i = 0; i < s_.resources.size(); ++i) {
+      if (::fnmatch(what.c_str(), s_.resources[i].path.c_str(), 0) == 0) out.push_back(i);
+    }
+    if (out.empty()) {
+      std::vector<std::string> ids;
+      for (const Resource& r : s_.resources) ids.push_back(r.id);
+      params.fail("resource",
+                  fmt::format("no resource has id or path '{}'; expected an id ({}) or a glob "
+                              "of their paths",
+                              what, join(ids)));
+    }
+    return out;
+  }
+
+  // `{url:ID}` and `{output:ID}` in client.command name resources of this scenario.
+  void check_command_resources(const Params& c) const {
+    for (const CommandResource& p : command_resources(s_.client.command)) {
+      if (s_.find_resource_id(p.id) != nullptr) continue;
+      std::vector<std::string> ids;
+      for (const Resource& r : s_.resources) ids.push_back(r.id);
+      c.fail("command", fmt::format("placeholder '{{{}:{}}}' names no resource; expected one of {}",
+                                    p.what, p.id, join(ids)));
+    }
   }
 
   std::vector<std::uint32_t> rule_attempts(const Params& params) const {
@@ -378,7 +539,28 @@ class Reader {
                                          *expect.min_attempts, *expect.max_attempts));
     }
     expect.max_wasted_bytes = e.optional_size("max_wasted_bytes");
+    if (e.has("verify")) read_verify(e);
     expect.max_duration = e.optional_duration("max_duration");
+  }
+
+  // `expect.verify: [ID, …]`: existing ids, each once.
+  void read_verify(const Params& e) {
+    const Params list = e.child("verify");
+    std::vector<YAML::Node> nodes = items(list, "resource ids");
+    if (nodes.empty())
+      e.fail("verify", "expected at least one resource id (omit 'verify' for the first resource)");
+    for (const YAML::Node& node : nodes) {
+      Params item(node, file_);
+      const std::string id = item.scalar("a resource id");
+      if (s_.find_resource_id(id) == nullptr) {
+        std::vector<std::string> ids;
+        for (const Resource& r : s_.resources) ids.push_back(r.id);
+        item.fail(fmt::format("unknown resource '{}'; expected one of {}", id, join(ids)));
+      }
+      if (std::find(s_.expect.verify.begin(), s_.expect.verify.end(), id) != s_.expect.verify.end())
+        item.fail(fmt::format("resource '{}' is listed twice", id));
+      s_.expect.verify.push_back(id);
+    }
   }
 
   const FaultCatalog& catalog_;
@@ -386,8 +568,14 @@ class Reader {
   LoadMode mode_;
   fs::path base_dir_;
   Scenario s_;
-  std::vector<std::vector<Params>> attempt_params_;  // per attempts: entry, per fault
-  std::vector<Params> rule_params_;                  // per faults: rule
+  // The faults of every attempts: list (the scenario's and the resources'), checked last.
+  struct PendingFault {
+    FaultSpec* spec = nullptr;
+    Params params;
+  };
+  std::vector<PendingFault> pending_faults_;
+  std::size_t pending_index_ = 0;    // the next resource fault read_resources() points at
+  std::vector<Params> rule_params_;  // per faults: rule
 };
 
 }  // namespace
@@ -423,7 +611,7 @@ FaultRule load_fault_rule_string(std::string_view text, std::string_view file_na
   const YAML::Node doc = detail::read_one_document(
       text, file,
       {"fault rule", "one fault kind and its parameters, e.g. {\"drop\": {\"at\": \"50%\"}}"});
-  const LoadMode mode = scenario.resource.relayed ? LoadMode::relay : LoadMode::serve;
+  const LoadMode mode = scenario.resource().relayed ? LoadMode::relay : LoadMode::serve;
   return Reader(faults, file, mode).read_rule(doc, scenario);
 }
 

@@ -231,7 +231,7 @@ class MatrixReader {
       s.client = m_.scenario.client;
       s.clients = clients_;
       const Params client(item.child("client").node(), file_, "client", item.location("client"));
-      detail::read_client(client, s.client, m_.scenario.resource, m_.scenario.changes);
+      detail::read_client(client, s.client, m_.scenario.resource(), m_.scenario.changes);
       add_strategy(std::move(s), item, "name");
     }
   }
@@ -378,7 +378,7 @@ class MatrixReader {
     }
     s.where = axes_key;
     s.client = m_.scenario.client;
-    detail::read_client(Params(client, file_, "client", axes_key), s.client, m_.scenario.resource,
+    detail::read_client(Params(client, file_, "client", axes_key), s.client, m_.scenario.resource(),
                         m_.scenario.changes);
     // Unique: the axes' keys are, and so are the values of each.
     first_seen_.emplace(s.name, s.where);
@@ -453,7 +453,7 @@ class MatrixReader {
         break;
       case TrialMetric::bytes_sent:
       case TrialMetric::wasted_bytes:
-        b.limit = static_cast<double>(bounds.size(key).resolve(m_.scenario.resource.size));
+        b.limit = static_cast<double>(bounds.size(key).resolve(m_.scenario.resource().size));
         break;
       case TrialMetric::duration:
         b.limit = std::chrono::duration<double>(bounds.duration(key)).count();

@@ -10,21 +10,26 @@
 
 namespace sisyphus::model::detail {
 
-inline const std::vector<std::string> kScenarioKeys{"name",   "description", "seed",    "resource",
-                                                    "server", "attempts",    "changes", "faults",
-                                                    "client", "expect"};
-inline const std::vector<std::string> kResourceKeys{"path", "size",          "seed",  "file",
-                                                    "etag", "last_modified", "digest"};
+inline const std::vector<std::string> kScenarioKeys{
+    "name",     "description", "seed",   "resource", "resources", "server",
+    "attempts", "changes",     "faults", "client",   "expect"};
+inline const std::vector<std::string> kResourceKeys{"path", "size", "seed",          "file",
+                                                    "text", "etag", "last_modified", "digest"};
+// A `resources:` entry: a resource, its id, and its own attempts: and changes:.
+inline const std::vector<std::string> kResourceEntryKeys{
+    "id",   "path",          "size",   "seed",     "file",   "text",
+    "etag", "last_modified", "digest", "attempts", "changes"};
 inline const std::vector<std::string> kServerKeys{"ranges", "chunked", "max_active",
                                                   "over_capacity", "outages"};
 inline const std::vector<std::string> kOverCapacityKeys{"status", "retry_after"};
 inline const std::vector<std::string> kOutageKeys{"at", "for", "how"};
 inline const std::vector<std::string> kChangeKeys{"before_attempt", "at_time",
                                                   "before_each_attempt", "probability"};
-inline const std::vector<std::string> kExpectKeys{"verdict", "max_attempts", "min_attempts",
-                                                  "max_wasted_bytes", "max_duration"};
-// A `faults:` rule's own keys, beside its kind's: which attempts it applies to, and how often.
-inline const std::vector<std::string> kNarrowingKeys{"attempts", "probability"};
+inline const std::vector<std::string> kExpectKeys{
+    "verdict", "max_attempts", "min_attempts", "max_wasted_bytes", "max_duration", "verify"};
+// A `faults:` rule's own keys, beside its kind's: which attempts it applies to, how often,
+// and to which resources.
+inline const std::vector<std::string> kNarrowingKeys{"attempts", "probability", "resource"};
 
 inline const std::vector<std::string> kMatrixKeys{
     "name",    "description",  "seed",       "trials", "scenario",

@@ -174,12 +174,12 @@ TEST(Emit, JsonRoundTripOfTheRichScenario) {
   EXPECT_EQ(to_json(back), json);
   EXPECT_EQ(back.description, s.description);
   EXPECT_EQ(back.seed, 42u);
-  EXPECT_EQ(back.resource.path, "/dl/x.bin");
-  EXPECT_EQ(back.resource.size, 64u << 20);
-  EXPECT_EQ(back.resource.seed, 9u);
-  EXPECT_EQ(back.resource.etag, EtagKind::weak);
-  EXPECT_FALSE(back.resource.last_modified);
-  EXPECT_TRUE(back.resource.digest);
+  EXPECT_EQ(back.resource().path, "/dl/x.bin");
+  EXPECT_EQ(back.resource().size, 64u << 20);
+  EXPECT_EQ(back.resource().seed, 9u);
+  EXPECT_EQ(back.resource().etag, EtagKind::weak);
+  EXPECT_FALSE(back.resource().last_modified);
+  EXPECT_TRUE(back.resource().digest);
   EXPECT_FALSE(back.server.ranges);
   EXPECT_TRUE(back.server.chunked);
   ASSERT_EQ(back.attempts.size(), 5u);
@@ -252,8 +252,8 @@ TEST(Emit, FileResourceIsWrittenAsTheFile) {
   // A file resource is written as the file (its size comes from the file when loaded).
   Scenario s;
   s.name = "file-res";
-  s.resource.file = "/proc/self/nonexistent";
-  s.resource.size = 5;
+  s.resource().file = "/proc/self/nonexistent";
+  s.resource().size = 5;
   boost::json::value v = parse_json(to_json(s));
   EXPECT_TRUE(v.at("resource").at("size").is_null());
   EXPECT_EQ(v.at("resource").at("file").as_string(), "/proc/self/nonexistent");
@@ -263,12 +263,12 @@ TEST(Emit, ProgrammaticScenario) {
   // A scenario built in code (no positions anywhere) emits and reloads like a loaded one.
   Scenario s;
   s.name = "built";
-  s.resource.size = 4096;
+  s.resource().size = 4096;
   s.attempts.push_back(AttemptEntry{
       {FaultSpec{"drop", FaultParams::mapping("drop", {},
                                               {{"at", "2KiB", {}, {}}, {"how", "reset", {}, {}}})}},
       {}});
-  s.faults.push_back(FaultRule{FaultSpec{"latency", FaultParams()}, {2}, 0.5, {}});
+  s.faults.push_back(FaultRule{FaultSpec{"latency", FaultParams()}, {2}, 0.5, {}, {}, {}});
   s.changes.push_back(Change{std::nullopt, 3s, {}});
   s.expect.max_wasted_bytes = SizeSpec::percent(10);
   Scenario back = load_string(to_json(s), "<admin>", kCatalog);
@@ -290,7 +290,7 @@ TEST(Emit, EquivalentSeesEveryField) {
   b.faults[1].probability = 0.2;
   EXPECT_FALSE(equivalent(a, b));
   b = load(kRich);
-  b.resource.last_modified = true;
+  b.resource().last_modified = true;
   EXPECT_FALSE(equivalent(a, b));
   // Positions and the source file do not count.
   b = load_string(kRich, "other.yaml", kCatalog);

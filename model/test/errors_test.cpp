@@ -67,8 +67,7 @@ const Case kCases[] = {
      "bad.yaml:3:1: unknown key 'atempts' in scenario, did you mean 'attempts'?"},
     {"unknown top key far", HEAD "zzz: 1\n",
      "bad.yaml:3:1: unknown key 'zzz' in scenario, expected one of name, description, seed, "
-     "resource, server, "
-     "attempts, changes, faults, client, expect"},
+     "resource, resources, server, attempts, changes, faults, client, expect"},
     {"duplicate top key", HEAD "name: y\n", "bad.yaml:3:1: duplicate key 'name' in scenario"},
     {"missing name", "resource: {size: 1}\n",
      "bad.yaml:1:1: missing required key 'name' in scenario"},
@@ -83,11 +82,13 @@ const Case kCases[] = {
      "bad.yaml:3:14: expected a string, got a mapping"},
     // resource
     {"resource missing", "name: x\n",
-     "bad.yaml:1:1: missing required key 'size' in resource (or 'file' to serve a real file)"},
+     "bad.yaml:1:1: missing required key 'size' in resource (or 'file' to serve a real file, "
+     "or 'text' for a small text)"},
     {"resource not a map", "name: x\nresource: [1]\n",
      "bad.yaml:2:11: expected a mapping, got a sequence"},
     {"resource without size", "name: x\nresource:\n  seed: 3\n",
-     "bad.yaml:3:3: missing required key 'size' in resource (or 'file' to serve a real file)"},
+     "bad.yaml:3:3: missing required key 'size' in resource (or 'file' to serve a real file, "
+     "or 'text' for a small text)"},
     {"resource key typo", "name: x\nresource:\n  size: 1\n  sied: 3\n",
      "bad.yaml:4:3: unknown key 'sied' in resource, did you mean 'seed'?"},
     {"resource bad unit", "name: x\nresource:\n  size: 4XiB\n",

@@ -83,14 +83,20 @@ TEST(JsonSchema, EveryKindHasItsKeysAndNoOther) {
           defs.at(prefix + kind).at("anyOf").at(0).as_object();  // the mapping form
       EXPECT_EQ(mapping.at("additionalProperties"), json::value(false));
       const json::object& properties = mapping.at("properties").as_object();
-      const std::size_t narrowing = std::string_view(prefix) == "rule." ? 2 : 0;
+      const std::size_t narrowing = std::string_view(prefix) == "rule." ? 3 : 0;
       EXPECT_EQ(properties.size(), table.keys.size() + narrowing);
       for (const ParamKey& key : table.keys) EXPECT_TRUE(properties.contains(key.name)) << key.name;
     }
   }
   const json::object& scenario = defs.at("scenario").as_object();
-  EXPECT_EQ(scenario.at("properties").as_object().size(), 10u);
-  EXPECT_EQ(scenario.at("required"), json::parse(R"(["name", "resource"])"));
+  EXPECT_EQ(scenario.at("properties").as_object().size(), 11u);
+  EXPECT_EQ(scenario.at("required"), json::parse(R"(["name"])"));
+  // One resource, or several: exactly one of the two keys.
+  EXPECT_EQ(
+      scenario.at("allOf"),
+      json::parse(
+          R"([{"oneOf": [{"required": ["resource"], "properties": {"resource": {"not": {"type": "null"}}}},
+                                       {"required": ["resources"], "properties": {"resources": {"not": {"type": "null"}}}}]}])"));
 }
 
 TEST(JsonSchema, MatrixSchemaHoldsTheScenarioSchema) {

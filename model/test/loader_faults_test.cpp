@@ -17,9 +17,9 @@ TEST(Loader, PercentSizesResolveAgainstTheResource) {
       "name: pct\nresource: {size: 1000}\nattempts:\n  - drop: {at: 99.9%}\n  - stall: {at: 100%, "
       "for: 1s}\n"
       "expect: {max_wasted_bytes: 25%}\n");
-  EXPECT_EQ(s.attempts[0].faults[0].params.size("at").resolve(s.resource.size), 999u);
-  EXPECT_EQ(s.attempts[1].faults[0].params.size("at").resolve(s.resource.size), 1000u);
-  EXPECT_EQ(s.expect.max_wasted_bytes->resolve(s.resource.size), 250u);
+  EXPECT_EQ(s.attempts[0].faults[0].params.size("at").resolve(s.resource().size), 999u);
+  EXPECT_EQ(s.attempts[1].faults[0].params.size("at").resolve(s.resource().size), 1000u);
+  EXPECT_EQ(s.expect.max_wasted_bytes->resolve(s.resource().size), 250u);
 }
 
 TEST(Loader, FaultValidationSeesTheResource) {

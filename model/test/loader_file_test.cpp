@@ -38,11 +38,11 @@ TEST_F(FileTest, LoadFileAndFileResourceRelativeToTheScenario) {
         "{at: 50%}\n");
   Scenario s = load_file(dir_ / "s.yaml", kCatalog);
   EXPECT_EQ(s.source_file, (dir_ / "s.yaml").string());
-  ASSERT_TRUE(s.resource.is_file());
-  EXPECT_EQ(*s.resource.file, "data/blob.bin");
-  EXPECT_EQ(s.resource.resolved_file, (dir_ / "data/blob.bin").string());
-  EXPECT_EQ(s.resource.size, 12345u);
-  EXPECT_EQ(s.resource.path, "/blob");
+  ASSERT_TRUE(s.resource().is_file());
+  EXPECT_EQ(*s.resource().file, "data/blob.bin");
+  EXPECT_EQ(s.resource().resolved_file, (dir_ / "data/blob.bin").string());
+  EXPECT_EQ(s.resource().size, 12345u);
+  EXPECT_EQ(s.resource().path, "/blob");
 }
 
 TEST_F(FileTest, AbsoluteFileResource) {
@@ -50,9 +50,9 @@ TEST_F(FileTest, AbsoluteFileResource) {
   std::string abs = (dir_ / "data/abs.bin").string();
   Scenario s =
       load_string("name: abs\nresource: {file: '" + abs + "'}\n", "elsewhere/x.yaml", kCatalog);
-  EXPECT_EQ(*s.resource.file, abs);
-  EXPECT_EQ(s.resource.resolved_file, abs);
-  EXPECT_EQ(s.resource.size, 3u);
+  EXPECT_EQ(*s.resource().file, abs);
+  EXPECT_EQ(s.resource().resolved_file, abs);
+  EXPECT_EQ(s.resource().size, 3u);
 }
 
 TEST_F(FileTest, MissingFileResource) {

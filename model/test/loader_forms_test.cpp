@@ -65,9 +65,9 @@ TEST(Loader, JsonInput) {
   EXPECT_EQ(s.name, "from-json");
   EXPECT_EQ(s.source_file, "<admin>");
   EXPECT_EQ(s.seed, 7u);
-  EXPECT_EQ(s.resource.size, 2u * 1024 * 1024);
-  EXPECT_EQ(s.resource.etag, EtagKind::none);
-  EXPECT_TRUE(s.resource.digest);
+  EXPECT_EQ(s.resource().size, 2u * 1024 * 1024);
+  EXPECT_EQ(s.resource().etag, EtagKind::none);
+  EXPECT_TRUE(s.resource().digest);
   ASSERT_EQ(s.attempts.size(), 2u);
   EXPECT_EQ(s.attempts[0].faults[0].params.size("at"), SizeSpec::percent(50));
   EXPECT_TRUE(s.attempts[1].faults.empty());

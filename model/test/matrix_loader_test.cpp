@@ -48,7 +48,7 @@ TEST(MatrixTest, DefaultsAndStrategiesAsWritten) {
   EXPECT_EQ(m.source_file, "m.yaml");
   EXPECT_EQ(m.scenario.name, "s");
   EXPECT_EQ(m.scenario.source_file, "m.yaml");
-  EXPECT_EQ(m.scenario.resource.size, 1024u * 1024);
+  EXPECT_EQ(m.scenario.resource().size, 1024u * 1024);
   ASSERT_EQ(m.strategies.size(), 2u);
   EXPECT_EQ(m.strategies[0].name, "restart");
   EXPECT_EQ(m.strategies[0].client.resume, "restart");
@@ -404,7 +404,8 @@ const Case kCases[] = {
     {"inline scenario unknown key", HEAD "  atempts: []\n" ONE,
      "m.yaml:5:3: unknown key 'atempts' in scenario, did you mean 'attempts'?"},
     {"inline scenario missing resource", "name: m\nscenario: {name: s}\n" ONE,
-     "m.yaml:2:11: missing required key 'size' in resource (or 'file' to serve a real file)"},
+     "m.yaml:2:11: missing required key 'size' in resource (or 'file' to serve a real file, "
+     "or 'text' for a small text)"},
     {"inline scenario fault", HEAD "  attempts: [{drop: {at: 2MiB}}]\n" ONE,
      "m.yaml:5:26: offset 2MiB is beyond the end of the resource (1048576 bytes)"},
     {"inline scenario fault kind", HEAD "  faults: [{dorp: {at: 1}}]\n" ONE,
@@ -591,8 +592,8 @@ TEST_F(MatrixFileTest, ScenarioFileRelativeToTheMatrix) {
   EXPECT_EQ(m.scenario.name, "flaky");
   EXPECT_EQ(m.scenario.source_file, (dir_ / "links/flaky.yaml").string());
   // The scenario's own file resource is relative to the scenario.
-  EXPECT_EQ(m.scenario.resource.resolved_file, (dir_ / "links/data/blob.bin").string());
-  EXPECT_EQ(m.scenario.resource.size, 3000u);
+  EXPECT_EQ(m.scenario.resource().resolved_file, (dir_ / "links/data/blob.bin").string());
+  EXPECT_EQ(m.scenario.resource().size, 3000u);
   EXPECT_EQ(m.strategies[0].client.max_attempts, 3u);
   ASSERT_EQ(m.expect.size(), 1u);
   EXPECT_EQ(m.expect[0].limit, 1500);
@@ -602,7 +603,7 @@ TEST_F(MatrixFileTest, AbsoluteScenarioFile) {
   write("links/flaky.yaml", "name: flaky\nresource: {size: 10}\n");
   write("m.yaml", "name: m\nscenario: '" + (dir_ / "links/flaky.yaml").string() +
                       "'\nstrategies: [{name: a}]\n");
-  EXPECT_EQ(load_matrix_file(dir_ / "m.yaml", kCatalog).scenario.resource.size, 10u);
+  EXPECT_EQ(load_matrix_file(dir_ / "m.yaml", kCatalog).scenario.resource().size, 10u);
 }
 
 TEST_F(MatrixFileTest, InlineScenarioFileResourceIsRelativeToTheMatrix) {
@@ -610,7 +611,7 @@ TEST_F(MatrixFileTest, InlineScenarioFileResourceIsRelativeToTheMatrix) {
   write("links/m.yaml",
         "name: m\nscenario: {name: s, resource: {file: data/blob.bin}}\nstrategies: [{name: a}]\n");
   Matrix m = load_matrix_file(dir_ / "links/m.yaml", kCatalog);
-  EXPECT_EQ(m.scenario.resource.resolved_file, (dir_ / "links/data/blob.bin").string());
+  EXPECT_EQ(m.scenario.resource().resolved_file, (dir_ / "links/data/blob.bin").string());
   EXPECT_EQ(m.scenario.source_file, (dir_ / "links/m.yaml").string());
 }
 
@@ -620,7 +621,7 @@ TEST_F(MatrixFileTest, ErrorInTheScenarioFileNamesThatFile) {
   EXPECT_EQ(error_of_file(dir_ / "m.yaml"),
             (dir_ / "links/flaky.yaml").string() +
                 ":3:1: unknown key 'zzz' in scenario, expected one of name, description, seed, "
-                "resource, server, attempts, changes, faults, client, expect");
+                "resource, resources, server, attempts, changes, faults, client, expect");
 }
 
 // The strategy is checked against the scenario it overlays: its prefill against the

@@ -98,9 +98,9 @@ class TestCatalog final : public FaultCatalog {
   static void offset_in_resource(const FaultParams& p, std::string_view key,
                                  const Scenario& scenario) {
     SizeSpec at = p.size(key);
-    if (at.resolve(scenario.resource.size) > scenario.resource.size) {
+    if (at.resolve(scenario.resource().size) > scenario.resource().size) {
       p.fail(key, fmt::format("offset {} is beyond the end of the resource ({} bytes)",
-                              at.to_string(), scenario.resource.size));
+                              at.to_string(), scenario.resource().size));
     }
   }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "sisyphus/model/text_template.hpp"
+
 namespace sisyphus::proxy {
 namespace {
 
@@ -21,13 +23,35 @@ FaultEngine::FaultEngine(model::Scenario scenario, TimeScale time_scale,
     : scenario_(std::move(scenario)),
       time_scale_(time_scale),
       counters_(counters ? std::move(counters) : std::make_shared<Counters>()) {
-  for (const auto& entry : scenario_.attempts) {
-    auto& built = attempt_faults_.emplace_back();
-    for (const auto& spec : entry.faults) built.push_back(build(spec));
+  for (const model::Resource& resource : scenario_.resources) {
+    auto& per_resource = attempt_faults_.emplace_back();
+    for (const auto& entry : scenario_.attempts_of(resource)) {
+      auto& built = per_resource.emplace_back();
+      for (const auto& spec : entry.faults) built.push_back(build(spec));
+    }
+    std::size_t described = std::string::npos;
+    if (resource.text) {
+      for (const auto& p : model::text_placeholders(*resource.text)) {
+        if (const model::Resource* d = scenario_.find_resource_id(p.id))
+          described = static_cast<std::size_t>(d - scenario_.resources.data());
+      }
+    }
+    described_.push_back(described);
   }
   for (const auto& rule : scenario_.faults) {
-    rules_.push_back(BuiltRule{build(rule.fault), rule.attempts, rule.probability});
+    rules_.push_back(BuiltRule{build(rule.fault), rule.attempts, rule.probability, rule.resources});
   }
+}
+
+std::size_t FaultEngine::resource_at(std::string_view path) const {
+  const model::Resource* r = scenario_.find_resource(path);
+  return r == nullptr ? 0 : static_cast<std::size_t>(r - scenario_.resources.data());
+}
+
+std::uint64_t FaultEngine::content_seed_of(std::string_view path, std::uint32_t generation) const {
+  const std::size_t at = resource_at(path);
+  const std::size_t of = described_[at] == std::string::npos ? at : described_[at];
+  return scenario_.resources[of].content_seed(generation);
 }
 
 FaultEngine::BuiltFault FaultEngine::build(const model::FaultSpec& spec) const {
@@ -39,9 +63,14 @@ FaultEngine::BuiltFault FaultEngine::build(const model::FaultSpec& spec) const {
 
 std::uint32_t FaultEngine::generation_at(std::string_view path, std::string_view client,
                                          std::uint32_t attempt, Clock::duration elapsed) const {
+  const std::size_t at = resource_at(path);
+  if (described_[at] != std::string::npos) {
+    return generation_now(scenario_.resources[described_[at]].path, client);
+  }
+  const std::vector<model::Change>& changes = scenario_.changes_of(scenario_.resources[at]);
   std::uint32_t generation = 0;
-  for (std::size_t c = 0; c < scenario_.changes.size(); ++c) {
-    const model::Change& change = scenario_.changes[c];
+  for (std::size_t c = 0; c < changes.size(); ++c) {
+    const model::Change& change = changes[c];
     if (change.random()) {
       // Republished before GET k (k >= 2) when the draw of (seed, path, client, k, change)
       // says so: the same attempts see the same versions whatever the arrival order or
@@ -88,7 +117,7 @@ Decision FaultEngine::count(std::string_view method, std::string_view path,
   Decision decision;
   if (method != "GET") {
     decision.generation = generation_now(path, client);
-    decision.content_seed = scenario_.resource.content_seed(decision.generation);
+    decision.content_seed = content_seed_of(path, decision.generation);
     return decision;
   }
   Clock::time_point start;
@@ -98,7 +127,7 @@ Decision FaultEngine::count(std::string_view method, std::string_view path,
     start = counters_->start;
   }
   decision.generation = generation_at(path, client, decision.attempt, Clock::now() - start);
-  decision.content_seed = scenario_.resource.content_seed(decision.generation);
+  decision.content_seed = content_seed_of(path, decision.generation);
   return decision;
 }
 
@@ -117,8 +146,10 @@ ResponsePlan FaultEngine::plan_for(std::string_view path, std::uint32_t attempt,
     if (!rng.chance(probability)) return;
     built.fault->apply(plan, ctx, rng);
   };
-  if (attempt >= 1 && attempt <= attempt_faults_.size()) {
-    const auto& entry = attempt_faults_[attempt - 1];
+  const std::size_t resource = resource_at(path);
+  const auto& attempt_faults = attempt_faults_[resource];
+  if (attempt >= 1 && attempt <= attempt_faults.size()) {
+    const auto& entry = attempt_faults[attempt - 1];
     for (std::size_t j = 0; j < entry.size(); ++j) {
       apply(entry[j], fmt::format("{}:attempt:{}", base, j), 1.0);
     }
@@ -127,6 +158,10 @@ ResponsePlan FaultEngine::plan_for(std::string_view path, std::uint32_t attempt,
     const BuiltRule& rule = rules_[r];
     if (!rule.attempts.empty() &&
         std::find(rule.attempts.begin(), rule.attempts.end(), attempt) == rule.attempts.end()) {
+      continue;
+    }
+    if (!rule.resources.empty() &&
+        std::find(rule.resources.begin(), rule.resources.end(), resource) == rule.resources.end()) {
       continue;
     }
     apply(rule.fault, fmt::format("{}:{}", base, r), rule.probability);

@@ -80,18 +80,28 @@ class FaultEngine {
     BuiltFault fault;
     std::vector<std::uint32_t> attempts;  // empty: every attempt
     double probability = 1.0;
+    std::vector<std::size_t> resources;  // empty: every resource
   };
   BuiltFault build(const model::FaultSpec& spec) const;
   // Changes keyed to an attempt happen as that GET arrives; timed ones once `elapsed` (since
   // start or reset) reaches their time-scaled moment, for every client; random ones
   // (before_each_attempt) as GET k >= 2 of `path` by `client` arrives, when its seeded draw
   // succeeds.
+  // A text resource's generation is the one of the resource it describes, now.
   std::uint32_t generation_at(std::string_view path, std::string_view client, std::uint32_t attempt,
                               Clock::duration elapsed) const;
+  // The resource served at `path` (exact match), else the first: a relayed resource's path
+  // is a glob, and the origin answers 404 before asking for an unknown path.
+  std::size_t resource_at(std::string_view path) const;
+  // The content seed of `path` at `generation`: a text's is the described resource's.
+  std::uint64_t content_seed_of(std::string_view path, std::uint32_t generation) const;
 
   model::Scenario scenario_;
   TimeScale time_scale_;
-  std::vector<std::vector<BuiltFault>> attempt_faults_;  // per `attempts:` entry
+  // Per resource, per entry of the `attempts:` that applies to it (its own or the scenario's).
+  std::vector<std::vector<std::vector<BuiltFault>>> attempt_faults_;
+  // Per resource: the index of the resource its text describes, or npos.
+  std::vector<std::size_t> described_;
   std::vector<BuiltRule> rules_;
   std::shared_ptr<Counters> counters_;
 };

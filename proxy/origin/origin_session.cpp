@@ -8,6 +8,7 @@
 
 #include "origin/digest_fields.hpp"
 #include "origin/response_writer.hpp"
+#include "origin/text_resource.hpp"
 #include "origin/turnaway.hpp"
 #include "wire/client_header.hpp"
 #include "wire/http_date.hpp"
@@ -107,62 +108,79 @@ asio::awaitable<bool> OriginSession::handle(Request& req, Clock::time_point star
   } else {
     record.path = *path;
     state = core_->current();
-    const model::Resource& resource = state->scenario().resource;
-    if (*path != resource.path) {
+    const model::Resource* found = state->scenario().find_resource(*path);
+    std::uint64_t size = found != nullptr ? found->size : 0;
+    std::string why;
+    if (found != nullptr && found->is_file()) {
+      source = open_file_source(*found, core_->options().file_root, size, why);
+    }
+    Decision decision;
+    std::optional<Representation> rep;
+    if (found == nullptr) {
       refuse(404, "no such resource");
+    } else if (found->is_file() && !source) {
+      refuse(404, why);
     } else {
-      std::uint64_t size = resource.size;
-      std::string why;
-      if (resource.is_file()) {
-        source = open_file_source(resource, core_->options().file_root, size, why);
-      }
-      if (resource.is_file() && !source) {
-        refuse(404, why);
+      decision = state->engine.decide(head ? "HEAD" : "GET", *path, size, false,
+                                      client.token.value_or(""));
+      record.attempt = decision.attempt;
+      record.content_seed = decision.content_seed;
+      plan = std::move(decision.plan);
+      if (found->is_text()) {
+        // Filling {sha256:…} may hash the described file: off the io threads.
+        auto fill = [&]() -> asio::awaitable<std::string> {
+          co_return fill_text(state->scenario(), *found, decision.generation,
+                              core_->options().file_root, core_->synthetic_files(),
+                              core_->digests(), why);
+        };
+        std::string text =
+            co_await asio::co_spawn(core_->blocking_pool(), fill, asio::use_awaitable);
+        if (why.empty()) {
+          rep = text_representation(*found, decision.generation, decision.content_seed,
+                                    std::move(text));
+          source = rep->source;
+        } else {
+          refuse(404, why);
+        }
       } else {
-        Decision decision = state->engine.decide(head ? "HEAD" : "GET", *path, size, false,
-                                                 client.token.value_or(""));
-        record.attempt = decision.attempt;
-        record.content_seed = decision.content_seed;
         if (!source) source = core_->synthetic_files().get(decision.content_seed, size);
-        plan = std::move(decision.plan);
-
-        const Representation rep = describe(resource, decision.generation, size, source);
-
-        RequestHeaders request;
-        request.head = head;
-        request.range = record.range;
-        request.if_range = record.if_range;
-        request.if_none_match = header(req, http::field::if_none_match);
-        request.if_modified_since = header(req, http::field::if_modified_since);
-        request.want_repr_digest = header_named(req, "Want-Repr-Digest");
-        request.want_content_digest = header_named(req, "Want-Content-Digest");
-        spec = build_response(request, rep, plan, state->scenario().server, now);
-        // Turned away requests still count as attempts of the path (decide() above).
-        if (auto turnaway = turnaway_for(*this, *state, !head && spec.send_body, transfer)) {
-          co_return co_await write_turnaway(*this, *turnaway, head, keep_alive, record, started);
-        }
-        if (spec.repr_digest || spec.content_digest) {
-          const std::string identity = resource.is_file()
-                                           ? "file:" + resource.resolved_file + ":" + *resource.file
-                                           : fmt::format("seed:{}", decision.content_seed);
-          DigestCache& cache = core_->digests();
-          auto compute = [&]() -> asio::awaitable<HeaderList> {
-            HeaderList fields;
-            if (spec.repr_digest) {
-              fields.emplace_back("Repr-Digest",
-                                  digest_field(cache.digest(rep, identity), plan.repr_digest_lie));
-            }
-            if (spec.content_digest) {
-              fields.emplace_back(
-                  "Content-Digest",
-                  digest_field(cache.content(spec.body, rep, identity), plan.content_digest_lie));
-            }
-            co_return fields;
-          };
-          HeaderList fields =
-              co_await asio::co_spawn(core_->blocking_pool(), compute, asio::use_awaitable);
-          for (auto& f : fields) spec.headers.push_back(std::move(f));
-        }
+        rep = describe(*found, decision.generation, size, source);
+      }
+    }
+    if (rep) {
+      const model::Resource& resource = *found;
+      RequestHeaders request;
+      request.head = head;
+      request.range = record.range;
+      request.if_range = record.if_range;
+      request.if_none_match = header(req, http::field::if_none_match);
+      request.if_modified_since = header(req, http::field::if_modified_since);
+      request.want_repr_digest = header_named(req, "Want-Repr-Digest");
+      request.want_content_digest = header_named(req, "Want-Content-Digest");
+      spec = build_response(request, *rep, plan, state->scenario().server, now);
+      // Turned away requests still count as attempts of the path (decide() above).
+      if (auto turnaway = turnaway_for(*this, *state, !head && spec.send_body, transfer)) {
+        co_return co_await write_turnaway(*this, *turnaway, head, keep_alive, record, started);
+      }
+      if (spec.repr_digest || spec.content_digest) {
+        const std::string identity = digest_identity(resource, decision.content_seed);
+        DigestCache& cache = core_->digests();
+        auto compute = [&]() -> asio::awaitable<HeaderList> {
+          HeaderList fields;
+          if (spec.repr_digest) {
+            fields.emplace_back("Repr-Digest",
+                                digest_field(cache.digest(*rep, identity), plan.repr_digest_lie));
+          }
+          if (spec.content_digest) {
+            fields.emplace_back(
+                "Content-Digest",
+                digest_field(cache.content(spec.body, *rep, identity), plan.content_digest_lie));
+          }
+          co_return fields;
+        };
+        HeaderList fields =
+            co_await asio::co_spawn(core_->blocking_pool(), compute, asio::use_awaitable);
+        for (auto& f : fields) spec.headers.push_back(std::move(f));
       }
     }
   }

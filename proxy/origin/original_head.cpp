@@ -43,7 +43,7 @@ Representation original_representation(const model::Resource& resource,
 
 RepresentationHead original_head(const model::Scenario& scenario,
                                  const std::filesystem::path& file_root) {
-  const Representation rep = original_representation(scenario.resource, file_root);
+  const Representation rep = original_representation(scenario.resource(), file_root);
   RequestHeaders head;
   head.head = true;
   const ResponsePlan no_faults;

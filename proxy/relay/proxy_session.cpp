@@ -187,7 +187,7 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
   ex.state = core_->current();
   record.path = ex.path;
   const model::Scenario& scenario = ex.state->scenario();
-  ex.faulted = ::fnmatch(scenario.resource.path.c_str(), ex.path.c_str(), 0) == 0;
+  ex.faulted = ::fnmatch(scenario.resource().path.c_str(), ex.path.c_str(), 0) == 0;
   std::optional<AdmittedTransfer> transfer;  // held until the response has ended
   if (ex.faulted) {
     const std::string method(req.method_string());

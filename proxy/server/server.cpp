@@ -312,7 +312,7 @@ std::string Server::base_url() const {
 }
 
 std::string Server::url() const {
-  const model::Resource& resource = impl_->core->current()->scenario().resource;
+  const model::Resource& resource = impl_->core->current()->scenario().resource();
   // A relayed resource's path is a glob; the proxy's root stands for every path it matches.
   if (resource.relayed && resource.path.find_first_of("*?[") != std::string::npos) {
     return base_url() + "/";

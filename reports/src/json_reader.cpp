@@ -34,6 +34,7 @@ std::optional<Corruption> read_corruption(const Reader& r, const json::object& o
   out.kind = *k;
   out.first_bad_offset = r.uint(c, "first_bad_offset", here);
   out.bad_bytes = r.uint(c, "bad_bytes", here);
+  out.resource = r.optional_string(c, "resource", here);
   const std::string rpath = Reader::join(here, "bad_ranges");
   const auto& ranges = r.array(r.field(c, "bad_ranges", here), rpath);
   if (ranges.size() > kMaxBadRanges) {
@@ -86,6 +87,7 @@ std::vector<AttemptRecord> read_attempt_log(const Reader& r, const json::object&
     rec.fault = r.optional_string(a, "fault", p);
     const auto& gap = r.field(a, "gap_s", p);
     if (!gap.is_null()) rec.gap_s = r.number(gap, Reader::join(p, "gap_s"));
+    rec.path = r.optional_string(a, "path", p);
     out.push_back(std::move(rec));
   }
   return out;

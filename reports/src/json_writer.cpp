@@ -24,10 +24,12 @@ json::value corruption_value(const std::optional<Corruption>& c) {
   if (!c) return nullptr;
   json::array ranges;
   for (const auto& r : c->bad_ranges) ranges.push_back(json::array{r.first, r.last});
-  return json::object{{"kind", to_string(c->kind)},
-                      {"first_bad_offset", c->first_bad_offset},
-                      {"bad_bytes", c->bad_bytes},
-                      {"bad_ranges", std::move(ranges)}};
+  json::object out{{"kind", to_string(c->kind)},
+                   {"first_bad_offset", c->first_bad_offset},
+                   {"bad_bytes", c->bad_bytes},
+                   {"bad_ranges", std::move(ranges)}};
+  if (c->resource) out["resource"] = str(*c->resource);
+  return out;
 }
 
 json::value expectations_value(const std::vector<Expectation>& expectations) {
@@ -44,15 +46,17 @@ json::value expectations_value(const std::vector<Expectation>& expectations) {
 json::value attempt_log_value(const std::vector<AttemptRecord>& log) {
   json::array out;
   for (const auto& a : log) {
-    out.push_back(json::object{{"attempt", a.attempt},
-                               {"t", a.t},
-                               {"range", optional_string(a.range)},
-                               {"if_range", optional_string(a.if_range)},
-                               {"status", a.status},
-                               {"bytes_sent", a.bytes_sent},
-                               {"bytes_written", a.bytes_written},
-                               {"fault", optional_string(a.fault)},
-                               {"gap_s", a.gap_s ? json::value(*a.gap_s) : json::value(nullptr)}});
+    json::object one{{"attempt", a.attempt},
+                     {"t", a.t},
+                     {"range", optional_string(a.range)},
+                     {"if_range", optional_string(a.if_range)},
+                     {"status", a.status},
+                     {"bytes_sent", a.bytes_sent},
+                     {"bytes_written", a.bytes_written},
+                     {"fault", optional_string(a.fault)},
+                     {"gap_s", a.gap_s ? json::value(*a.gap_s) : json::value(nullptr)}};
+    if (a.path) one["path"] = str(*a.path);
+    out.push_back(std::move(one));
   }
   return out;
 }

@@ -51,7 +51,7 @@ TEST_F(AdminApi, GetScenarioReturnsTheScenarioAsJson) {
   // The JSON loads back into the same scenario.
   model::Scenario again = proxy::load_scenario_string(r.body, "again.json");
   EXPECT_EQ(again.name, "admin");
-  EXPECT_EQ(again.resource.size, 1000u);
+  EXPECT_EQ(again.resource().size, 1000u);
   ASSERT_EQ(again.attempts.size(), 1u);
   EXPECT_EQ(again.attempts[0].faults[0].kind, "status");
 }

@@ -40,8 +40,8 @@ class SoakTest : public ServerTest {
     model::Scenario scenario =
         proxy::load_scenario_file(std::filesystem::path(SISYPHUS_SOURCE_DIR) / "bench/soak.yaml");
     scenario.seed = seed_;
-    size_ = scenario.resource.size;
-    content_seed_ = scenario.resource.seed;
+    size_ = scenario.resource().size;
+    content_seed_ = scenario.resource().seed;
     proxy::ServerOptions options;
     options.log_file = log_file_;
     options.time_scale = TimeScale{0.1};  // the 200 ms stall lasts 20 ms

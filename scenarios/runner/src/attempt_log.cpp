@@ -30,7 +30,8 @@ std::vector<reports::AttemptRecord> attempt_log(const std::vector<proxy::LogReco
                    .bytes_sent = g.bytes_sent,
                    .bytes_written = g.bytes_written,
                    .fault = g.fault,
-                   .gap_s = gap});
+                   .gap_s = gap,
+                   .path = std::nullopt});
     previous = &g;
   }
   return out;

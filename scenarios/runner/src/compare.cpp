@@ -141,7 +141,7 @@ reports::CompareResults compare(const std::vector<model::Matrix>& matrices,
     mr.description = m.description;
     mr.source_file = m.source_file;
     mr.scenario = m.scenario.name;
-    mr.size = m.scenario.resource.size;
+    mr.size = m.scenario.resource().size;
     mr.seed = matrix_seed(m, options);
     mr.trials = matrix_trials(m, options);
     for (const auto& b : m.expect) mr.bounds.push_back(to_bound(b));

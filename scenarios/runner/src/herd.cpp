@@ -155,15 +155,15 @@ reports::Trial measure(Client& c, std::uint32_t trial, std::uint32_t i, const mo
   t.timed_out = !c.result.ok && elapsed >= deadline;
   bool identical = false;
   if (c.result.ok) {
-    const std::uint64_t version = final_content_seed(s, gets);
+    const std::uint64_t version = final_content_seed(s, s.resource(), gets);
     auto it = digests.find(version);
     if (it == digests.end())
-      it = digests.emplace(version, ExpectedContent::of(s.resource, version).sha256_hex()).first;
-    identical = c.check.is(s.resource.size, it->second);
+      it = digests.emplace(version, ExpectedContent::of(s.resource(), version).sha256_hex()).first;
+    identical = c.check.is(s.resource().size, it->second);
   }
   t.verdict = herd_verdict(c.result.ok, identical);
   if (!c.result.ok) t.error = c.result.error;
-  t.bytes_wasted = reports::compute_bytes_wasted(t.verdict, t.bytes_sent, s.resource.size, 0);
+  t.bytes_wasted = reports::compute_bytes_wasted(t.verdict, t.bytes_sent, s.resource().size, 0);
   return t;
 }
 
@@ -187,7 +187,7 @@ HerdTrial run_herd(const model::Scenario& s, std::uint32_t trial, std::uint32_t 
     ctx.url = server.url();
     ctx.time_scale = options.time_scale;
     ctx.deadline = deadline;
-    ctx.sha256 = expected_sha256(s, served);
+    ctx.sha256 = expected_sha256(s, s.resource(), served);
     client::Options base = reference_options(ctx);
     base.output.clear();
     base.timeout = deadline;
@@ -200,7 +200,7 @@ HerdTrial run_herd(const model::Scenario& s, std::uint32_t trial, std::uint32_t 
 
     std::map<std::string, std::vector<proxy::LogRecord>> by_client;
     std::vector<reports::ServerEvent> events;
-    for (const proxy::LogRecord& g : resource_gets(log, s.resource.path)) {
+    for (const proxy::LogRecord& g : resource_gets(log, s.resource().path)) {
       events.push_back(event_of(g, options.time_scale.factor()));
       if (g.client) by_client[*g.client].push_back(g);
     }

@@ -1,7 +1,6 @@
 // Which matrices a comparison gets: the files and directories given, or the built-in ones.
 #include <fmt/format.h>
 
-
 #include "input_files.hpp"
 #include "sisyphus/proxy/fault.hpp"
 #include "sisyphus/runner/compare.hpp"

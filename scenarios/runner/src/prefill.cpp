@@ -9,7 +9,7 @@ namespace {
 constexpr std::uint64_t kOriginal = 0;
 
 std::uint64_t prefill_bytes(const model::Scenario& s) {
-  return s.client.prefill ? s.client.prefill->resolve(s.resource.size) : 0;
+  return s.client.prefill ? s.client.prefill->resolve(s.resource().size) : 0;
 }
 
 }  // namespace
@@ -19,7 +19,9 @@ model::Scenario served_scenario(const model::Scenario& s) {
   if (s.client.prefill && s.client.prefill_changed) {
     model::Change change;
     change.before_attempt = 1;
-    served.changes.insert(served.changes.begin(), change);
+    // The first resource's changes: its own when it has them.
+    auto& changes = served.resource().changes ? *served.resource().changes : served.changes;
+    changes.insert(changes.begin(), change);
   }
   return served;
 }
@@ -30,8 +32,8 @@ PrefillContext prefill_context(const model::Scenario& s, const std::string& url,
   p.url = url;
   p.output = output;
   p.bytes = prefill_bytes(s);
-  p.original_seed = s.resource.content_seed(kOriginal);
-  if (s.resource.is_file()) p.file = s.resource.resolved_file;
+  p.original_seed = s.resource().content_seed(kOriginal);
+  if (s.resource().is_file()) p.file = s.resource().resolved_file;
   p.original = proxy::original_head(s, file_root(s));
   return p;
 }

@@ -28,22 +28,67 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The output file's name in the work directory (the reference client adds .part to it).
+// The output file's name in the work directory (the reference client adds .part to it): the
+// first resource the run verifies downloads to `download`, any other to `download.ID`.
 constexpr const char* kOutputName = "download";
 
+std::vector<ResourceTarget> resource_targets(const model::Scenario& s, const std::string& base,
+                                             const detail::WorkDir& dir) {
+  const model::Resource* first = s.verified().front();
+  std::vector<ResourceTarget> out;
+  for (const model::Resource& r : s.resources) {
+    const std::string name = &r == first ? kOutputName : fmt::format("{}.{}", kOutputName, r.id);
+    out.push_back({r.id, base + r.path, dir.path() / name});
+  }
+  return out;
+}
+
+// {url} and {output} are the first resource the run verifies.
 ClientContext client_context(const model::Scenario& s, const model::Scenario& served,
-                             const std::string& url, const detail::WorkDir& dir,
+                             const std::string& base_url, const detail::WorkDir& dir,
                              const RunOptions& options, Duration deadline) {
   ClientContext ctx;
   ctx.scenario = &s;
-  ctx.url = url;
-  ctx.output = dir.path() / kOutputName;
+  ctx.resources = resource_targets(s, base_url, dir);
+  const model::Resource& first = *s.verified().front();
+  const ResourceTarget& target =
+      ctx.resources[static_cast<std::size_t>(&first - s.resources.data())];
+  ctx.url = target.url;
+  ctx.output = target.output;
   ctx.workdir = dir.path();
   ctx.time_scale = options.time_scale;
   ctx.deadline = deadline;
   ctx.sisyphus_binary = find_sisyphus_binary(options);
-  ctx.sha256 = detail::expected_sha256(s, served);
+  ctx.sha256 = detail::expected_sha256(s, first, served);
   return ctx;
+}
+
+// A command downloads every resource itself in one run ({url:ID}, {output:ID}); any other
+// client is run once per resource the scenario verifies, one after the other, and claims
+// success when every run did.
+struct ClientRun {
+  const model::Resource* resource;
+  ClientOutcome outcome;
+};
+
+std::vector<ClientRun> run_client(const model::Scenario& s, const model::Scenario& served,
+                                  const ClientAdapter& client, const ClientContext& ctx) {
+  std::vector<ClientRun> runs;
+  const std::vector<const model::Resource*> verified = s.verified();
+  if (client.kind() == "command") {
+    const ClientOutcome outcome = client.run(ctx);
+    for (const model::Resource* r : verified) runs.push_back({r, outcome});
+    return runs;
+  }
+  for (const model::Resource* r : verified) {
+    ClientContext one = ctx;
+    const ResourceTarget& target = ctx.resources[static_cast<std::size_t>(r - s.resources.data())];
+    one.url = target.url;
+    one.output = target.output;
+    one.sha256 = detail::expected_sha256(s, *r, served);
+    runs.push_back({r, client.run(one)});
+  }
+  return runs;
 }
 
 // A shell says 127 for a command it cannot find and 126 for one it cannot execute; from a
@@ -59,6 +104,11 @@ std::optional<std::string> start_failure(const ClientOutcome& outcome, bool any_
                      said.empty() ? "" : ": " + said);
 }
 
+// The verdict of the worst resource: ok < failed-clean < failed-dirty < corrupt.
+bool worse(reports::Verdict a, reports::Verdict b) {
+  return static_cast<int>(a) > static_cast<int>(b);
+}
+
 // Runs the scenario into `r` (everything except expectations and `passed`).
 void execute(const model::Scenario& s, const ClientAdapter& client, const RunOptions& options,
              Duration deadline, reports::ScenarioResult& r) {
@@ -67,38 +117,75 @@ void execute(const model::Scenario& s, const ClientAdapter& client, const RunOpt
   const model::Scenario served = detail::served_scenario(s);
   detail::ScenarioServer server(served, options.time_scale);
 
-  const ClientContext ctx = client_context(s, served, server.url(), dir, options, deadline);
+  const ClientContext ctx = client_context(s, served, server.base_url(), dir, options, deadline);
   if (s.client.prefill) client.prefill(detail::prefill_context(s, ctx.url, ctx.output));
 
   const auto start = Clock::now();
-  const ClientOutcome outcome = client.run(ctx);
+  const std::vector<ClientRun> runs = run_client(s, served, client, ctx);
   r.duration_s = std::chrono::duration<double>(Clock::now() - start).count();
-  r.timed_out = outcome.timed_out;
-  r.client_exit_code = outcome.exit_code;
-  if (!outcome.output.empty()) r.client_output = outcome.output;
+  std::string said;
+  for (const ClientRun& run : runs) {
+    const ClientOutcome& outcome = run.outcome;
+    r.timed_out = r.timed_out || outcome.timed_out;
+    if (!r.client_exit_code || outcome.exit_code != 0) r.client_exit_code = outcome.exit_code;
+    if (outcome.output.empty() || (&run != &runs.front() && client.kind() == "command")) continue;
+    said += runs.size() > 1 && client.kind() != "command"
+                ? fmt::format("[sisyphus] {}:\n{}", run.resource->id, outcome.output)
+                : outcome.output;
+  }
+  if (!said.empty()) r.client_output = said;
   if (options.keep) {
     r.client_output = r.client_output.value_or("") +
                       fmt::format("[sisyphus] work directory kept: {}\n", dir.path().string());
   }
 
-  // Metrics from the server's side only, so black-box clients are measured like ours.
-  const auto gets = detail::resource_gets(server.finish(), s.resource.path);
-  r.attempts = gets.size();
-  const detail::BodyBytes body = detail::body_bytes(gets);
-  r.bytes_sent = body.sent;
-  r.bytes_written = body.written;
-  r.attempt_log = detail::attempt_log(gets);
-
-  std::optional<std::string> error = outcome.error;
-  if (!error) error = start_failure(outcome, !gets.empty());
-  if (error) {
-    r.verdict = reports::Verdict::error;
-    r.error = *error;
-    return;
+  // Metrics from the server's side only, so black-box clients are measured like ours: the
+  // GETs of every resource (a manifest costs bytes too), each resource's in attempt order.
+  const std::vector<proxy::LogRecord> log = server.finish();
+  const bool several = s.resources.size() > 1;
+  std::vector<std::vector<proxy::LogRecord>> gets_of;
+  bool any_request = false;
+  r.attempts = 0;
+  for (const model::Resource& resource : s.resources) {
+    auto& gets = gets_of.emplace_back(detail::resource_gets(log, resource.path));
+    any_request = any_request || !gets.empty();
+    r.attempts += gets.size();
+    const detail::BodyBytes body = detail::body_bytes(gets);
+    r.bytes_sent += body.sent;
+    r.bytes_written += body.written;
+    for (reports::AttemptRecord& a : detail::attempt_log(gets)) {
+      if (several) a.path = resource.path;
+      r.attempt_log.push_back(std::move(a));
+    }
   }
-  const reports::Classification c = detail::judge_output(s, outcome.success, ctx.output, gets);
-  r.verdict = c.verdict;
-  r.corruption = c.corruption;
+
+  // The bytes the client needed: each resource it verified or asked for, once.
+  r.size = 0;
+  const std::vector<const model::Resource*> verified = s.verified();
+  for (std::size_t i = 0; i < s.resources.size(); ++i) {
+    const bool checked =
+        std::find(verified.begin(), verified.end(), &s.resources[i]) != verified.end();
+    if (checked || !gets_of[i].empty()) r.size += s.resources[i].size;
+  }
+  bool classified = false;
+  for (const ClientRun& run : runs) {
+    std::optional<std::string> error = run.outcome.error;
+    if (!error) error = start_failure(run.outcome, any_request);
+    if (error) {
+      r.verdict = reports::Verdict::error;
+      r.error = *error;
+      return;
+    }
+    const std::size_t at = static_cast<std::size_t>(run.resource - s.resources.data());
+    const reports::Classification c = detail::judge_output(s, *run.resource, run.outcome.success,
+                                                           ctx.resources[at].output, gets_of[at]);
+    if (!classified || worse(c.verdict, r.verdict)) {
+      r.verdict = c.verdict;
+      r.corruption = c.corruption;
+      if (several && c.corruption) r.corruption->resource = run.resource->id;
+      classified = true;
+    }
+  }
   r.bytes_wasted =
       reports::compute_bytes_wasted(r.verdict, r.bytes_sent, r.size, detail::reusable_prefill(s));
 }
@@ -130,7 +217,8 @@ reports::ScenarioResult run_scenario(const model::Scenario& input, const RunOpti
   r.name = s.name;
   r.description = s.description;
   r.seed = s.seed;
-  r.size = s.resource.size;
+  r.size = 0;
+  for (const model::Resource* v : s.verified()) r.size += v->size;
   const Duration deadline = deadline_for(s, options);
 
   std::unique_ptr<ClientAdapter> client;

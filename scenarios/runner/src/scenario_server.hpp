@@ -22,6 +22,7 @@ class ScenarioServer {
   ScenarioServer(const model::Scenario& served, TimeScale time_scale);
 
   std::string url() const { return server_.url(); }
+  std::string base_url() const { return server_.base_url(); }  // http://127.0.0.1:PORT
   proxy::Stats stats() const { return server_.stats(); }
 
   // Once the client is done: lets the server finish what it was writing, stops it (which

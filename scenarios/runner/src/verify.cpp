@@ -14,6 +14,7 @@
 
 #include "sisyphus/core/content.hpp"
 #include "sisyphus/core/sha256.hpp"
+#include "sisyphus/model/text_template.hpp"
 
 namespace sisyphus::runner {
 namespace {
@@ -101,7 +102,33 @@ ExpectedContent ExpectedContent::of(const model::Resource& resource, std::uint64
   return synthetic(content_seed, resource.size);
 }
 
+ExpectedContent ExpectedContent::of(const model::Scenario& scenario,
+                                    const model::Resource& resource, std::uint64_t content_seed) {
+  if (!resource.is_text()) return of(resource, content_seed);
+  const auto placeholders = model::text_placeholders(*resource.text);
+  if (placeholders.empty()) return bytes(*resource.text);
+  const model::Resource& described = *scenario.find_resource_id(placeholders.front().id);
+  const ExpectedContent content = of(described, content_seed);
+  const model::DescribedResource d{described.path, content.size(),
+                                   [&] { return content.sha256_hex(); }};
+  return bytes(model::expand_text(*resource.text, d));
+}
+
+ExpectedContent ExpectedContent::bytes(std::string bytes) {
+  ExpectedContent c;
+  c.size_ = bytes.size();
+  c.bytes_ = std::make_shared<const std::string>(std::move(bytes));
+  return c;
+}
+
 void ExpectedContent::read(std::uint64_t offset, std::span<std::byte> out) const {
+  if (bytes_) {
+    if (offset > bytes_->size() || out.size() > bytes_->size() - offset) {
+      throw std::runtime_error("read past the end of the expected text");
+    }
+    std::memcpy(out.data(), bytes_->data() + offset, out.size());
+    return;
+  }
   if (!file_) {
     content::fill(seed_, offset, out);
     return;

@@ -36,7 +36,7 @@ class OriginalHeadTest : public ::testing::Test {
     Server server(options, scenario);
     server.start();
     const sisyphus::testing::HttpResponse sent = sisyphus::testing::fetch(
-        "127.0.0.1", server.port(), "HEAD", scenario.resource.path, {{"Connection", "close"}});
+        "127.0.0.1", server.port(), "HEAD", scenario.resource().path, {{"Connection", "close"}});
     server.stop();
     const RepresentationHead computed = original_head(scenario, dir_.path());
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sisyphus/core/units.hpp"
@@ -18,25 +19,6 @@
 namespace sisyphus::model {
 
 enum class EtagKind { strong, weak, none };
-
-struct Resource {
-  std::string path = "/file";
-  std::uint64_t size = 0;           // synthetic size; for file: the file's size at load
-  std::uint64_t seed = 1;           // content seed (synthetic)
-  std::optional<std::string> file;  // serve this file's bytes instead (path as written)
-  std::string resolved_file;        // `file` resolved against the scenario's directory
-  EtagKind etag = EtagKind::strong;
-  bool last_modified = true;
-  bool digest = false;  // Repr-Digest: sha-256=:…:
-  // Loaded for `sisyphus proxy` (LoadMode::relay): the bytes are the upstream's, `path` is a
-  // glob of the request paths the faults apply to, and the fields above it do not apply.
-  bool relayed = false;
-  bool is_file() const { return file.has_value(); }
-  // The content seed of generation g is `seed + g`: generation 0 is the original, each change
-  // applied adds one (docs/faults.md, "resource change"). The server serves it and the runner
-  // verifies against it, so this is the one place the rule is written.
-  std::uint64_t content_seed(std::uint64_t generation) const { return seed + generation; }
-};
 
 // `server.over_capacity`: the answer to a request that finds max_active transfers active
 // (docs/server.md, "Overload and outages").
@@ -90,6 +72,9 @@ struct FaultRule {
   std::vector<std::uint32_t> attempts;  // empty: every attempt
   double probability = 1.0;
   SourceLocation where;
+  // `resource:` as written: a resource id, or a glob of paths; empty: every resource.
+  std::string resource;
+  std::vector<std::size_t> resources;  // the indices in Scenario::resources it selects
 };
 
 // `changes:` the resource gets a new content seed and new validators. Exactly one of the
@@ -104,6 +89,37 @@ struct Change {
   bool before_each_attempt = false;
   double probability = 1.0;
   bool random() const { return before_each_attempt; }
+};
+
+struct Resource {
+  // `resources:` entries name themselves (`{url:ID}`, `expect.verify`, a rule's `resource:`);
+  // the single `resource:` is "resource".
+  std::string id = "resource";
+  std::string path = "/file";
+  std::uint64_t size = 0;           // synthetic size; for file: the file's size at load
+  std::uint64_t seed = 1;           // content seed (synthetic)
+  std::optional<std::string> file;  // serve this file's bytes instead (path as written)
+  std::string resolved_file;        // `file` resolved against the scenario's directory
+  // `text: …`: a small body written in the scenario, its `{sha256:ID}`, `{size:ID}` and
+  // `{path:ID}` filled from another resource as served at the moment (text_template.hpp).
+  std::optional<std::string> text;
+  EtagKind etag = EtagKind::strong;
+  bool last_modified = true;
+  bool digest = false;  // Repr-Digest: sha-256=:…:
+  // A `resources:` entry's own `attempts:` and `changes:`: they replace the scenario's for
+  // this resource; absent, the scenario's apply (each path counts its own attempts).
+  std::optional<std::vector<AttemptEntry>> attempts;
+  std::optional<std::vector<Change>> changes;
+  SourceLocation where;
+  // Loaded for `sisyphus proxy` (LoadMode::relay): the bytes are the upstream's, `path` is a
+  // glob of the request paths the faults apply to, and the fields above it do not apply.
+  bool relayed = false;
+  bool is_file() const { return file.has_value(); }
+  bool is_text() const { return text.has_value(); }
+  // The content seed of generation g is `seed + g`: generation 0 is the original, each change
+  // applied adds one (docs/faults.md, "resource change"). The server serves it and the runner
+  // verifies against it, so this is the one place the rule is written.
+  std::uint64_t content_seed(std::uint64_t generation) const { return seed + generation; }
 };
 
 struct Backoff {
@@ -133,13 +149,31 @@ struct Expectations {
   std::optional<std::uint32_t> min_attempts;
   std::optional<SizeSpec> max_wasted_bytes;
   std::optional<Duration> max_duration;
+  // `verify: [ID, …]`: the resources whose downloads the runner checks, in order; empty:
+  // the first resource only.
+  std::vector<std::string> verify;
 };
 
 struct Scenario {
   std::string name;  // [a-z0-9-]+
   std::string description;
   std::uint64_t seed = 0;
-  Resource resource;
+  // `resource:` (one) or `resources:` (several, in the order written); never empty.
+  std::vector<Resource> resources{1};
+  const Resource& resource() const { return resources.front(); }
+  Resource& resource() { return resources.front(); }
+  // The resource served at exactly `path`; nullptr when none is.
+  const Resource* find_resource(std::string_view path) const;
+  const Resource* find_resource_id(std::string_view id) const;
+  // What `expect.verify` names, as resources (the first resource when it names none).
+  std::vector<const Resource*> verified() const;
+  // The attempts: and changes: that apply to `r`: its own, else the scenario's.
+  const std::vector<AttemptEntry>& attempts_of(const Resource& r) const {
+    return r.attempts ? *r.attempts : attempts;
+  }
+  const std::vector<Change>& changes_of(const Resource& r) const {
+    return r.changes ? *r.changes : changes;
+  }
   ServerOptions server;
   std::vector<AttemptEntry> attempts;
   std::vector<Change> changes;

@@ -38,6 +38,9 @@ struct AttemptRecord {
   std::uint64_t bytes_written = 0;      // body bytes the server wrote into its socket
   std::optional<std::string> fault;     // fault applied ("drop", "status", ...), or null
   std::optional<double> gap_s;  // start minus the previous attempt's end; null for the first
+  // The resource's path, in a scenario with several (`resources:`): `attempt` and `gap_s`
+  // count within it.
+  std::optional<std::string> path;
   bool operator==(const AttemptRecord&) const = default;
 };
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -49,6 +50,8 @@ struct Corruption {
   std::uint64_t first_bad_offset = 0;
   std::uint64_t bad_bytes = 0;        // all wrong bytes (missing/extra bytes count as bad)
   std::vector<ByteRange> bad_ranges;  // the first kMaxBadRanges, ascending
+  // The resource whose download it is, in a scenario with several (`resources:`).
+  std::optional<std::string> resource;
   bool operator==(const Corruption&) const = default;
 };
 

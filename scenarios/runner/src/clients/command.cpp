@@ -1,8 +1,10 @@
-// command: any client, as a /bin/sh command template. {url}, {output}, {max_attempts} and
-// {workdir} are replaced by shell-quoted values; other braces are left alone. The command
+// command: any client, as a /bin/sh command template. {url}, {output}, {max_attempts},
+// {workdir}, {url:ID} and {output:ID} are replaced by shell-quoted values; other braces are
+// left alone. The command
 // runs in the work directory; exit 0 means the client claims success.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 #include "../external.hpp"
@@ -27,8 +29,24 @@ class Command final : public ClientAdapter {
         {"{max_attempts}", std::to_string(ctx.scenario->client.max_attempts)},
         {"{workdir}", ctx.workdir.string()},
     }};
+    const std::vector<model::CommandResource> named = model::command_resources(template_);
     std::string cmd;
     for (std::size_t i = 0; i < template_.size();) {
+      if (auto it = std::find_if(named.begin(), named.end(),
+                                 [&](const model::CommandResource& p) { return p.at == i; });
+          it != named.end()) {
+        const ResourceTarget* target = nullptr;
+        for (const ResourceTarget& t : ctx.resources) target = t.id == it->id ? &t : target;
+        if (target == nullptr) {
+          ClientOutcome outcome;
+          outcome.error = fmt::format("placeholder '{}' names no resource of this scenario",
+                                      template_.substr(it->at, it->length));
+          return outcome;
+        }
+        cmd += detail::shell_quote(it->what == "url" ? target->url : target->output.string());
+        i += it->length;
+        continue;
+      }
       bool replaced = false;
       for (const auto& [key, value] : values) {
         if (template_.compare(i, key.size(), key) == 0) {

@@ -18,11 +18,20 @@
 namespace sisyphus::runner {
 
 // What the adapter is asked to do for one scenario run.
+// One resource of the scenario as a client is given it.
+struct ResourceTarget {
+  std::string id;
+  std::string url;               // on the in-process server
+  std::filesystem::path output;  // where its download must end up
+};
+
 struct ClientContext {
   const model::Scenario* scenario = nullptr;  // the effective scenario (seed override applied)
   std::string url;                            // the resource on the in-process server
   std::filesystem::path output;               // where the download must end up
-  std::filesystem::path workdir;              // the scenario's own directory
+  // Every resource, for {url:ID} and {output:ID} (docs/scenarios.md "Several resources").
+  std::vector<ResourceTarget> resources;
+  std::filesystem::path workdir;  // the scenario's own directory
   TimeScale time_scale{1.0};
   Duration deadline{0};  // wall time from the start of run(); the client is stopped by then
   std::optional<std::string> sha256;      // expected digest (hex) when `client.sha256: true`

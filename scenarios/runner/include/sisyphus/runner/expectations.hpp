@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "sisyphus/core/time_scale.hpp"
-#include "sisyphus/reports/results.hpp"
 #include "sisyphus/model/scenario.hpp"
+#include "sisyphus/reports/results.hpp"
 
 namespace sisyphus::runner {
 

@@ -12,8 +12,8 @@
 
 #include "sisyphus/core/time_scale.hpp"
 #include "sisyphus/core/units.hpp"
-#include "sisyphus/reports/results.hpp"
 #include "sisyphus/model/scenario.hpp"
+#include "sisyphus/reports/results.hpp"
 
 namespace sisyphus::runner {
 

@@ -3,6 +3,7 @@
 // block (never stored). The verdict it leads to: sisyphus/reports/verdict.hpp.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +21,11 @@ class ExpectedContent {
   static ExpectedContent file(const std::filesystem::path& path);
   // The version of `resource` with this content seed (its file, for a `file:` resource).
   static ExpectedContent of(const model::Resource& resource, std::uint64_t content_seed);
+  // The same for any resource of `scenario`, a text included: a text's content seed is the
+  // described resource's, and its placeholders are filled as the server fills them.
+  static ExpectedContent of(const model::Scenario& scenario, const model::Resource& resource,
+                            std::uint64_t content_seed);
+  static ExpectedContent bytes(std::string bytes);
 
   std::uint64_t size() const { return size_; }
   // Bytes [offset, offset + out.size()); throws std::runtime_error on a short file.
@@ -31,6 +37,7 @@ class ExpectedContent {
   std::uint64_t seed_ = 0;
   std::uint64_t size_ = 0;
   std::optional<std::filesystem::path> file_;
+  std::shared_ptr<const std::string> bytes_;
 };
 
 // Streams `output` against `expected` in blocks. Throws std::runtime_error when the output
