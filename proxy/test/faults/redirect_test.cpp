@@ -1,5 +1,7 @@
 // redirect: what it puts in the plan, what it refuses (with file:line:column), and the exact
-// answer over loopback from `serve` and from `sisyphus proxy`.
+// answer over loopback from `serve` and from `sisyphus proxy`; curl (-L and not) through a
+// redirect to a mirror that cuts the body.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -8,7 +10,11 @@
 
 #include "fault_test_util.hpp"
 #include "sisyphus/testing/content.hpp"
+#include "sisyphus/testing/fault_server.hpp"
+#include "sisyphus/testing/files.hpp"
+#include "sisyphus/testing/process.hpp"
 #include "sisyphus/testing/server_test.hpp"
+#include "sisyphus/testing/temp_dir.hpp"
 
 namespace sisyphus::proxy::test {
 namespace {
@@ -202,6 +208,62 @@ TEST_F(ServerTest, TheProxyRedirectsWithoutAskingTheUpstream) {
   ASSERT_EQ(relayed.size(), 2u);
   EXPECT_EQ(by_attempt(relayed)[0].fault, "redirect");
   relay.stop();
+}
+
+// curl as a second client, run as a careful user loops it (docs/runner.md "curl"): the origin
+// redirects every GET to a mirror on another port, which cuts its first answer at 50 %.
+class CurlThroughARedirect : public ServerTest {
+ protected:
+  void SetUp() override {
+    start(scenario_yaml("origin", "size: 100000, seed: 3",
+                        fmt::format("faults:\n  - redirect: {{to: \"{}\"}}\n", mirror_.url())));
+  }
+  // curl's exit code for one run into out.bin.
+  int curl(std::vector<std::string> flags) {
+    std::vector<std::string> argv{"/usr/bin/curl", "-q", "-fsS"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    argv.insert(argv.end(), {"-C", "-", "-o", out().string(), url()});
+    return run(argv, dir_.path(), std::chrono::seconds(20)).exit_code.value_or(-1);
+  }
+  std::filesystem::path out() const { return dir_ / "out.bin"; }
+
+  FaultServer mirror_{scenario_yaml("mirror", "size: 100000, seed: 3",
+                                    "attempts:\n  - drop: {at: 50%, how: close}\n")};
+  TempDir dir_;
+};
+
+// With -L, run 1 ends in curl's exit 18 holding the mirror's 50000 bytes; run 2 asks the
+// origin with Range (curl starts each run from the URL it was given), follows the redirect
+// with the same Range and appends the mirror's 206: the file is exact. Neither run sends
+// If-Range, so nothing would notice a mirror serving another version.
+TEST_F(CurlThroughARedirect, WithLocationItResumesFromTheMirrorOnTheNextRun) {
+  EXPECT_EQ(curl({"-L"}), 18);  // transfer closed with outstanding read data remaining
+  EXPECT_EQ(read_file(out()).size(), 50000u);
+  EXPECT_EQ(curl({"-L"}), 0);
+  EXPECT_EQ(read_file(out()), content_bytes(3, 0, 100000));
+
+  const auto origin = by_attempt(log_with(2));
+  ASSERT_EQ(origin.size(), 2u);
+  EXPECT_EQ(origin[0].status, 302);
+  EXPECT_EQ(origin[0].range, std::nullopt);
+  EXPECT_EQ(origin[1].status, 302);
+  EXPECT_EQ(origin[1].range, "bytes=50000-");
+  EXPECT_EQ(origin[1].if_range, std::nullopt);
+  const auto mirrored = by_attempt(mirror_.wait_for_log(2));
+  ASSERT_EQ(mirrored.size(), 2u);
+  EXPECT_EQ(mirrored[0].status, 200);
+  EXPECT_EQ(mirrored[0].bytes_sent, 50000u);
+  EXPECT_EQ(mirrored[1].status, 206);
+  EXPECT_EQ(mirrored[1].range, "bytes=50000-");
+  EXPECT_EQ(mirrored[1].bytes_sent, 50000u);
+}
+
+// Without -L, -f lets a 3xx through: curl stores the redirect's text body as the file and
+// exits 0 (the runner's verdict: corrupt). The mirror is never asked.
+TEST_F(CurlThroughARedirect, WithoutLocationItKeepsTheRedirectsBodyAsTheFile) {
+  EXPECT_EQ(curl({}), 0);
+  EXPECT_EQ(read_file(out()), "302 Found\n");
+  EXPECT_TRUE(mirror_.log().empty());
 }
 
 }  // namespace
