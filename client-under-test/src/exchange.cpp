@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/string.hpp>
 #include <stdexcept>
 
 namespace sisyphus::client::detail {
@@ -10,6 +11,30 @@ namespace {
 
 bool is_redirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// The headers of the request to `hop` when the download asked for `start`. Credentials go
+// only to the origin they were given for, as curl does since 7.58 (and for Cookie since
+// 7.83): a redirect to another scheme, host or port gets no Authorization of the URL's
+// userinfo, and none or Cookie of the caller's headers. Back on the first origin they are
+// sent again. A Location's own userinfo is for the origin it names.
+std::vector<Header> headers_for(const Target& hop, const Target& start,
+                                const std::vector<Header>& headers) {
+  const bool same = same_origin(hop, start);
+  std::vector<Header> out;
+  // First, so that a caller's own Authorization header replaces it (Connection::send_get
+  // sets the fields in order).
+  if (hop.authorization) {
+    out.push_back({"Authorization", *hop.authorization});
+  } else if (same && start.authorization) {
+    out.push_back({"Authorization", *start.authorization});
+  }
+  for (const auto& h : headers) {
+    const bool credential =
+        boost::beast::iequals(h.name, "authorization") || boost::beast::iequals(h.name, "cookie");
+    if (same || !credential) out.push_back(h);
+  }
+  return out;
 }
 
 }  // namespace
@@ -60,7 +85,7 @@ asio::awaitable<Exchange> open_exchange(ExchangeContext& ctx, const Target& star
       ex.error = std::move(e);
       co_return ex;
     }
-    if (auto e = co_await conn.send_get(ex.target, headers)) {
+    if (auto e = co_await conn.send_get(ex.target, headers_for(ex.target, start, headers))) {
       ex.error = std::move(e);
       co_return ex;
     }

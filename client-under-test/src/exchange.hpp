@@ -1,6 +1,7 @@
 #pragma once
 // One request for the resource, redirects followed (at most 10, the same request headers
-// kept, Range and If-Range included): connect, send, read the final response's header.
+// kept, Range and If-Range included, credentials only to the first origin): connect, send,
+// read the final response's header.
 #include <cstdint>
 #include <memory>
 #include <optional>

@@ -2,8 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <boost/url/grammar/ci_string.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
+#include <cstdint>
+#include <span>
+
+#include "sisyphus/core/sha256.hpp"
 
 namespace sisyphus::client::detail {
 namespace urls = boost::urls;
@@ -41,13 +46,26 @@ std::optional<Target> from_url(urls::url_view u, std::string& error) {
   if (t.request_target.empty() || t.request_target.front() != '/') {
     t.request_target.insert(t.request_target.begin(), '/');
   }
+  if (u.has_userinfo()) {
+    // RFC 7617: user-id ":" password, as the URL spells them once percent-decoded (a URL
+    // with a user and no password sends "user:").
+    const std::string pair = u.user() + ":" + u.password();
+    t.authorization =
+        "Basic " + sisyphus::to_base64(
+                       std::span(reinterpret_cast<const std::uint8_t*>(pair.data()), pair.size()));
+  }
   urls::url copy(u);
   copy.remove_fragment();
+  copy.remove_userinfo();
   t.url = copy.buffer();
   return t;
 }
 
 }  // namespace
+
+bool same_origin(const Target& a, const Target& b) {
+  return a.tls == b.tls && urls::grammar::ci_is_equal(a.host, b.host) && a.port == b.port;
+}
 
 std::optional<Target> parse_target(std::string_view url, std::string& error) {
   auto u = urls::parse_uri(url);

@@ -147,6 +147,9 @@ std::string_view reason_phrase(int status) {
 
 void add_plan_headers(ResponseSpec& spec, const ResponsePlan& plan, std::int64_t now) {
   for (const auto& h : plan.headers) spec.headers.push_back(h);
+  if (plan.location && spec.status >= 300 && spec.status < 400 && spec.status != 304) {
+    spec.headers.emplace_back("Location", *plan.location);
+  }
   if (plan.retry_after_date_in) {
     spec.headers.emplace_back(
         "Retry-After",

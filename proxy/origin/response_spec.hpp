@@ -60,8 +60,8 @@ ResponseSpec build_response(const RequestHeaders& request, const Representation&
                             const ResponsePlan& plan, const model::ServerOptions& server,
                             std::int64_t now);
 
-// The plan's extra headers for a response whose Date is `now`: plan.headers, then the
-// Retry-After date of `retry_after_date_in`.
+// The plan's extra headers for a response whose Date is `now`: plan.headers, the redirect's
+// Location (on a 3xx other than 304), then the Retry-After date of `retry_after_date_in`.
 void add_plan_headers(ResponseSpec& spec, const ResponsePlan& plan, std::int64_t now);
 
 // A small error or status response: "<code> <reason>\n" as text/plain.

@@ -121,7 +121,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"explode: {}",
                 "t.yaml:6:5: unknown fault kind 'explode', expected one of chunked_cut, corrupt, "
                 "drop, empty_reply, endless_head, garbage, head_cut, latency, lying_repr_digest, "
-                "no_range, stall, status, throttle, wrong_content_digest, wrong_range"}));
+                "no_range, redirect, stall, status, throttle, wrong_content_digest, wrong_range"}));
 
 TEST(FaultErrors, RuleLevelKeysAreValidatedInFaultRules) {
   EXPECT_EQ(load_error(with_rule("corrupt: {at: 10, probability: 2}")),

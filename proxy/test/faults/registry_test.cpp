@@ -9,9 +9,10 @@ namespace {
 
 TEST(FaultRegistry, ListsEveryKindSortedByName) {
   const std::vector<std::string> expected{
-      "chunked_cut", "corrupt",  "drop",     "empty_reply",          "endless_head",
-      "garbage",     "head_cut", "latency",  "lying_repr_digest",    "no_range",
-      "stall",       "status",   "throttle", "wrong_content_digest", "wrong_range"};
+      "chunked_cut", "corrupt",  "drop",    "empty_reply",       "endless_head",
+      "garbage",     "head_cut", "latency", "lying_repr_digest", "no_range",
+      "redirect",    "stall",    "status",  "throttle",          "wrong_content_digest",
+      "wrong_range"};
   EXPECT_EQ(FaultRegistry::instance().kinds(), expected);
   ASSERT_EQ(FaultRegistry::instance().all().size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {

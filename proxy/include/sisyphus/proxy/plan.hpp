@@ -95,6 +95,9 @@ struct ResponsePlan {
   // status with `retry_after_as: date`: Retry-After is the HTTP-date this many whole seconds
   // after the response's own Date (added where Date is made: add_plan_headers()).
   std::optional<std::uint64_t> retry_after_date_in;
+  // redirect: `Location`, as written, sent with the status while it is a 3xx other than 304 (a
+  // later status fault that replaces the code with a 4xx or 5xx leaves no Location behind).
+  std::optional<std::string> location;
   bool ignore_range = false;     // act as a server without range support (200, no Accept-Ranges)
   bool chunked = false;          // Transfer-Encoding: chunked instead of Content-Length
   bool chunked_cut = false;      // chunked: close before the terminating zero-length chunk
