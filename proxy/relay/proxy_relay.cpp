@@ -241,7 +241,9 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
   if (auto* recorder = core_->recorder(); recorder != nullptr && record.method == "GET") {
     Observation o;
     o.path = ex.path;
+    o.arrived = started;
     o.range = record.range;
+    o.if_range = record.if_range;
     o.status = status;
     o.retry_after = field_value(upstream, "Retry-After");
     o.etag = field_value(upstream, "ETag");

@@ -49,6 +49,22 @@ std::string name_of(std::string_view path) {
   return out;
 }
 
+// Whether If-Range held: the answer's validator is the one the request named (a weak ETag
+// never holds, RFC 9110 13.1.5). A request without If-Range holds trivially.
+bool if_range_held(const Observation& o) {
+  if (!o.if_range) return true;
+  const std::string& v = *o.if_range;
+  if (v.starts_with("\"") || v.starts_with("W/")) {
+    return o.etag && !o.etag->starts_with("W/") && *o.etag == v;
+  }
+  return o.last_modified && *o.last_modified == v;
+}
+
+// The validator that names a version: the ETag, or without one the Last-Modified date.
+const std::optional<std::string>& version_of(const Observation& o) {
+  return o.etag ? o.etag : o.last_modified;
+}
+
 // The faults that replay one observation, as the inside of a flow mapping ("" for none),
 // and what it was, for the comment beside it.
 struct Entry {
@@ -67,7 +83,11 @@ Entry entry_for(const Observation& o, std::size_t attempt) {
     }
     faults.push_back(fmt::format("status: {{{}}}", status));
   }
-  if (o.status == 200 && o.range) faults.push_back("no_range: {}");
+  // A 200 to a Range request whose If-Range failed is what the client asked for (the
+  // replay's `changes:` fail it again); only a 200 despite a holding If-Range, or to a plain
+  // Range, is the upstream ignoring Range.
+  const bool if_range_failed = o.status == 200 && o.range && !if_range_held(o);
+  if (o.status == 200 && o.range && !if_range_failed) faults.push_back("no_range: {}");
   const bool cut = body_status && o.length && o.received < *o.length;
   if (cut && o.end != UpstreamEnd::unknown && o.end != UpstreamEnd::complete) {
     const std::string_view how = o.end == UpstreamEnd::reset    ? "reset"
@@ -90,6 +110,7 @@ Entry entry_for(const Observation& o, std::size_t attempt) {
 
   std::string comment = fmt::format("attempt {}: {}", attempt, o.status);
   if (o.range) comment += " to " + *o.range;
+  if (if_range_failed) comment += " with If-Range of another version";
   if (body_status && o.length) {
     comment += fmt::format(", {} of {} body bytes", o.received, *o.length);
     if (cut) comment += fmt::format(" {}", end_text(o.end));
@@ -143,6 +164,16 @@ std::string Recorder::scenario_yaml() const {
     gets.push_back(&o);
     if (o.resource_size) size = std::max(size.value_or(0), *o.resource_size);
   }
+  // Attempts are numbered in the order the requests arrived, as the server counts them.
+  std::stable_sort(gets.begin(), gets.end(), [](const Observation* a, const Observation* b) {
+    return a->arrived < b->arrived;
+  });
+  // The resource's validators are those of the last answer with a body: a weak ETag or none
+  // changes what If-Range does, so the replay must send the same kind.
+  const Observation* last_body = nullptr;
+  for (const auto* o : gets) {
+    if (o->status == 200 || o->status == 206) last_body = o;
+  }
   if (!size) {
     throw std::runtime_error(fmt::format(
         "--record {}: the upstream never said how large {} is (no 200 with a length, no "
@@ -166,20 +197,24 @@ std::string Recorder::scenario_yaml() const {
   out += fmt::format("description: What {} did with {} requests for {}, replayed.\n", upstream_,
                      gets.size(), path);
   out += "seed: 1\n";
-  out += fmt::format("resource: {{path: {}, size: {}}}\n", path, *size);
+  std::string validators;
+  if (last_body != nullptr && !last_body->etag) validators += ", etag: none";
+  if (last_body != nullptr && last_body->etag && last_body->etag->starts_with("W/"))
+    validators += ", etag: weak";
+  if (last_body != nullptr && !last_body->last_modified) validators += ", last_modified: false";
+  out += fmt::format("resource: {{path: {}, size: {}{}}}\n", path, *size, validators);
   out += "attempts:\n";
   std::vector<std::size_t> changes;
+  // Answers without validators (a 503 usually) say nothing of the version: a change is
+  // measured against the last answer that named one.
+  std::optional<std::string> version;
   for (std::size_t i = 0; i < gets.size(); ++i) {
     const Entry e = entry_for(*gets[i], i + 1);
     out += fmt::format("  - {{{}}}  # {}\n", e.faults, e.comment);
-    if (i > 0) {
-      const auto& prev = *gets[i - 1];
-      const auto& cur = *gets[i];
-      const bool etag_changed = prev.etag && cur.etag && *prev.etag != *cur.etag;
-      const bool date_changed = !prev.etag && !cur.etag && prev.last_modified &&
-                                cur.last_modified && *prev.last_modified != *cur.last_modified;
-      if (etag_changed || date_changed) changes.push_back(i + 1);
-    }
+    const auto& seen = version_of(*gets[i]);
+    if (!seen) continue;
+    if (version && *version != *seen) changes.push_back(i + 1);
+    version = seen;
   }
   if (!changes.empty()) {
     out += "changes:  # the validators changed: the upstream served a new version\n";

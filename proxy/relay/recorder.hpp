@@ -2,6 +2,7 @@
 // `sisyphus proxy --record FILE` (docs/proxy.md "Recording"): what the upstream did with each
 // relayed GET, turned into a scenario whose `attempts:` replay it. Internal to the proxy
 // library; sessions add observations from their io threads, Server::stop() writes the file.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
@@ -23,7 +24,11 @@ enum class UpstreamEnd {
 // One GET of one path, as the upstream answered it.
 struct Observation {
   std::string path;
-  std::optional<std::string> range;  // the Range the client sent
+  // When the request arrived: observations are made as responses end, and a response that
+  // hangs (a stall) ends after the client's next request began.
+  std::chrono::steady_clock::time_point arrived;
+  std::optional<std::string> range;     // the Range the client sent
+  std::optional<std::string> if_range;  // the If-Range the client sent
   int status = 0;
   std::optional<std::string> retry_after;
   std::optional<std::string> etag;
