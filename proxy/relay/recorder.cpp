@@ -119,6 +119,10 @@ Entry entry_for(const Observation& o, std::size_t attempt) {
     comment += " (not replayed: the client, or the network beyond the proxy, ended it)";
   }
   if (o.retry_after) comment += ", Retry-After: " + *o.retry_after;
+  if (o.proxy_answered) {
+    comment += fmt::format(" made by this proxy, not the upstream ({}); replayed as the server's",
+                           *o.proxy_answered);
+  }
   if (o.body_s >= 0.5) comment += fmt::format(" in {:.1f} s", o.body_s);
   std::string joined;
   for (const auto& f : faults) joined += (joined.empty() ? "" : ", ") + f;

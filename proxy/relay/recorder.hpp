@@ -39,6 +39,9 @@ struct Observation {
   UpstreamEnd end = UpstreamEnd::complete;
   double first_byte_s = 0;  // from the request's arrival to the upstream's head
   double body_s = 0;        // from the upstream's head to the end of its body
+  // Set when no answer came from the upstream and this proxy made the status itself (a 502
+  // for a refused or failed connection, a 504 for a late head): why.
+  std::optional<std::string> proxy_answered;
 };
 
 class Recorder {
