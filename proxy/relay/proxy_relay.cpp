@@ -238,7 +238,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
       upstream_done = piece.done;
     }
   }
-  if (auto* recorder = core_->recorder(); recorder != nullptr && record.method == "GET") {
+  if (auto* recorder = core_->recording(); recorder != nullptr && record.method == "GET") {
     Observation o;
     o.path = ex.path;
     o.arrived = started;

@@ -221,7 +221,7 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
   if (failure) {
     const int status = failure->timeout ? 504 : 502;
     record.error = fmt::format("upstream {}: {}", pool_->url().text, failure->what);
-    if (auto* recorder = core_->recorder(); recorder != nullptr && record.method == "GET") {
+    if (auto* recorder = core_->recording(); recorder != nullptr && record.method == "GET") {
       // What the client saw is this proxy's answer: recorded as such, and said so.
       Observation o;
       o.path = ex.path;

@@ -131,29 +131,54 @@ Entry entry_for(const Observation& o, std::size_t attempt) {
 
 }  // namespace
 
-Recorder::Recorder(std::filesystem::path file, std::string upstream)
-    : file_(std::move(file)), upstream_(std::move(upstream)) {
+Recorder::Recorder(std::string upstream) : upstream_(std::move(upstream)) {}
+
+void Recorder::start(std::filesystem::path file) {
+  std::lock_guard lock(mutex_);
+  if (recording()) {
+    throw RecordError(
+        RecordRefusal::running,
+        fmt::format("a recording to {} runs already: POST /v1/record/stop first", file_.string()));
+  }
   // Find out now rather than after the whole session that the file cannot be written.
-  const bool existed = std::filesystem::exists(file_);
-  std::ofstream probe(file_, std::ios::app);
+  const bool existed = std::filesystem::exists(file);
+  std::ofstream probe(file, std::ios::app);
   if (!probe) {
-    throw std::runtime_error(fmt::format("--record {}: cannot write there: {}", file_.string(),
-                                         std::generic_category().message(errno)));
+    throw RecordError(RecordRefusal::unwritable,
+                      fmt::format("recording to {}: cannot write there: {}", file.string(),
+                                  std::generic_category().message(errno)));
   }
   probe.close();
-  if (!existed) std::filesystem::remove(file_);
+  if (!existed) std::filesystem::remove(file);
+  file_ = std::move(file);
+  observations_.clear();
+  started_ = std::chrono::steady_clock::now();
+  recording_.store(true, std::memory_order_release);
+}
+
+std::filesystem::path Recorder::file() const {
+  std::lock_guard lock(mutex_);
+  return recording() ? file_ : std::filesystem::path();
 }
 
 void Recorder::observe(Observation o) {
   std::lock_guard lock(mutex_);
+  if (!recording() || o.arrived < started_) return;
   observations_.push_back(std::move(o));
 }
 
 std::string Recorder::scenario_yaml() const {
   std::lock_guard lock(mutex_);
+  return render().yaml;
+}
+
+Recorder::Rendered Recorder::render() const {
+  if (!recording()) throw RecordError(RecordRefusal::not_running, "no recording runs");
   if (observations_.empty()) {
-    throw std::runtime_error(fmt::format(
-        "--record {}: no GET was relayed, so there is nothing to replay", file_.string()));
+    throw RecordError(
+        RecordRefusal::nothing,
+        fmt::format("recording to {}: no GET was relayed, so there is nothing to replay",
+                    file_.string()));
   }
   std::map<std::string, std::size_t> per_path;
   for (const auto& o : observations_) ++per_path[o.path];
@@ -179,10 +204,12 @@ std::string Recorder::scenario_yaml() const {
     if (o->status == 200 || o->status == 206) last_body = o;
   }
   if (!size) {
-    throw std::runtime_error(fmt::format(
-        "--record {}: the upstream never said how large {} is (no 200 with a length, no "
-        "Content-Range), so no resource can stand in for it",
-        file_.string(), path));
+    throw RecordError(
+        RecordRefusal::nothing,
+        fmt::format("recording to {}: the upstream never said how large {} is (no 200 "
+                    "with a length, no Content-Range), so no resource can stand in "
+                    "for it",
+                    file_.string(), path));
   }
 
   std::string out;
@@ -226,21 +253,45 @@ std::string Recorder::scenario_yaml() const {
   }
   out += "expect:  # what the client needed: the whole, current file\n";
   out += "  verdict: ok\n";
-  return out;
+  Rendered r;
+  r.yaml = std::move(out);
+  r.summary.file = file_;
+  r.summary.path = path;
+  r.summary.attempts = gets.size();
+  for (const auto& [p, n] : per_path) r.summary.paths.push_back(p);
+  return r;
 }
 
-void Recorder::write() const {
-  const std::string yaml = scenario_yaml();
+RecordSummary Recorder::stop() {
+  std::lock_guard lock(mutex_);
+  // Whatever happens below, the recording ends: a failed write is reported, not retried by
+  // the next stop.
+  struct End {
+    Recorder& r;
+    ~End() {
+      r.recording_.store(false, std::memory_order_release);
+      r.observations_.clear();
+    }
+  };
+  const End end{*this};
+  const Rendered r = render();
   const auto tmp = std::filesystem::path(file_.string() + ".tmp");
   {
     std::ofstream f(tmp, std::ios::trunc);
-    f << yaml;
+    f << r.yaml;
     if (!f.flush()) {
-      throw std::runtime_error(fmt::format("--record {}: writing failed: {}", file_.string(),
-                                           std::generic_category().message(errno)));
+      throw RecordError(RecordRefusal::failed,
+                        fmt::format("recording to {}: writing failed: {}", file_.string(),
+                                    std::generic_category().message(errno)));
     }
   }
-  std::filesystem::rename(tmp, file_);
+  std::error_code ec;
+  std::filesystem::rename(tmp, file_, ec);
+  if (ec) {
+    throw RecordError(RecordRefusal::failed, fmt::format("recording to {}: writing failed: {}",
+                                                         file_.string(), ec.message()));
+  }
+  return r.summary;
 }
 
 }  // namespace sisyphus::proxy

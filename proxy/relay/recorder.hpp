@@ -1,12 +1,15 @@
 #pragma once
 // `sisyphus proxy --record FILE` (docs/proxy.md "Recording"): what the upstream did with each
 // relayed GET, turned into a scenario whose `attempts:` replay it. Internal to the proxy
-// library; sessions add observations from their io threads, Server::stop() writes the file.
+// library; sessions add observations from their io threads; POST /v1/record/stop or
+// Server::stop() writes the file.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -44,22 +47,65 @@ struct Observation {
   std::optional<std::string> proxy_answered;
 };
 
+// Why a recording could not start or stop; the admin API answers by it (docs/proxy.md
+// "Recording": 409, 400, 422 or 500).
+enum class RecordRefusal {
+  running,      // start: a recording runs already
+  not_running,  // stop: none runs
+  no_file,      // start: neither a file nor --record's
+  unwritable,   // start: the file cannot be written
+  nothing,      // stop: nothing to replay (no GET, no size)
+  failed,       // stop: writing the file failed
+};
+
+class RecordError : public std::runtime_error {
+ public:
+  RecordError(RecordRefusal reason, const std::string& what)
+      : std::runtime_error(what), why(reason) {}
+  RecordRefusal why;
+};
+
+// What a stopped recording wrote.
+struct RecordSummary {
+  std::filesystem::path file;
+  std::string path;                // the path the scenario replays
+  std::size_t attempts = 0;        // its GETs: the scenario's attempts
+  std::vector<std::string> paths;  // every path relayed, sorted (the others in a comment)
+};
+
+// One recorder per proxy; at most one recording at a time (started by --record, or by
+// POST /v1/record/start), each fresh.
 class Recorder {
  public:
-  // Fails (std::runtime_error naming the file and why) when `file` cannot be written.
-  Recorder(std::filesystem::path file, std::string upstream);
+  explicit Recorder(std::string upstream);
 
+  // Begins a fresh recording to `file`. Throws RecordError: `running` while one runs,
+  // `unwritable` (naming the file and why) when the file cannot be written.
+  void start(std::filesystem::path file);
+  bool recording() const { return recording_.load(std::memory_order_acquire); }
+  // The file the running recording writes (empty when none runs).
+  std::filesystem::path file() const;
+  // Kept only while a recording runs, and only for a request that arrived after it began
+  // (a response that was under way at start belongs to no recording).
   void observe(Observation o);
-  // Writes the scenario of the path most GETs asked for (the others are named in a comment);
-  // throws std::runtime_error when there is nothing to write or the file cannot be written.
-  void write() const;
-  // The scenario as YAML (what write() writes).
+  // Ends the recording and writes the scenario of the path most GETs asked for. Throws
+  // RecordError (`not_running`, `nothing`, `failed`); the recording has ended either way.
+  RecordSummary stop();
+  // The running recording's scenario as YAML (what stop() writes); throws RecordError.
   std::string scenario_yaml() const;
 
  private:
-  std::filesystem::path file_;
+  struct Rendered {
+    std::string yaml;
+    RecordSummary summary;
+  };
+  Rendered render() const;  // with mutex_ held
+
   std::string upstream_;
   mutable std::mutex mutex_;
+  std::atomic<bool> recording_{false};
+  std::filesystem::path file_;
+  std::chrono::steady_clock::time_point started_;
   std::vector<Observation> observations_;
 };
 

@@ -79,7 +79,8 @@ class Server {
 
   void start();  // binds and listens (throws std::runtime_error on failure), serves on own threads
   void stop();   // closes listeners and every connection; idempotent
-  // With options.record: why stop() wrote no recording ("" when it wrote one, or before).
+  // Why stop() wrote no recording though one ran (--record, or POST /v1/record/start
+  // without a stop); "" when it wrote one, when none ran, or before stop().
   std::string record_error() const;
 
   std::uint16_t port() const;
