@@ -65,6 +65,20 @@ const std::optional<std::string>& version_of(const Observation& o) {
   return o.etag ? o.etag : o.last_modified;
 }
 
+// A string as a YAML flow scalar: as it is when it is plain, double-quoted otherwise.
+std::string yaml_string(std::string_view s) {
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '/' || c == '.' || c == '_' || c == '-';
+  });
+  if (plain) return std::string(s);
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
 // The faults that replay one observation, as the inside of a flow mapping ("" for none),
 // and what it was, for the comment beside it.
 struct Entry {
@@ -131,7 +145,11 @@ Entry entry_for(const Observation& o, std::size_t attempt) {
 
 }  // namespace
 
-Recorder::Recorder(std::string upstream) : upstream_(std::move(upstream)) {}
+Recorder::Recorder(std::string upstream, std::optional<std::filesystem::path> body_dir,
+                   std::uint64_t body_limit)
+    : upstream_(std::move(upstream)) {
+  if (body_dir) bodies_ = std::make_unique<RecordedBodies>(std::move(*body_dir), body_limit);
+}
 
 void Recorder::start(std::filesystem::path file) {
   std::lock_guard lock(mutex_);
@@ -152,6 +170,7 @@ void Recorder::start(std::filesystem::path file) {
   if (!existed) std::filesystem::remove(file);
   file_ = std::move(file);
   observations_.clear();
+  if (bodies_) bodies_->clear();
   started_ = std::chrono::steady_clock::now();
   recording_.store(true, std::memory_order_release);
 }
@@ -167,12 +186,15 @@ void Recorder::observe(Observation o) {
   observations_.push_back(std::move(o));
 }
 
-std::string Recorder::scenario_yaml() const {
+void Recorder::keep(const Observation& head, std::uint64_t offset,
+                    std::span<const std::byte> data) {
   std::lock_guard lock(mutex_);
-  return render().yaml;
+  if (!bodies_ || !recording() || head.arrived < started_ || !head.resource_size) return;
+  bodies_->keep(head.path, version_of(head).value_or(""), *head.resource_size, head.arrived, offset,
+                data);
 }
 
-Recorder::Rendered Recorder::render() const {
+Recorder::Rendered Recorder::render() {
   if (!recording()) throw RecordError(RecordRefusal::not_running, "no recording runs");
   if (observations_.empty()) {
     throw RecordError(
@@ -212,6 +234,26 @@ Recorder::Rendered Recorder::render() const {
                     file_.string(), path));
   }
 
+  // --record-body: the bytes of the current version (the last answer with a body's), when
+  // the upstream sent every one of them; else synthetic, and the file says why.
+  std::string body_why;
+  std::filesystem::path body;
+  if (bodies_) {
+    const std::string version =
+        last_body != nullptr ? version_of(*last_body).value_or("") : std::string();
+    body_why =
+        last_body == nullptr ? "no answer had a body" : bodies_->why_not(path, version, *size);
+    if (body_why.empty()) {
+      body = bodies_->dir() / (name_of(path) + ".bin");
+      try {
+        bodies_->finish(path, body);
+      } catch (const std::exception& e) {
+        body_why = e.what();
+        body.clear();
+      }
+    }
+  }
+
   std::string out;
   out += fmt::format("# Recorded by sisyphus proxy --record from {}: {} GET{} of {}.\n", upstream_,
                      gets.size(), gets.size() == 1 ? "" : "s", path);
@@ -223,7 +265,21 @@ Recorder::Rendered Recorder::render() const {
       "# What a recording cannot know: whether a body that ended early was cut by the upstream\n"
       "# or by the network between it and the proxy (both look the same here: they are replayed\n"
       "# as the upstream's), and nothing of a cut between the proxy and the client (the client\n"
-      "# stopping is not replayed). The bytes are synthetic (seed 1), of the same size.\n";
+      "# stopping is not replayed).\n";
+  if (!body.empty()) {
+    out += fmt::format(
+        "# The bytes are the upstream's, kept by --record-body in {}:\n"
+        "# those of the last answer's version ({}); every attempt replays them, also one\n"
+        "# that got an earlier version (a file has one; its validators still change where\n"
+        "# the upstream's did).\n",
+        body.string(), version_of(*last_body).value_or("no validator"));
+  } else {
+    if (bodies_) {
+      out += fmt::format("# --record-body {} kept no bytes of {}: {}.\n", bodies_->dir().string(),
+                         path, body_why);
+    }
+    out += "# The bytes are synthetic (seed 1), of the same size.\n";
+  }
   out += fmt::format("name: {}\n", name_of(path));
   out += fmt::format("description: What {} did with {} requests for {}, replayed.\n", upstream_,
                      gets.size(), path);
@@ -233,7 +289,18 @@ Recorder::Rendered Recorder::render() const {
   if (last_body != nullptr && last_body->etag && last_body->etag->starts_with("W/"))
     validators += ", etag: weak";
   if (last_body != nullptr && !last_body->last_modified) validators += ", last_modified: false";
-  out += fmt::format("resource: {{path: {}, size: {}{}}}\n", path, *size, validators);
+  if (body.empty()) {
+    out += fmt::format("resource: {{path: {}, size: {}{}}}\n", path, *size, validators);
+  } else {
+    // Relative to the scenario file when the bytes are beside it or below (what `serve`
+    // confines a file to by default); absolute otherwise (serve it with --root).
+    const auto here = std::filesystem::absolute(file_).parent_path().lexically_normal();
+    const auto there = std::filesystem::absolute(body).lexically_normal();
+    const auto relative = there.lexically_relative(here);
+    const bool below = !relative.empty() && *relative.begin() != "..";
+    out += fmt::format("resource: {{path: {}, file: {}{}}}\n", path,
+                       yaml_string((below ? relative : there).string()), validators);
+  }
   out += "attempts:\n";
   std::vector<std::size_t> changes;
   // Answers without validators (a 503 usually) say nothing of the version: a change is
@@ -258,6 +325,7 @@ Recorder::Rendered Recorder::render() const {
   r.summary.file = file_;
   r.summary.path = path;
   r.summary.attempts = gets.size();
+  r.summary.body = body;
   for (const auto& [p, n] : per_path) r.summary.paths.push_back(p);
   return r;
 }
@@ -271,6 +339,7 @@ RecordSummary Recorder::stop() {
     ~End() {
       r.recording_.store(false, std::memory_order_release);
       r.observations_.clear();
+      if (r.bodies_) r.bodies_->clear();
     }
   };
   const End end{*this};

@@ -7,11 +7,15 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "relay/recorded_bodies.hpp"
 
 namespace sisyphus::proxy {
 
@@ -71,13 +75,17 @@ struct RecordSummary {
   std::string path;                // the path the scenario replays
   std::size_t attempts = 0;        // its GETs: the scenario's attempts
   std::vector<std::string> paths;  // every path relayed, sorted (the others in a comment)
+  std::filesystem::path body;      // --record-body: the file of the bytes ("" for synthetic)
 };
 
 // One recorder per proxy; at most one recording at a time (started by --record, or by
 // POST /v1/record/start), each fresh.
 class Recorder {
  public:
-  explicit Recorder(std::string upstream);
+  // With `body_dir` (--record-body DIR): the upstream's bytes are kept there too, at most
+  // `body_limit` bytes of representations at once (RecordedBodies).
+  explicit Recorder(std::string upstream, std::optional<std::filesystem::path> body_dir = {},
+                    std::uint64_t body_limit = 0);
 
   // Begins a fresh recording to `file`. Throws RecordError: `running` while one runs,
   // `unwritable` (naming the file and why) when the file cannot be written.
@@ -88,18 +96,21 @@ class Recorder {
   // Kept only while a recording runs, and only for a request that arrived after it began
   // (a response that was under way at start belongs to no recording).
   void observe(Observation o);
+  // --record-body: whether bytes are kept, and bytes [offset, offset + data.size()) of the
+  // representation `head` (path, arrived, validators and resource_size set) came in.
+  bool keeps_bodies() const { return bodies_ != nullptr; }
+  void keep(const Observation& head, std::uint64_t offset, std::span<const std::byte> data);
   // Ends the recording and writes the scenario of the path most GETs asked for. Throws
   // RecordError (`not_running`, `nothing`, `failed`); the recording has ended either way.
   RecordSummary stop();
-  // The running recording's scenario as YAML (what stop() writes); throws RecordError.
-  std::string scenario_yaml() const;
 
  private:
   struct Rendered {
     std::string yaml;
     RecordSummary summary;
   };
-  Rendered render() const;  // with mutex_ held
+  // The scenario (and with --record-body its bytes moved into place), with mutex_ held.
+  Rendered render();
 
   std::string upstream_;
   mutable std::mutex mutex_;
@@ -107,6 +118,7 @@ class Recorder {
   std::filesystem::path file_;
   std::chrono::steady_clock::time_point started_;
   std::vector<Observation> observations_;
+  std::unique_ptr<RecordedBodies> bodies_;
 };
 
 }  // namespace sisyphus::proxy

@@ -31,7 +31,8 @@ ServerCore::ServerCore(ServerOptions options, model::Scenario scenario)
       start_(Clock::now()) {
   if (options_.one_malloc_arena) use_one_arena();
   if (options_.upstream) {
-    recorder_ = std::make_unique<Recorder>(*options_.upstream);
+    recorder_ = std::make_unique<Recorder>(*options_.upstream, options_.record_body,
+                                           options_.record_body_limit);
     if (options_.record) recorder_->start(*options_.record);
   }
   if (options_.log_file) {

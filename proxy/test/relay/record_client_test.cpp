@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sisyphus/client/download.hpp"
+#include "sisyphus/core/sha256.hpp"
 #include "sisyphus/proxy/server.hpp"
 #include "sisyphus/testing/content.hpp"
 #include "sisyphus/testing/files.hpp"
@@ -128,6 +129,97 @@ TEST(RecordClient, TheReferenceClientMeetsTheRecordingAsItMetTheUpstream) {
   const client::Result replayed =
       client::download(client_options(replay.url(), dir.path() / "b.bin"));
   expect_same_requests(recorded, replayed);
+}
+
+std::string sha256_of_file(const fs::path& file) {
+  return to_hex(Sha256::of(read_file(file)));
+}
+
+// What a recording with --record-body gave: the reference client's result through it, the
+// scenario's text, and a replay of it (a second proxy::Server serving the recorded bytes).
+struct BodyRoundTrip {
+  client::Result recorded;
+  std::string yaml;
+  client::Result replayed;
+};
+
+BodyRoundTrip round_trip_with_bytes(const TempDir& dir, const char* origin_yaml) {
+  proxy::Server origin({}, scenario_from(origin_yaml));
+  origin.start();
+  const fs::path recording = dir.path() / "recorded.yaml";
+  BodyRoundTrip r;
+  {
+    proxy::ServerOptions options;
+    options.upstream = origin.base_url();
+    options.record = recording;
+    options.record_body = dir.path() / "bodies";
+    proxy::Server relay(std::move(options),
+                        proxy::load_relay_scenario_string("name: pass\n", "pass.yaml"));
+    relay.start();
+    r.recorded = client::download(client_options(relay.base_url() + "/file", dir.path() / "a.bin"));
+    relay.stop();
+    EXPECT_EQ(relay.record_error(), "");
+  }
+  r.yaml = read_file(recording);
+  // Served as `sisyphus serve --scenario recorded.yaml` serves it: files below the
+  // scenario's directory.
+  proxy::ServerOptions replay_options;
+  replay_options.file_root = dir.path();
+  proxy::Server replay(replay_options, proxy::load_scenario_file(recording));
+  replay.start();
+  r.replayed = client::download(client_options(replay.url(), dir.path() / "b.bin"));
+  return r;
+}
+
+// --record-body: the upstream's bytes (a cut at 40 %, then the resume) kept whole; the replay
+// serves exactly them, through the same requests.
+TEST(RecordClient, WithRecordBodyTheReplayServesTheUpstreamsOwnBytes) {
+  TempDir dir;
+  const BodyRoundTrip r = round_trip_with_bytes(dir, R"(name: cut-origin
+resource: {size: 1MiB, seed: 9}
+attempts:
+  - drop: {at: 40%, how: close}
+)");
+  SCOPED_TRACE(r.yaml);
+  ASSERT_TRUE(r.recorded.ok) << r.recorded.error;
+  ASSERT_EQ(r.recorded.attempt_log.size(), 2u);
+  EXPECT_NE(r.yaml.find("resource: {path: /file, file: bodies/recorded-file.bin}\n"),
+            std::string::npos);
+  EXPECT_NE(r.yaml.find("# The bytes are the upstream's, kept by --record-body in "),
+            std::string::npos);
+  const std::string origin_sha = sha256_hex_of_content(9, kSize);
+  EXPECT_EQ(sha256_of_file(dir.path() / "bodies" / "recorded-file.bin"), origin_sha);
+  // Nothing else left in DIR (no partial files).
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path() / "bodies"), fs::directory_iterator()),
+            1);
+  expect_same_requests(r.recorded, r.replayed);
+  ASSERT_TRUE(r.replayed.ok) << r.replayed.error;
+  EXPECT_EQ(sha256_of_file(dir.path() / "b.bin"), origin_sha);
+  EXPECT_EQ(sha256_of_file(dir.path() / "a.bin"), origin_sha);
+}
+
+// A new version between the cut and the resume: the stale If-Range gets the whole new file.
+// The bytes kept are the new version's (the last answer's), not the 40 % of the old one.
+TEST(RecordClient, WithRecordBodyTheBytesAreTheCurrentVersionsAfterAChange) {
+  TempDir dir;
+  const BodyRoundTrip r = round_trip_with_bytes(dir, R"(name: changing-origin
+resource: {size: 1MiB, seed: 9}
+attempts:
+  - drop: {at: 40%, how: close}
+changes:
+  - before_attempt: 2
+)");
+  SCOPED_TRACE(r.yaml);
+  ASSERT_TRUE(r.recorded.ok) << r.recorded.error;
+  ASSERT_EQ(r.recorded.attempt_log.size(), 2u);
+  EXPECT_EQ(r.recorded.attempt_log[1].status, 200);
+  EXPECT_NE(r.yaml.find("  - before_attempt: 2\n"), std::string::npos);
+  const std::string new_version = sha256_hex_of_content(10, kSize);  // seed 9 + 1 change
+  EXPECT_NE(new_version, sha256_hex_of_content(9, kSize));
+  EXPECT_EQ(sha256_of_file(dir.path() / "bodies" / "recorded-file.bin"), new_version);
+  expect_same_requests(r.recorded, r.replayed);
+  EXPECT_EQ(sha256_of_file(dir.path() / "a.bin"), new_version);
+  EXPECT_EQ(sha256_of_file(dir.path() / "b.bin"), new_version);
 }
 
 }  // namespace
