@@ -171,6 +171,7 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
     seen.etag = field_value(upstream, "ETag");
     seen.last_modified = field_value(upstream, "Last-Modified");
     seen.length = length;
+    seen.first = placement.first;
     if (placement.resource_size != std::numeric_limits<std::uint64_t>::max())
       seen.resource_size = placement.resource_size;
   }

@@ -93,23 +93,7 @@ void RecordedBodies::keep(const std::string& path, const std::string& version, s
     }
     done += static_cast<std::size_t>(n);
   }
-  // Merge [offset, end) into the covered ranges.
-  std::uint64_t first = offset;
-  std::uint64_t end = offset + data.size();
-  auto at = body.covered.upper_bound(first);
-  if (at != body.covered.begin() && std::prev(at)->second >= first) --at;
-  while (at != body.covered.end() && at->first <= end) {
-    first = std::min(first, at->first);
-    end = std::max(end, at->second);
-    at = body.covered.erase(at);
-  }
-  body.covered.emplace(first, end);
-}
-
-std::uint64_t RecordedBodies::covered_bytes(const Body& body) const {
-  std::uint64_t n = 0;
-  for (const auto& [first, end] : body.covered) n += end - first;
-  return n;
+  body.covered.add(offset, offset + data.size());
 }
 
 std::string RecordedBodies::why_not(const std::string& path, const std::string& version,
@@ -125,16 +109,9 @@ std::string RecordedBodies::why_not(const std::string& path, const std::string& 
         body.version.empty() ? "no validator" : body.version, body.size,
         version.empty() ? "no validator" : version, size);
   }
-  const std::uint64_t have = covered_bytes(body);
-  if (have < size) {
-    std::string holes;
-    std::uint64_t at = 0;
-    for (const auto& [first, end] : body.covered) {
-      if (first > at) holes += fmt::format("{}{}-{}", holes.empty() ? "" : ", ", at, first - 1);
-      at = end;
-    }
-    if (at < size) holes += fmt::format("{}{}-{}", holes.empty() ? "" : ", ", at, size - 1);
-    return fmt::format("the upstream sent {} of its {} bytes (never bytes {})", have, size, holes);
+  if (const std::string holes = body.covered.holes(size); !holes.empty()) {
+    return fmt::format("the upstream sent {} of its {} bytes (never bytes {})",
+                       body.covered.bytes(), size, holes);
   }
   return "";
 }

@@ -14,6 +14,8 @@
 #include <span>
 #include <string>
 
+#include "relay/byte_ranges.hpp"
+
 namespace sisyphus::proxy {
 
 class RecordedBodies {
@@ -49,11 +51,10 @@ class RecordedBodies {
     std::uint64_t size = 0;
     std::filesystem::path partial;  // empty when nothing is kept (why says why)
     int fd = -1;
-    std::map<std::uint64_t, std::uint64_t> covered;  // [first, end) ranges kept, merged
+    ByteRanges covered;  // the bytes kept
     std::string why;
   };
   void drop(Body& body);  // closes and removes its partial file
-  std::uint64_t covered_bytes(const Body& body) const;
 
   std::filesystem::path dir_;
   std::uint64_t limit_;

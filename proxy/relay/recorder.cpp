@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "relay/byte_ranges.hpp"
+
 namespace sisyphus::proxy {
 namespace {
 
@@ -60,6 +62,11 @@ bool if_range_held(const Observation& o) {
   return o.last_modified && *o.last_modified == v;
 }
 
+// The statuses whose answers carry the representation's bytes.
+bool has_body(const Observation& o) {
+  return o.status == 200 || o.status == 206;
+}
+
 // The validator that names a version: the ETag, or without one the Last-Modified date.
 const std::optional<std::string>& version_of(const Observation& o) {
   return o.etag ? o.etag : o.last_modified;
@@ -88,7 +95,7 @@ struct Entry {
 
 Entry entry_for(const Observation& o, std::size_t attempt) {
   std::vector<std::string> faults;
-  const bool body_status = o.status == 200 || o.status == 206;
+  const bool body_status = has_body(o);
   if (!body_status) {
     std::string status = fmt::format("code: {}", o.status);
     if (o.retry_after) {
@@ -141,6 +148,83 @@ Entry entry_for(const Observation& o, std::size_t attempt) {
   std::string joined;
   for (const auto& f : faults) joined += (joined.empty() ? "" : ", ") + f;
   return {joined, comment};
+}
+
+// The X of a Range "bytes=X-…", when it is one.
+std::optional<std::uint64_t> range_start(const std::optional<std::string>& range) {
+  if (!range || !range->starts_with("bytes=")) return std::nullopt;
+  const std::string_view rest = std::string_view(*range).substr(6);
+  const std::string_view digits = rest.substr(0, rest.find('-'));
+  if (!all_digits(digits) || digits.size() > 18) return std::nullopt;
+  return std::stoull(std::string(digits));
+}
+
+std::string_view shown(const std::optional<std::string>& version) {
+  return version ? std::string_view(*version) : std::string_view("no validator");
+}
+
+// What the recording can tell of the recorded client's outcome, as comment lines under
+// `expect:`: whether the current version's bytes all came through (if not, the client did
+// not finish), and the answers a client commonly gets wrong (a resume across a version
+// change without If-Range, a 200 to a resume). Only what the proxy saw: not what the client
+// wrote.
+std::string outcome_notes(const std::vector<const Observation*>& gets, const Observation* last_body,
+                          std::uint64_t size) {
+  std::string out = "  # What this recording tells of the recorded client:\n";
+  if (last_body == nullptr) {
+    return out + "  # - no answer had a body: it never got a byte of the file.\n";
+  }
+  const auto& current = version_of(*last_body);
+  ByteRanges got;
+  std::size_t answers = 0;
+  for (const auto* o : gets) {
+    if (!has_body(*o) || !o->first || version_of(*o) != current || o->received == 0) continue;
+    got.add(*o->first, *o->first + o->received);
+    ++answers;
+  }
+  const Observation& last = *gets.back();
+  const std::size_t last_attempt = gets.size();
+  if (const std::string holes = got.holes(size); !holes.empty()) {
+    std::string how = fmt::format("{}", last.status);
+    if (has_body(last) && last.length) {
+      how += fmt::format(", {} of {} body bytes", last.received, *last.length);
+      if (last.received < *last.length) how += fmt::format(" {}", end_text(last.end));
+    }
+    out += fmt::format(
+        "  # - it did not get the whole current file ({}) through this proxy: bytes {}\n"
+        "  #   never came (its last GET, attempt {}: {}). It stopped (gave up, failed, or\n"
+        "  #   was stopped) short of `verdict: ok`: a client that resumes to the end passes.\n",
+        shown(current), holes, last_attempt, how);
+  } else {
+    out += fmt::format(
+        "  # - every byte of the current version ({}) came through this proxy, in {} answer{};\n"
+        "  #   whether the client put them together right, only the replay's verdict tells.\n",
+        shown(current), answers, answers == 1 ? "" : "s");
+  }
+  // The version of the bytes the client held before each answer.
+  std::optional<std::string> held;
+  for (std::size_t i = 0; i < gets.size(); ++i) {
+    const Observation& o = *gets[i];
+    if (!has_body(o)) continue;
+    const auto start = range_start(o.range);
+    const auto& version = version_of(o);
+    if (o.status == 206 && o.first && *o.first > 0 && !o.if_range && held && version &&
+        *held != *version) {
+      out += fmt::format(
+          "  # - attempt {} resumed at byte {} without If-Range and got another version ({}\n"
+          "  #   after {}): unless it compared the validators itself, it spliced two versions\n"
+          "  #   (a `corrupt` or `failed-dirty` verdict).\n",
+          i + 1, *o.first, *version, *held);
+    }
+    if (o.status == 200 && start && *start > 0 && if_range_held(o)) {
+      out += fmt::format(
+          "  # - attempt {} got a 200 (the whole file) to Range {}: a client that appended\n"
+          "  #   it at byte {} wrote a corrupt file; the recording cannot see whether it did.\n",
+          i + 1, *o.range, *start);
+    }
+    if (o.received > 0 && version) held = version;
+  }
+  return out;
 }
 
 }  // namespace
@@ -223,7 +307,7 @@ Recorder::Rendered Recorder::render() {
   // changes what If-Range does, so the replay must send the same kind.
   const Observation* last_body = nullptr;
   for (const auto* o : gets) {
-    if (o->status == 200 || o->status == 206) last_body = o;
+    if (has_body(*o)) last_body = o;
   }
   if (!size) {
     throw RecordError(
@@ -320,6 +404,7 @@ Recorder::Rendered Recorder::render() {
   }
   out += "expect:  # what the client needed: the whole, current file\n";
   out += "  verdict: ok\n";
+  out += outcome_notes(gets, last_body, *size);
   Rendered r;
   r.yaml = std::move(out);
   r.summary.file = file_;

@@ -42,6 +42,7 @@ struct Observation {
   std::optional<std::string> last_modified;
   std::optional<std::uint64_t> length;         // Content-Length of the answer
   std::optional<std::uint64_t> resource_size;  // a 200's length, or Content-Range's total
+  std::optional<std::uint64_t> first;          // resource offset of the body's first byte
   std::uint64_t received = 0;                  // body bytes the upstream sent
   UpstreamEnd end = UpstreamEnd::complete;
   double first_byte_s = 0;  // from the request's arrival to the upstream's head

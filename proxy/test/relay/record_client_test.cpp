@@ -123,6 +123,14 @@ TEST(RecordClient, TheReferenceClientMeetsTheRecordingAsItMetTheUpstream) {
   EXPECT_NE(yaml.find("  - {}  # attempt 5: 200"), std::string::npos);
   EXPECT_NE(yaml.find("changes:  #"), std::string::npos);
   EXPECT_NE(yaml.find("  - before_attempt: 5\n"), std::string::npos);
+  // What the recording tells of the client: it got all of the new version, in one answer,
+  // and a 200 to a resume it could have appended.
+  EXPECT_NE(yaml.find("  # - every byte of the current version ("), std::string::npos);
+  EXPECT_NE(yaml.find(") came through this proxy, in 1 answer;\n"), std::string::npos);
+  EXPECT_NE(yaml.find("  # - attempt 4 got a 200 (the whole file) to Range bytes=734003-: a "
+                      "client that appended\n  #   it at byte 734003 wrote a corrupt file;"),
+            std::string::npos);
+  EXPECT_EQ(yaml.find("without If-Range"), std::string::npos);
 
   proxy::Server replay({}, proxy::load_scenario_file(recording));
   replay.start();

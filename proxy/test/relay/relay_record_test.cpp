@@ -224,5 +224,50 @@ TEST(RelayRecord, TheProxysOwn502And504AreRecordedAsWhatTheClientSaw) {
   EXPECT_EQ(proxy::load_scenario_file(dir.path() / "own.yaml").attempts.size(), 3u);
 }
 
+// Under `expect:` the recording says what it can tell of the client: here that it resumed
+// across a version change without If-Range (so it spliced two versions) and never got the
+// new version's first half.
+TEST(RelayRecord, TheExpectNotesSayWhatTheRecordingTellsOfTheClient) {
+  TempDir dir;
+  proxy::Server origin({}, scenario_from("name: o\nresource: {size: 4KiB}\nattempts:\n"
+                                         "  - drop: {after: 2048, how: close}\n"
+                                         "changes:\n  - before_attempt: 2\n"));
+  origin.start();
+  proxy::ServerOptions options;
+  options.upstream = origin.base_url();
+  options.record = dir.path() / "splice.yaml";
+  proxy::Server relay(std::move(options),
+                      proxy::load_relay_scenario_string("name: pass\n", "pass.yaml"));
+  relay.start();
+  const HttpResponse cut = fetch("127.0.0.1", relay.port(), "GET", "/file");
+  EXPECT_EQ(cut.status, 200);
+  const HttpResponse resumed =
+      fetch("127.0.0.1", relay.port(), "GET", "/file", {{"Range", "bytes=2048-"}});
+  EXPECT_EQ(resumed.status, 206);
+  EXPECT_EQ(resumed.body.size(), 2048u);
+  relay.stop();
+  ASSERT_EQ(relay.record_error(), "");
+  const std::string old_etag = cut.header("ETag").value_or("");
+  const std::string new_etag = resumed.header("ETag").value_or("");
+  ASSERT_NE(old_etag, new_etag);
+  const std::string yaml = read_text(dir.path() / "splice.yaml");
+  SCOPED_TRACE(yaml);
+  EXPECT_NE(
+      yaml.find(fmt::format(
+          "expect:  # what the client needed: the whole, current file\n"
+          "  verdict: ok\n"
+          "  # What this recording tells of the recorded client:\n"
+          "  # - it did not get the whole current file ({}) through this proxy: bytes 0-2047\n"
+          "  #   never came (its last GET, attempt 2: 206, 2048 of 2048 body bytes). It stopped "
+          "(gave up, failed, or\n"
+          "  #   was stopped) short of `verdict: ok`: a client that resumes to the end passes.\n"
+          "  # - attempt 2 resumed at byte 2048 without If-Range and got another version ({}\n"
+          "  #   after {}): unless it compared the validators itself, it spliced two versions\n"
+          "  #   (a `corrupt` or `failed-dirty` verdict).\n",
+          new_etag, new_etag, old_etag)),
+      std::string::npos);
+  EXPECT_EQ(proxy::load_scenario_file(dir.path() / "splice.yaml").attempts.size(), 2u);
+}
+
 }  // namespace
 }  // namespace sisyphus::testing
