@@ -17,6 +17,7 @@
 #include "sisyphus/proxy/server.hpp"
 #include "sisyphus/testing/content.hpp"
 #include "sisyphus/testing/files.hpp"
+#include "sisyphus/testing/process.hpp"
 #include "sisyphus/testing/server_test.hpp"
 #include "sisyphus/testing/temp_dir.hpp"
 
@@ -228,6 +229,74 @@ changes:
   expect_same_requests(r.recorded, r.replayed);
   EXPECT_EQ(sha256_of_file(dir.path() / "a.bin"), new_version);
   EXPECT_EQ(sha256_of_file(dir.path() / "b.bin"), new_version);
+}
+
+// The GETs a server answered, as the comparison of two runs needs them: range, status and
+// body bytes written, in order.
+struct Served {
+  std::optional<std::string> range;
+  int status = 0;
+  std::uint64_t written = 0;
+  bool operator==(const Served&) const = default;
+};
+
+std::vector<Served> served(const proxy::Server& server) {
+  std::vector<Served> out;
+  for (const auto& r : get_requests(server.log()))
+    out.push_back({r.range, r.status, r.bytes_written});
+  return out;
+}
+
+void PrintTo(const Served& s, std::ostream* os) {
+  *os << s.range.value_or("-") << " " << s.status << " " << s.written;
+}
+
+// curl as a second client (its own retry rules: --retry-all-errors restarts a cut transfer
+// from 0, Retry-After is waited): the origin and the replay of its recording answer it the
+// same GETs, and it ends with the origin's bytes (--record-body).
+TEST(RecordClient, CurlMeetsTheRecordingAsItMetTheUpstream) {
+  TempDir dir;
+  proxy::Server origin({}, scenario_from(R"(name: curl-origin
+resource: {size: 256KiB, seed: 9}
+attempts:
+  - drop: {at: 40%, how: close}
+  - status: {code: 503, retry_after: 1s}
+)"));
+  origin.start();
+  auto curl = [&](const std::string& url, const fs::path& out) {
+    return run({"/usr/bin/curl", "-sS", "--retry", "4", "--retry-all-errors", "-o", out.string(),
+                url},
+               dir.path(), 20s)
+        .exit_code;
+  };
+  const fs::path recording = dir.path() / "curl.yaml";
+  {
+    proxy::ServerOptions options;
+    options.upstream = origin.base_url();
+    options.record = recording;
+    options.record_body = dir.path() / "bodies";
+    proxy::Server relay(std::move(options),
+                        proxy::load_relay_scenario_string("name: pass\n", "pass.yaml"));
+    relay.start();
+    EXPECT_EQ(curl(relay.base_url() + "/file", dir.path() / "a.bin"), 0);
+    relay.stop();
+    ASSERT_EQ(relay.record_error(), "");
+  }
+  const std::vector<Served> upstream = served(origin);
+  ASSERT_EQ(upstream.size(), 3u);
+  EXPECT_EQ(upstream[0], (Served{std::nullopt, 200, 104857}));
+  EXPECT_EQ(upstream[1], (Served{std::nullopt, 503, upstream[1].written}));
+  EXPECT_EQ(upstream[2], (Served{std::nullopt, 200, 262144}));
+
+  proxy::ServerOptions replay_options;
+  replay_options.file_root = dir.path();
+  proxy::Server replay(replay_options, proxy::load_scenario_file(recording));
+  replay.start();
+  EXPECT_EQ(curl(replay.url(), dir.path() / "b.bin"), 0);
+  EXPECT_EQ(served(replay), upstream) << read_file(recording);
+  const std::string origin_sha = sha256_hex_of_content(9, 256 * 1024);
+  EXPECT_EQ(sha256_of_file(dir.path() / "a.bin"), origin_sha);
+  EXPECT_EQ(sha256_of_file(dir.path() / "b.bin"), origin_sha);
 }
 
 }  // namespace
