@@ -24,6 +24,8 @@ struct ProxyOptions {
   std::string connect_timeout = "10s";
   std::string upstream_timeout = "30s";
   std::optional<std::string> record;
+  std::optional<std::string> record_body;
+  std::string record_body_limit = "1GiB";
 };
 
 // Without --scenario: every path relayed as it is, no faults.
@@ -47,6 +49,8 @@ int run_proxy(const ProxyOptions& opts) {
     if (opts.ca_file) options.ca_file = *opts.ca_file;
     options.insecure = opts.insecure;
     if (opts.record) options.record = *opts.record;
+    if (opts.record_body) options.record_body = *opts.record_body;
+    options.record_body_limit = parse_size(opts.record_body_limit);
     options.upstream_connect_timeout = parse_duration(opts.connect_timeout);
     options.upstream_timeout = parse_duration(opts.upstream_timeout);
     if (options.upstream_connect_timeout.count() <= 0 || options.upstream_timeout.count() <= 0) {
@@ -98,6 +102,14 @@ void add_proxy_command(CLI::App& root, int& exit_code) {
                   "Write a scenario that replays what the upstream did with each GET (cuts, "
                   "statuses, Retry-After, validator changes, ignored ranges) to this file on "
                   "exit (docs/proxy.md \"Recording\")");
+  cmd->add_option("--record-body", opts->record_body,
+                  "Recordings also keep the bytes the upstream sent in this directory (made when "
+                  "missing), and the scenario serves them (resource: {file: ...}) when every "
+                  "byte of the last version was seen");
+  cmd->add_option("--record-body-limit", opts->record_body_limit,
+                  "Representations larger than this (all those kept at once counted) are not "
+                  "kept: the scenario falls back to synthetic bytes and says why")
+      ->capture_default_str();
   cmd->callback([opts, &exit_code] { exit_code = run_proxy(*opts); });
 }
 

@@ -139,5 +139,41 @@ TEST_F(ProxyCommand, RecordWritesTheScenarioOnSigintOrSaysWhyNot) {
   EXPECT_EQ(yaml.find("changes:"), std::string::npos) << yaml;
 }
 
+// --record-body: nginx's bytes are kept beside the scenario, and `sisyphus serve` of the
+// recorded scenario gives curl exactly those bytes.
+TEST_F(ProxyCommand, RecordBodyKeepsTheUpstreamsBytesAndServeReplaysThem) {
+  auto nginx = NginxUpstream::start({{"file", content_bytes(kSeed, 0, kSize)}});
+  Child proxy({SISYPHUS_BINARY, "proxy", "--upstream", nginx->url(), "--listen", "127.0.0.1:0",
+               "--port-file", (dir_ / "p.json").string(), "--record", (dir_ / "rec.yaml").string(),
+               "--record-body", (dir_ / "bodies").string()},
+              dir_ / "p.out", dir_ / "p.err");
+  ASSERT_TRUE(wait_for_file(dir_ / "p.json", 10s));
+  const auto port = boost::json::parse(read_file(dir_ / "p.json")).at("port").to_number<int>();
+  EXPECT_EQ(run({"/usr/bin/curl", "-sS", "-o", (dir_ / "through.bin").string(),
+                 fmt::format("http://127.0.0.1:{}/file", port)}),
+            0);
+  ::kill(proxy.pid(), SIGINT);
+  EXPECT_EQ(proxy.wait(10s), 0) << read_file(dir_ / "p.err");
+  const std::string yaml = read_file(dir_ / "rec.yaml");
+  EXPECT_NE(yaml.find("resource: {path: /file, file: bodies/recorded-file.bin}\n"),
+            std::string::npos)
+      << yaml;
+  EXPECT_TRUE(
+      same_bytes(read_file(dir_ / "bodies" / "recorded-file.bin"), content_bytes(kSeed, 0, kSize)));
+
+  Child serve({SISYPHUS_BINARY, "serve", "--scenario", (dir_ / "rec.yaml").string(), "--listen",
+               "127.0.0.1:0", "--port-file", (dir_ / "s.json").string()},
+              dir_ / "s.out", dir_ / "s.err");
+  ASSERT_TRUE(wait_for_file(dir_ / "s.json", 10s)) << read_file(dir_ / "s.err");
+  const auto serve_port =
+      boost::json::parse(read_file(dir_ / "s.json")).at("port").to_number<int>();
+  EXPECT_EQ(run({"/usr/bin/curl", "-sS", "-o", (dir_ / "replayed.bin").string(),
+                 fmt::format("http://127.0.0.1:{}/file", serve_port)}),
+            0);
+  ::kill(serve.pid(), SIGTERM);
+  EXPECT_EQ(serve.wait(10s), 0);
+  EXPECT_TRUE(same_bytes(read_file(dir_ / "replayed.bin"), content_bytes(kSeed, 0, kSize)));
+}
+
 }  // namespace
 }  // namespace sisyphus::testing

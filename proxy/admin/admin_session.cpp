@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "relay/recorder.hpp"
 #include "sisyphus/model/loader.hpp"
 #include "sisyphus/proxy/fault.hpp"
 #include "sisyphus/proxy/server.hpp"
@@ -55,11 +56,12 @@ struct Route {
   http::verb method;
 };
 constexpr Route kRoutes[] = {
-    {"/v1/scenario", http::verb::get},    {"/v1/scenario", http::verb::put},
-    {"/v1/faults", http::verb::get},      {"/v1/faults", http::verb::post},
+    {"/v1/scenario", http::verb::get},      {"/v1/scenario", http::verb::put},
+    {"/v1/faults", http::verb::get},        {"/v1/faults", http::verb::post},
     {"/v1/faults/", http::verb::delete_},  // + the rule's index
-    {"/v1/log", http::verb::get},         {"/v1/stats", http::verb::get},
-    {"/v1/reset", http::verb::post},      {"/metrics", http::verb::get},
+    {"/v1/log", http::verb::get},           {"/v1/stats", http::verb::get},
+    {"/v1/reset", http::verb::post},        {"/metrics", http::verb::get},
+    {"/v1/record/start", http::verb::post}, {"/v1/record/stop", http::verb::post},
 };
 constexpr std::string_view kFaultPrefix = "/v1/faults/";
 
@@ -141,6 +143,69 @@ Response remove_fault(ServerCore& core, std::string_view path) {
                        json::object{{"index", index}, {"rule", rule_json(removed)}});
 }
 
+http::status status_for(RecordRefusal why) {
+  switch (why) {
+    case RecordRefusal::running:
+    case RecordRefusal::not_running:
+      return http::status::conflict;
+    case RecordRefusal::no_file:
+      return http::status::bad_request;
+    case RecordRefusal::unwritable:
+    case RecordRefusal::nothing:
+      return http::status::unprocessable_entity;
+    case RecordRefusal::failed:
+      break;
+  }
+  return http::status::internal_server_error;
+}
+
+// The file of POST /v1/record/start: the body's {"file": PATH}, or without a body --record's.
+std::filesystem::path record_file(const ServerCore& core, const std::string& body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    if (core.options().record) return *core.options().record;
+    throw RecordError(RecordRefusal::no_file,
+                      "no file to record to: send {\"file\": PATH}, or start the proxy with "
+                      "--record FILE");
+  }
+  boost::system::error_code ec;
+  const json::value v = json::parse(body, ec);
+  const json::object* o = ec ? nullptr : v.if_object();
+  const json::value* file = o != nullptr ? o->if_contains("file") : nullptr;
+  if (file == nullptr || !file->is_string() || file->as_string().empty() || o->size() != 1) {
+    throw RecordError(RecordRefusal::no_file,
+                      "/v1/record/start takes no body or {\"file\": PATH} (a JSON object with "
+                      "one non-empty string)");
+  }
+  return std::string(file->as_string());
+}
+
+// POST /v1/record/start and /v1/record/stop (docs/proxy.md "Recording"): `sisyphus proxy`
+// only; a `serve` has no upstream to record.
+Response record(ServerCore& core, const Request& req, bool start) {
+  Recorder* recorder = core.recorder();
+  if (recorder == nullptr) {
+    return error(http::status::not_found,
+                 fmt::format("no {}: sisyphus serve records nothing (recording watches what an "
+                             "upstream does: sisyphus proxy --upstream URL)",
+                             req.target()));
+  }
+  try {
+    if (start) {
+      recorder->start(record_file(core, req.body()));
+      return json_response(http::status::ok, json::object{{"file", recorder->file().string()}});
+    }
+    const RecordSummary done = recorder->stop();
+    json::array paths;
+    for (const auto& p : done.paths) paths.emplace_back(p);
+    return json_response(http::status::ok, json::object{{"file", done.file.string()},
+                                                        {"path", done.path},
+                                                        {"attempts", done.attempts},
+                                                        {"paths", std::move(paths)}});
+  } catch (const RecordError& e) {
+    return error(status_for(e.why), e.what());
+  }
+}
+
 // The N of GET /v1/log?since=N (0 without it); nullopt, and why, for any other query.
 std::optional<std::uint64_t> log_since(std::string_view target, std::string& why) {
   const auto q = target.find('?');
@@ -193,6 +258,8 @@ Response route(ServerCore& core, const Request& req) {
     core.reset();
     return make(http::status::ok, "application/json", stats_json(core));
   }
+  if (path == "/v1/record/start" && m == http::verb::post) return record(core, req, true);
+  if (path == "/v1/record/stop" && m == http::verb::post) return record(core, req, false);
   if (path == "/metrics" && m == http::verb::get) {
     return make(http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
                 prometheus_metrics(core));

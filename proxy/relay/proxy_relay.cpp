@@ -157,6 +157,27 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
   BodyWriter& body = exec.body();
   const bool head_sent = co_await exec.send_head(res);
 
+  // --record: what the head said now, the rest when the body has ended; with
+  // --record-body, the body's bytes as they come, at their resource offsets.
+  Recorder* recorder = record.method == "GET" ? core_->recording() : nullptr;
+  Observation seen;
+  if (recorder != nullptr) {
+    seen.path = ex.path;
+    seen.arrived = started;
+    seen.range = record.range;
+    seen.if_range = record.if_range;
+    seen.status = status;
+    seen.retry_after = field_value(upstream, "Retry-After");
+    seen.etag = field_value(upstream, "ETag");
+    seen.last_modified = field_value(upstream, "Last-Modified");
+    seen.length = length;
+    seen.first = placement.first;
+    if (placement.resource_size != std::numeric_limits<std::uint64_t>::max())
+      seen.resource_size = placement.resource_size;
+  }
+  const bool keep_bytes = recorder != nullptr && recorder->keeps_bodies() && placement.first &&
+                          seen.resource_size.has_value();
+
   bool upstream_done = !body_follows;
   std::optional<std::string> upstream_error;
   UpstreamEnd upstream_end = UpstreamEnd::unknown;
@@ -179,8 +200,9 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
     // it moves at most its rate, so copying costs little, and its pipe would double the
     // descriptors of each connection for as long as it lasts, which is long: a herd of slow
     // readers ran the proxy out of descriptors (docs/server.md "Holding a herd").
+    // Nor bytes the recording keeps: it must see them.
     bool zero_copy = length && !framing.chunked && !upstream_->is_tls() &&
-                     plan.corruptions.empty() && !body.paced() && open_pipe();
+                     plan.corruptions.empty() && !body.paced() && !keep_bytes && open_pipe();
     if (zero_copy) {  // splice(2) must never block an io thread
       boost::system::error_code client_ec;
       boost::system::error_code upstream_ec;
@@ -224,6 +246,8 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
         if (placement.first) resource_first = *placement.first + received;
         received += piece.size;
         const std::span<std::byte> data(relay_buffer_.data(), piece.size);
+        // Kept before the body's faults may corrupt them in place: the upstream's bytes.
+        if (keep_bytes) recorder->keep(seen, *resource_first, data);
         if (!co_await body.write(data, resource_first)) break;
       }
       if (zero_copy && upstream_ && upstream_->buffer().size() == 0) {
@@ -238,17 +262,8 @@ asio::awaitable<bool> ProxySession::relay(const Exchange& ex, bool keep_alive, L
       upstream_done = piece.done;
     }
   }
-  if (auto* recorder = core_->recorder(); recorder != nullptr && record.method == "GET") {
-    Observation o;
-    o.path = ex.path;
-    o.range = record.range;
-    o.status = status;
-    o.retry_after = field_value(upstream, "Retry-After");
-    o.etag = field_value(upstream, "ETag");
-    o.last_modified = field_value(upstream, "Last-Modified");
-    o.length = length;
-    if (placement.resource_size != std::numeric_limits<std::uint64_t>::max())
-      o.resource_size = placement.resource_size;
+  if (recorder != nullptr) {
+    Observation o = std::move(seen);
     o.received = received;
     // A body that stopped for another reason (the client went, a fault of this proxy cut
     // it) says nothing of how the upstream would have ended it.

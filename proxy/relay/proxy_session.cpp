@@ -221,6 +221,18 @@ asio::awaitable<bool> ProxySession::handle(Request& req, Clock::time_point start
   if (failure) {
     const int status = failure->timeout ? 504 : 502;
     record.error = fmt::format("upstream {}: {}", pool_->url().text, failure->what);
+    if (auto* recorder = core_->recording(); recorder != nullptr && record.method == "GET") {
+      // What the client saw is this proxy's answer: recorded as such, and said so.
+      Observation o;
+      o.path = ex.path;
+      o.arrived = started;
+      o.range = record.range;
+      o.if_range = record.if_range;
+      o.status = status;
+      o.proxy_answered = *record.error;
+      o.first_byte_s = std::chrono::duration<double>(Clock::now() - started).count();
+      recorder->observe(std::move(o));
+    }
     const ResponseSpec spec = explained_response(status, *record.error, head, now);
     const ResponsePlan no_faults;
     co_return co_await finish_local(spec, no_faults, keep_alive, record, started);

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "relay/byte_ranges.hpp"
+
 namespace sisyphus::proxy {
 namespace {
 
@@ -49,6 +51,41 @@ std::string name_of(std::string_view path) {
   return out;
 }
 
+// Whether If-Range held: the answer's validator is the one the request named (a weak ETag
+// never holds, RFC 9110 13.1.5). A request without If-Range holds trivially.
+bool if_range_held(const Observation& o) {
+  if (!o.if_range) return true;
+  const std::string& v = *o.if_range;
+  if (v.starts_with("\"") || v.starts_with("W/")) {
+    return o.etag && !o.etag->starts_with("W/") && *o.etag == v;
+  }
+  return o.last_modified && *o.last_modified == v;
+}
+
+// The statuses whose answers carry the representation's bytes.
+bool has_body(const Observation& o) {
+  return o.status == 200 || o.status == 206;
+}
+
+// The validator that names a version: the ETag, or without one the Last-Modified date.
+const std::optional<std::string>& version_of(const Observation& o) {
+  return o.etag ? o.etag : o.last_modified;
+}
+
+// A string as a YAML flow scalar: as it is when it is plain, double-quoted otherwise.
+std::string yaml_string(std::string_view s) {
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '/' || c == '.' || c == '_' || c == '-';
+  });
+  if (plain) return std::string(s);
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
 // The faults that replay one observation, as the inside of a flow mapping ("" for none),
 // and what it was, for the comment beside it.
 struct Entry {
@@ -58,7 +95,7 @@ struct Entry {
 
 Entry entry_for(const Observation& o, std::size_t attempt) {
   std::vector<std::string> faults;
-  const bool body_status = o.status == 200 || o.status == 206;
+  const bool body_status = has_body(o);
   if (!body_status) {
     std::string status = fmt::format("code: {}", o.status);
     if (o.retry_after) {
@@ -67,7 +104,11 @@ Entry entry_for(const Observation& o, std::size_t attempt) {
     }
     faults.push_back(fmt::format("status: {{{}}}", status));
   }
-  if (o.status == 200 && o.range) faults.push_back("no_range: {}");
+  // A 200 to a Range request whose If-Range failed is what the client asked for (the
+  // replay's `changes:` fail it again); only a 200 despite a holding If-Range, or to a plain
+  // Range, is the upstream ignoring Range.
+  const bool if_range_failed = o.status == 200 && o.range && !if_range_held(o);
+  if (o.status == 200 && o.range && !if_range_failed) faults.push_back("no_range: {}");
   const bool cut = body_status && o.length && o.received < *o.length;
   if (cut && o.end != UpstreamEnd::unknown && o.end != UpstreamEnd::complete) {
     const std::string_view how = o.end == UpstreamEnd::reset    ? "reset"
@@ -90,6 +131,7 @@ Entry entry_for(const Observation& o, std::size_t attempt) {
 
   std::string comment = fmt::format("attempt {}: {}", attempt, o.status);
   if (o.range) comment += " to " + *o.range;
+  if (if_range_failed) comment += " with If-Range of another version";
   if (body_status && o.length) {
     comment += fmt::format(", {} of {} body bytes", o.received, *o.length);
     if (cut) comment += fmt::format(" {}", end_text(o.end));
@@ -98,37 +140,151 @@ Entry entry_for(const Observation& o, std::size_t attempt) {
     comment += " (not replayed: the client, or the network beyond the proxy, ended it)";
   }
   if (o.retry_after) comment += ", Retry-After: " + *o.retry_after;
+  if (o.proxy_answered) {
+    comment += fmt::format(" made by this proxy, not the upstream ({}); replayed as the server's",
+                           *o.proxy_answered);
+  }
   if (o.body_s >= 0.5) comment += fmt::format(" in {:.1f} s", o.body_s);
   std::string joined;
   for (const auto& f : faults) joined += (joined.empty() ? "" : ", ") + f;
   return {joined, comment};
 }
 
+// The X of a Range "bytes=X-…", when it is one.
+std::optional<std::uint64_t> range_start(const std::optional<std::string>& range) {
+  if (!range || !range->starts_with("bytes=")) return std::nullopt;
+  const std::string_view rest = std::string_view(*range).substr(6);
+  const std::string_view digits = rest.substr(0, rest.find('-'));
+  if (!all_digits(digits) || digits.size() > 18) return std::nullopt;
+  return std::stoull(std::string(digits));
+}
+
+std::string_view shown(const std::optional<std::string>& version) {
+  return version ? std::string_view(*version) : std::string_view("no validator");
+}
+
+// What the recording can tell of the recorded client's outcome, as comment lines under
+// `expect:`: whether the current version's bytes all came through (if not, the client did
+// not finish), and the answers a client commonly gets wrong (a resume across a version
+// change without If-Range, a 200 to a resume). Only what the proxy saw: not what the client
+// wrote.
+std::string outcome_notes(const std::vector<const Observation*>& gets, const Observation* last_body,
+                          std::uint64_t size) {
+  std::string out = "  # What this recording tells of the recorded client:\n";
+  if (last_body == nullptr) {
+    return out + "  # - no answer had a body: it never got a byte of the file.\n";
+  }
+  const auto& current = version_of(*last_body);
+  ByteRanges got;
+  std::size_t answers = 0;
+  for (const auto* o : gets) {
+    if (!has_body(*o) || !o->first || version_of(*o) != current || o->received == 0) continue;
+    got.add(*o->first, *o->first + o->received);
+    ++answers;
+  }
+  const Observation& last = *gets.back();
+  const std::size_t last_attempt = gets.size();
+  if (const std::string holes = got.holes(size); !holes.empty()) {
+    std::string how = fmt::format("{}", last.status);
+    if (has_body(last) && last.length) {
+      how += fmt::format(", {} of {} body bytes", last.received, *last.length);
+      if (last.received < *last.length) how += fmt::format(" {}", end_text(last.end));
+    }
+    out += fmt::format(
+        "  # - it did not get the whole current file ({}) through this proxy: bytes {}\n"
+        "  #   never came (its last GET, attempt {}: {}). It stopped (gave up, failed, or\n"
+        "  #   was stopped) short of `verdict: ok`: a client that resumes to the end passes.\n",
+        shown(current), holes, last_attempt, how);
+  } else {
+    out += fmt::format(
+        "  # - every byte of the current version ({}) came through this proxy, in {} answer{};\n"
+        "  #   whether the client put them together right, only the replay's verdict tells.\n",
+        shown(current), answers, answers == 1 ? "" : "s");
+  }
+  // The version of the bytes the client held before each answer.
+  std::optional<std::string> held;
+  for (std::size_t i = 0; i < gets.size(); ++i) {
+    const Observation& o = *gets[i];
+    if (!has_body(o)) continue;
+    const auto start = range_start(o.range);
+    const auto& version = version_of(o);
+    if (o.status == 206 && o.first && *o.first > 0 && !o.if_range && held && version &&
+        *held != *version) {
+      out += fmt::format(
+          "  # - attempt {} resumed at byte {} without If-Range and got another version ({}\n"
+          "  #   after {}): unless it compared the validators itself, it spliced two versions\n"
+          "  #   (a `corrupt` or `failed-dirty` verdict).\n",
+          i + 1, *o.first, *version, *held);
+    }
+    if (o.status == 200 && start && *start > 0 && if_range_held(o)) {
+      out += fmt::format(
+          "  # - attempt {} got a 200 (the whole file) to Range {}: a client that appended\n"
+          "  #   it at byte {} wrote a corrupt file; the recording cannot see whether it did.\n",
+          i + 1, *o.range, *start);
+    }
+    if (o.received > 0 && version) held = version;
+  }
+  return out;
+}
+
 }  // namespace
 
-Recorder::Recorder(std::filesystem::path file, std::string upstream)
-    : file_(std::move(file)), upstream_(std::move(upstream)) {
+Recorder::Recorder(std::string upstream, std::optional<std::filesystem::path> body_dir,
+                   std::uint64_t body_limit)
+    : upstream_(std::move(upstream)) {
+  if (body_dir) bodies_ = std::make_unique<RecordedBodies>(std::move(*body_dir), body_limit);
+}
+
+void Recorder::start(std::filesystem::path file) {
+  std::lock_guard lock(mutex_);
+  if (recording()) {
+    throw RecordError(
+        RecordRefusal::running,
+        fmt::format("a recording to {} runs already: POST /v1/record/stop first", file_.string()));
+  }
   // Find out now rather than after the whole session that the file cannot be written.
-  const bool existed = std::filesystem::exists(file_);
-  std::ofstream probe(file_, std::ios::app);
+  const bool existed = std::filesystem::exists(file);
+  std::ofstream probe(file, std::ios::app);
   if (!probe) {
-    throw std::runtime_error(fmt::format("--record {}: cannot write there: {}", file_.string(),
-                                         std::generic_category().message(errno)));
+    throw RecordError(RecordRefusal::unwritable,
+                      fmt::format("recording to {}: cannot write there: {}", file.string(),
+                                  std::generic_category().message(errno)));
   }
   probe.close();
-  if (!existed) std::filesystem::remove(file_);
+  if (!existed) std::filesystem::remove(file);
+  file_ = std::move(file);
+  observations_.clear();
+  if (bodies_) bodies_->clear();
+  started_ = std::chrono::steady_clock::now();
+  recording_.store(true, std::memory_order_release);
+}
+
+std::filesystem::path Recorder::file() const {
+  std::lock_guard lock(mutex_);
+  return recording() ? file_ : std::filesystem::path();
 }
 
 void Recorder::observe(Observation o) {
   std::lock_guard lock(mutex_);
+  if (!recording() || o.arrived < started_) return;
   observations_.push_back(std::move(o));
 }
 
-std::string Recorder::scenario_yaml() const {
+void Recorder::keep(const Observation& head, std::uint64_t offset,
+                    std::span<const std::byte> data) {
   std::lock_guard lock(mutex_);
+  if (!bodies_ || !recording() || head.arrived < started_ || !head.resource_size) return;
+  bodies_->keep(head.path, version_of(head).value_or(""), *head.resource_size, head.arrived, offset,
+                data);
+}
+
+Recorder::Rendered Recorder::render() {
+  if (!recording()) throw RecordError(RecordRefusal::not_running, "no recording runs");
   if (observations_.empty()) {
-    throw std::runtime_error(fmt::format(
-        "--record {}: no GET was relayed, so there is nothing to replay", file_.string()));
+    throw RecordError(
+        RecordRefusal::nothing,
+        fmt::format("recording to {}: no GET was relayed, so there is nothing to replay",
+                    file_.string()));
   }
   std::map<std::string, std::size_t> per_path;
   for (const auto& o : observations_) ++per_path[o.path];
@@ -143,11 +299,43 @@ std::string Recorder::scenario_yaml() const {
     gets.push_back(&o);
     if (o.resource_size) size = std::max(size.value_or(0), *o.resource_size);
   }
+  // Attempts are numbered in the order the requests arrived, as the server counts them.
+  std::stable_sort(gets.begin(), gets.end(), [](const Observation* a, const Observation* b) {
+    return a->arrived < b->arrived;
+  });
+  // The resource's validators are those of the last answer with a body: a weak ETag or none
+  // changes what If-Range does, so the replay must send the same kind.
+  const Observation* last_body = nullptr;
+  for (const auto* o : gets) {
+    if (has_body(*o)) last_body = o;
+  }
   if (!size) {
-    throw std::runtime_error(fmt::format(
-        "--record {}: the upstream never said how large {} is (no 200 with a length, no "
-        "Content-Range), so no resource can stand in for it",
-        file_.string(), path));
+    throw RecordError(
+        RecordRefusal::nothing,
+        fmt::format("recording to {}: the upstream never said how large {} is (no 200 "
+                    "with a length, no Content-Range), so no resource can stand in "
+                    "for it",
+                    file_.string(), path));
+  }
+
+  // --record-body: the bytes of the current version (the last answer with a body's), when
+  // the upstream sent every one of them; else synthetic, and the file says why.
+  std::string body_why;
+  std::filesystem::path body;
+  if (bodies_) {
+    const std::string version =
+        last_body != nullptr ? version_of(*last_body).value_or("") : std::string();
+    body_why =
+        last_body == nullptr ? "no answer had a body" : bodies_->why_not(path, version, *size);
+    if (body_why.empty()) {
+      body = bodies_->dir() / (name_of(path) + ".bin");
+      try {
+        bodies_->finish(path, body);
+      } catch (const std::exception& e) {
+        body_why = e.what();
+        body.clear();
+      }
+    }
   }
 
   std::string out;
@@ -161,25 +349,54 @@ std::string Recorder::scenario_yaml() const {
       "# What a recording cannot know: whether a body that ended early was cut by the upstream\n"
       "# or by the network between it and the proxy (both look the same here: they are replayed\n"
       "# as the upstream's), and nothing of a cut between the proxy and the client (the client\n"
-      "# stopping is not replayed). The bytes are synthetic (seed 1), of the same size.\n";
+      "# stopping is not replayed).\n";
+  if (!body.empty()) {
+    out += fmt::format(
+        "# The bytes are the upstream's, kept by --record-body in {}:\n"
+        "# those of the last answer's version ({}); every attempt replays them, also one\n"
+        "# that got an earlier version (a file has one; its validators still change where\n"
+        "# the upstream's did).\n",
+        body.string(), version_of(*last_body).value_or("no validator"));
+  } else {
+    if (bodies_) {
+      out += fmt::format("# --record-body {} kept no bytes of {}: {}.\n", bodies_->dir().string(),
+                         path, body_why);
+    }
+    out += "# The bytes are synthetic (seed 1), of the same size.\n";
+  }
   out += fmt::format("name: {}\n", name_of(path));
   out += fmt::format("description: What {} did with {} requests for {}, replayed.\n", upstream_,
                      gets.size(), path);
   out += "seed: 1\n";
-  out += fmt::format("resource: {{path: {}, size: {}}}\n", path, *size);
+  std::string validators;
+  if (last_body != nullptr && !last_body->etag) validators += ", etag: none";
+  if (last_body != nullptr && last_body->etag && last_body->etag->starts_with("W/"))
+    validators += ", etag: weak";
+  if (last_body != nullptr && !last_body->last_modified) validators += ", last_modified: false";
+  if (body.empty()) {
+    out += fmt::format("resource: {{path: {}, size: {}{}}}\n", path, *size, validators);
+  } else {
+    // Relative to the scenario file when the bytes are beside it or below (what `serve`
+    // confines a file to by default); absolute otherwise (serve it with --root).
+    const auto here = std::filesystem::absolute(file_).parent_path().lexically_normal();
+    const auto there = std::filesystem::absolute(body).lexically_normal();
+    const auto relative = there.lexically_relative(here);
+    const bool below = !relative.empty() && *relative.begin() != "..";
+    out += fmt::format("resource: {{path: {}, file: {}{}}}\n", path,
+                       yaml_string((below ? relative : there).string()), validators);
+  }
   out += "attempts:\n";
   std::vector<std::size_t> changes;
+  // Answers without validators (a 503 usually) say nothing of the version: a change is
+  // measured against the last answer that named one.
+  std::optional<std::string> version;
   for (std::size_t i = 0; i < gets.size(); ++i) {
     const Entry e = entry_for(*gets[i], i + 1);
     out += fmt::format("  - {{{}}}  # {}\n", e.faults, e.comment);
-    if (i > 0) {
-      const auto& prev = *gets[i - 1];
-      const auto& cur = *gets[i];
-      const bool etag_changed = prev.etag && cur.etag && *prev.etag != *cur.etag;
-      const bool date_changed = !prev.etag && !cur.etag && prev.last_modified &&
-                                cur.last_modified && *prev.last_modified != *cur.last_modified;
-      if (etag_changed || date_changed) changes.push_back(i + 1);
-    }
+    const auto& seen = version_of(*gets[i]);
+    if (!seen) continue;
+    if (version && *version != *seen) changes.push_back(i + 1);
+    version = seen;
   }
   if (!changes.empty()) {
     out += "changes:  # the validators changed: the upstream served a new version\n";
@@ -187,21 +404,48 @@ std::string Recorder::scenario_yaml() const {
   }
   out += "expect:  # what the client needed: the whole, current file\n";
   out += "  verdict: ok\n";
-  return out;
+  out += outcome_notes(gets, last_body, *size);
+  Rendered r;
+  r.yaml = std::move(out);
+  r.summary.file = file_;
+  r.summary.path = path;
+  r.summary.attempts = gets.size();
+  r.summary.body = body;
+  for (const auto& [p, n] : per_path) r.summary.paths.push_back(p);
+  return r;
 }
 
-void Recorder::write() const {
-  const std::string yaml = scenario_yaml();
+RecordSummary Recorder::stop() {
+  std::lock_guard lock(mutex_);
+  // Whatever happens below, the recording ends: a failed write is reported, not retried by
+  // the next stop.
+  struct End {
+    Recorder& r;
+    ~End() {
+      r.recording_.store(false, std::memory_order_release);
+      r.observations_.clear();
+      if (r.bodies_) r.bodies_->clear();
+    }
+  };
+  const End end{*this};
+  const Rendered r = render();
   const auto tmp = std::filesystem::path(file_.string() + ".tmp");
   {
     std::ofstream f(tmp, std::ios::trunc);
-    f << yaml;
+    f << r.yaml;
     if (!f.flush()) {
-      throw std::runtime_error(fmt::format("--record {}: writing failed: {}", file_.string(),
-                                           std::generic_category().message(errno)));
+      throw RecordError(RecordRefusal::failed,
+                        fmt::format("recording to {}: writing failed: {}", file_.string(),
+                                    std::generic_category().message(errno)));
     }
   }
-  std::filesystem::rename(tmp, file_);
+  std::error_code ec;
+  std::filesystem::rename(tmp, file_, ec);
+  if (ec) {
+    throw RecordError(RecordRefusal::failed, fmt::format("recording to {}: writing failed: {}",
+                                                         file_.string(), ec.message()));
+  }
+  return r.summary;
 }
 
 }  // namespace sisyphus::proxy

@@ -283,9 +283,9 @@ void Server::stop() {
   impl_->acceptor.reset();
   impl_->admin_acceptor.reset();
   impl_->contexts.reset();
-  if (auto* recorder = impl_->core->recorder()) {
+  if (auto* recorder = impl_->core->recording()) {
     try {
-      recorder->write();
+      recorder->stop();
     } catch (const std::exception& e) {
       impl_->record_error = e.what();
     }

@@ -30,8 +30,10 @@ ServerCore::ServerCore(ServerOptions options, model::Scenario scenario)
       state_(std::make_shared<ScenarioState>(std::move(scenario), options_.time_scale)),
       start_(Clock::now()) {
   if (options_.one_malloc_arena) use_one_arena();
-  if (options_.record && options_.upstream) {
-    recorder_ = std::make_unique<Recorder>(*options_.record, *options_.upstream);
+  if (options_.upstream) {
+    recorder_ = std::make_unique<Recorder>(*options_.upstream, options_.record_body,
+                                           options_.record_body_limit);
+    if (options_.record) recorder_->start(*options_.record);
   }
   if (options_.log_file) {
     log_file_.open(*options_.log_file, std::ios::out | std::ios::app);

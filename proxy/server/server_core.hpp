@@ -89,8 +89,13 @@ class ServerCore {
   std::vector<LogRecord> log_page(std::uint64_t from, std::uint64_t to, std::size_t max) const;
   Stats stats() const;
   std::map<std::string, std::uint64_t> faults_fired() const;
-  // `--record`: the recorder of relayed GETs, nullptr without one.
+  // `sisyphus proxy`: the recorder of relayed GETs (--record, POST /v1/record/start),
+  // nullptr for `serve`.
   Recorder* recorder() const { return recorder_.get(); }
+  // The recorder while a recording runs, else nullptr: where sessions report.
+  Recorder* recording() const {
+    return recorder_ && recorder_->recording() ? recorder_.get() : nullptr;
+  }
   // A proxy session's relay buffer grew (or shrank, negative) by `bytes` (Stats).
   void relay_buffer_changed(std::int64_t bytes) { relay_buffer_bytes_ += bytes; }
 

@@ -2,11 +2,13 @@
 // upstream (a cut with FIN, a 503 with Retry-After, a cut with RST, a new version, a Range
 // ignored); the same requests go through a recording proxy; the recorded scenario, served
 // again, gives those requests the same answers: statuses, ranges and body bytes per attempt.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -179,6 +181,92 @@ TEST(RelayRecord, ASlowBodyIsRecordedAsTheRateItCameAt) {
   EXPECT_GE(kib_per_s, 128) << yaml;
   EXPECT_LE(kib_per_s, 360) << yaml;
   EXPECT_NE(proxy::load_scenario_file(dir.path() / "slow.yaml").name, "");
+}
+
+// The proxy's own answers (no upstream answer to relay) are what the client saw: a 502 when
+// the upstream refuses the connection, a 504 when its head is late, recorded as statuses with
+// a comment saying the proxy made them.
+TEST(RelayRecord, TheProxysOwn502And504AreRecordedAsWhatTheClientSaw) {
+  TempDir dir;
+  auto origin = std::make_unique<proxy::Server>(proxy::ServerOptions{},
+                                                scenario_from("name: o\nresource: {size: 4KiB}\n"));
+  origin->start();
+  const std::uint16_t origin_port = origin->port();
+  proxy::ServerOptions options;
+  options.upstream = origin->base_url();
+  options.record = dir.path() / "own.yaml";
+  options.upstream_timeout = 300ms;
+  proxy::Server relay(std::move(options),
+                      proxy::load_relay_scenario_string("name: pass\n", "pass.yaml"));
+  relay.start();
+  EXPECT_EQ(fetch("127.0.0.1", relay.port(), "GET", "/file").status, 200);
+  origin->stop();  // refused from now on
+  EXPECT_EQ(fetch("127.0.0.1", relay.port(), "GET", "/file").status, 502);
+  proxy::ServerOptions again;
+  again.listen = fmt::format("127.0.0.1:{}", origin_port);
+  origin = std::make_unique<proxy::Server>(
+      again, scenario_from("name: o\nresource: {size: 4KiB}\nfaults:\n"
+                           "  - latency: {first_byte: 2s}\n"));
+  origin->start();
+  EXPECT_EQ(fetch("127.0.0.1", relay.port(), "GET", "/file").status, 504);
+  relay.stop();
+  ASSERT_EQ(relay.record_error(), "");
+  const std::string yaml = read_text(dir.path() / "own.yaml");
+  SCOPED_TRACE(yaml);
+  EXPECT_NE(yaml.find("  - {}  # attempt 1: 200"), std::string::npos);
+  EXPECT_NE(yaml.find("  - {status: {code: 502}}  # attempt 2: 502 made by this proxy, not the "
+                      "upstream (upstream http://127.0.0.1:"),
+            std::string::npos);
+  // The 504 came after the upstream timeout: the client waited that long for it.
+  EXPECT_NE(yaml.find("  - {status: {code: 504}, latency: {first_byte: "), std::string::npos);
+  EXPECT_NE(yaml.find("# attempt 3: 504 made by this proxy, not the upstream"), std::string::npos);
+  EXPECT_NE(yaml.find("resource: {path: /file, size: 4096}"), std::string::npos);
+  EXPECT_EQ(proxy::load_scenario_file(dir.path() / "own.yaml").attempts.size(), 3u);
+}
+
+// Under `expect:` the recording says what it can tell of the client: here that it resumed
+// across a version change without If-Range (so it spliced two versions) and never got the
+// new version's first half.
+TEST(RelayRecord, TheExpectNotesSayWhatTheRecordingTellsOfTheClient) {
+  TempDir dir;
+  proxy::Server origin({}, scenario_from("name: o\nresource: {size: 4KiB}\nattempts:\n"
+                                         "  - drop: {after: 2048, how: close}\n"
+                                         "changes:\n  - before_attempt: 2\n"));
+  origin.start();
+  proxy::ServerOptions options;
+  options.upstream = origin.base_url();
+  options.record = dir.path() / "splice.yaml";
+  proxy::Server relay(std::move(options),
+                      proxy::load_relay_scenario_string("name: pass\n", "pass.yaml"));
+  relay.start();
+  const HttpResponse cut = fetch("127.0.0.1", relay.port(), "GET", "/file");
+  EXPECT_EQ(cut.status, 200);
+  const HttpResponse resumed =
+      fetch("127.0.0.1", relay.port(), "GET", "/file", {{"Range", "bytes=2048-"}});
+  EXPECT_EQ(resumed.status, 206);
+  EXPECT_EQ(resumed.body.size(), 2048u);
+  relay.stop();
+  ASSERT_EQ(relay.record_error(), "");
+  const std::string old_etag = cut.header("ETag").value_or("");
+  const std::string new_etag = resumed.header("ETag").value_or("");
+  ASSERT_NE(old_etag, new_etag);
+  const std::string yaml = read_text(dir.path() / "splice.yaml");
+  SCOPED_TRACE(yaml);
+  EXPECT_NE(
+      yaml.find(fmt::format(
+          "expect:  # what the client needed: the whole, current file\n"
+          "  verdict: ok\n"
+          "  # What this recording tells of the recorded client:\n"
+          "  # - it did not get the whole current file ({}) through this proxy: bytes 0-2047\n"
+          "  #   never came (its last GET, attempt 2: 206, 2048 of 2048 body bytes). It stopped "
+          "(gave up, failed, or\n"
+          "  #   was stopped) short of `verdict: ok`: a client that resumes to the end passes.\n"
+          "  # - attempt 2 resumed at byte 2048 without If-Range and got another version ({}\n"
+          "  #   after {}): unless it compared the validators itself, it spliced two versions\n"
+          "  #   (a `corrupt` or `failed-dirty` verdict).\n",
+          new_etag, new_etag, old_etag)),
+      std::string::npos);
+  EXPECT_EQ(proxy::load_scenario_file(dir.path() / "splice.yaml").attempts.size(), 2u);
 }
 
 }  // namespace

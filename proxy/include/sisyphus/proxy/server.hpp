@@ -50,15 +50,20 @@ struct ServerOptions {
   // each relayed GET becomes a scenario that replays it, written to this file by stop().
   // The constructor fails when the file cannot be written.
   std::optional<std::filesystem::path> record;
+  // `--record-body DIR`: a recording also keeps the upstream's bytes under DIR (created when
+  // missing) and its scenario serves them (`resource: {file: …}`); representations above
+  // record_body_limit bytes (counted together while kept) are not kept.
+  std::optional<std::filesystem::path> record_body;
+  std::uint64_t record_body_limit = std::uint64_t{1} << 30;
 };
 
 struct Stats {
   std::uint64_t requests = 0;
-  std::uint64_t bytes_sent = 0;        // body bytes the clients acknowledged, over all requests
-  std::uint64_t bytes_written = 0;     // body bytes written into sockets, over all requests
-  std::uint64_t connections_open = 0;  // right now
+  std::uint64_t bytes_sent = 0;         // body bytes the clients acknowledged, over all requests
+  std::uint64_t bytes_written = 0;      // body bytes written into sockets, over all requests
+  std::uint64_t connections_open = 0;   // right now
   std::uint64_t connections_total = 0;  // accepted since start or the last reset
-  std::uint64_t dropped = 0;  // log records evicted from the in-memory log (log_capacity)
+  std::uint64_t dropped = 0;            // log records evicted from the in-memory log (log_capacity)
   // server.max_active (docs/server.md, "Overload and outages"): transfers active now, the
   // most active at once since start or reset, and the requests answered over_capacity.
   std::uint64_t active = 0;
@@ -79,7 +84,8 @@ class Server {
 
   void start();  // binds and listens (throws std::runtime_error on failure), serves on own threads
   void stop();   // closes listeners and every connection; idempotent
-  // With options.record: why stop() wrote no recording ("" when it wrote one, or before).
+  // Why stop() wrote no recording though one ran (--record, or POST /v1/record/start
+  // without a stop); "" when it wrote one, when none ran, or before stop().
   std::string record_error() const;
 
   std::uint16_t port() const;
