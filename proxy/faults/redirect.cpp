@@ -102,14 +102,20 @@ void refuse_loop(const model::FaultParams& params, const model::Scenario& scenar
       std::find_if(scenario.faults.begin(), scenario.faults.end(),
                    [&](const model::FaultRule& r) { return &r.fault.params == &params; });
   if (rule == scenario.faults.end() || !rule->attempts.empty() || rule->probability < 1.0) return;
-  const model::Resource& res = scenario.resource;
-  // Under `sisyphus proxy` the resource path is a glob of the request paths the faults break.
-  const bool same =
-      res.relayed ? ::fnmatch(res.path.c_str(), path.c_str(), 0) == 0 : path == res.path;
-  if (same) {
-    params.fail("to", fmt::format("redirect loop: every GET of {} is redirected to {} (give the "
-                                  "rule attempts: or a probability below 1, or another path)",
-                                  res.path, params.string("to")));
+  // The resources the rule applies to (`resource:`), any of which it sends back to itself.
+  for (std::size_t i = 0; i < scenario.resources.size(); ++i) {
+    const model::Resource& res = scenario.resources[i];
+    const bool selected =
+        rule->resources.empty() ||
+        std::find(rule->resources.begin(), rule->resources.end(), i) != rule->resources.end();
+    // Under `sisyphus proxy` the resource path is a glob of the request paths the faults break.
+    const bool same =
+        res.relayed ? ::fnmatch(res.path.c_str(), path.c_str(), 0) == 0 : path == res.path;
+    if (selected && same) {
+      params.fail("to", fmt::format("redirect loop: every GET of {} is redirected to {} (give the "
+                                    "rule attempts: or a probability below 1, or another path)",
+                                    res.path, params.string("to")));
+    }
   }
 }
 

@@ -278,6 +278,156 @@ void Recorder::keep(const Observation& head, std::uint64_t offset,
                 data);
 }
 
+// One path's part of the recording: its GETs in arrival order, its resource and its
+// attempts and changes as YAML (for `resource:` and its siblings, or a `resources:` entry).
+struct Recorder::PathRecord {
+  std::string path;
+  std::vector<const Observation*> gets;
+  const Observation* last_body = nullptr;  // the last answer with a body: the current version
+  std::uint64_t size = 0;
+  std::filesystem::path body;  // --record-body: the file of its bytes ("" for synthetic)
+  std::string body_why;        // why none, with --record-body
+  // The resource's keys and values as YAML: path, size or file, validators.
+  std::vector<std::pair<std::string, std::string>> resource;
+  std::vector<std::string> attempts;  // "{faults}  # comment"
+  std::vector<std::size_t> changes;   // before_attempt k
+};
+
+std::optional<Recorder::PathRecord> Recorder::record_path(const std::string& path) {
+  PathRecord p;
+  p.path = path;
+  std::optional<std::uint64_t> size;
+  for (const auto& o : observations_) {
+    if (o.path != path) continue;
+    p.gets.push_back(&o);
+    if (o.resource_size) size = std::max(size.value_or(0), *o.resource_size);
+  }
+  // Attempts are numbered in the order the requests arrived, as the server counts them.
+  std::stable_sort(p.gets.begin(), p.gets.end(), [](const Observation* a, const Observation* b) {
+    return a->arrived < b->arrived;
+  });
+  // The resource's validators are those of the last answer with a body: a weak ETag or none
+  // changes what If-Range does, so the replay must send the same kind.
+  for (const auto* o : p.gets) {
+    if (has_body(*o)) p.last_body = o;
+  }
+  if (!size) return std::nullopt;  // no resource can stand in for it
+  p.size = *size;
+
+  // --record-body: the bytes of the current version (the last answer with a body's), when
+  // the upstream sent every one of them; else synthetic, and the file says why.
+  if (bodies_) {
+    const std::string version =
+        p.last_body != nullptr ? version_of(*p.last_body).value_or("") : std::string();
+    p.body_why =
+        p.last_body == nullptr ? "no answer had a body" : bodies_->why_not(path, version, p.size);
+    if (p.body_why.empty()) {
+      p.body = bodies_->dir() / (name_of(path) + ".bin");
+      try {
+        bodies_->finish(path, p.body);
+      } catch (const std::exception& e) {
+        p.body_why = e.what();
+        p.body.clear();
+      }
+    }
+  }
+
+  p.resource.emplace_back("path", path);
+  if (p.body.empty()) {
+    p.resource.emplace_back("size", std::to_string(p.size));
+  } else {
+    // Relative to the scenario file when the bytes are beside it or below (what `serve`
+    // confines a file to by default); absolute otherwise (serve it with --root).
+    const auto here = std::filesystem::absolute(file_).parent_path().lexically_normal();
+    const auto there = std::filesystem::absolute(p.body).lexically_normal();
+    const auto relative = there.lexically_relative(here);
+    const bool below = !relative.empty() && *relative.begin() != "..";
+    p.resource.emplace_back("file", yaml_string((below ? relative : there).string()));
+  }
+  const Observation* last_body = p.last_body;
+  if (last_body != nullptr && !last_body->etag) p.resource.emplace_back("etag", "none");
+  if (last_body != nullptr && last_body->etag && last_body->etag->starts_with("W/"))
+    p.resource.emplace_back("etag", "weak");
+  if (last_body != nullptr && !last_body->last_modified)
+    p.resource.emplace_back("last_modified", "false");
+  // Answers without validators (a 503 usually) say nothing of the version: a change is
+  // measured against the last answer that named one.
+  std::optional<std::string> version;
+  for (std::size_t i = 0; i < p.gets.size(); ++i) {
+    const Entry e = entry_for(*p.gets[i], i + 1);
+    p.attempts.push_back(fmt::format("{{{}}}  # {}", e.faults, e.comment));
+    const auto& seen = version_of(*p.gets[i]);
+    if (!seen) continue;
+    if (version && *version != *seen) p.changes.push_back(i + 1);
+    version = seen;
+  }
+  return p;
+}
+
+namespace {
+
+// A path's bytes, as a comment: kept by --record-body, or synthetic and why.
+std::string bytes_comment(const Recorder::PathRecord& p, const RecordedBodies* bodies,
+                          bool several) {
+  if (!p.body.empty()) {
+    return fmt::format(
+        "# The bytes{} are the upstream's, kept by --record-body in {}:\n"
+        "# those of the last answer's version ({}); every attempt replays them, also one\n"
+        "# that got an earlier version (a file has one; its validators still change where\n"
+        "# the upstream's did).\n",
+        several ? " of " + p.path : "", p.body.string(),
+        version_of(*p.last_body).value_or("no validator"));
+  }
+  std::string out;
+  if (bodies != nullptr) {
+    out += fmt::format("# --record-body {} kept no bytes of {}: {}.\n", bodies->dir().string(),
+                       p.path, p.body_why);
+  }
+  return out;
+}
+
+// `attempts:` and `changes:` of one path, indented by `pad`.
+std::string attempts_and_changes(const Recorder::PathRecord& p, std::string_view pad) {
+  std::string out = fmt::format("{}attempts:\n", pad);
+  for (const auto& a : p.attempts) out += fmt::format("{}  - {}\n", pad, a);
+  if (!p.changes.empty()) {
+    out += fmt::format("{}changes:  # the validators changed: the upstream served a new version\n",
+                       pad);
+    for (const auto k : p.changes) out += fmt::format("{}  - before_attempt: {}\n", pad, k);
+  }
+  return out;
+}
+
+// The resource's keys as a flow mapping's inside ("path: /f, size: 9") or as block lines.
+std::string flow_keys(const Recorder::PathRecord& p) {
+  std::string out;
+  for (const auto& [k, v] : p.resource)
+    out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", k, v);
+  return out;
+}
+std::string block_keys(const Recorder::PathRecord& p, std::string_view pad) {
+  std::string out;
+  for (const auto& [k, v] : p.resource) out += fmt::format("{}{}: {}\n", pad, k, v);
+  return out;
+}
+
+// A unique resource id for each path: its name without the "recorded-" prefix.
+std::vector<std::string> resource_ids(const std::vector<Recorder::PathRecord>& parts) {
+  std::vector<std::string> ids;
+  for (const auto& p : parts) {
+    std::string id = name_of(p.path).substr(std::string_view("recorded").size());
+    if (!id.empty() && id.front() == '-') id.erase(0, 1);
+    if (id.empty()) id = "root";
+    std::string unique = id;
+    for (int n = 2; std::find(ids.begin(), ids.end(), unique) != ids.end(); ++n)
+      unique = fmt::format("{}-{}", id, n);
+    ids.push_back(unique);
+  }
+  return ids;
+}
+
+}  // namespace
+
 Recorder::Rendered Recorder::render() {
   if (!recording()) throw RecordError(RecordRefusal::not_running, "no recording runs");
   if (observations_.empty()) {
@@ -286,131 +436,113 @@ Recorder::Rendered Recorder::render() {
         fmt::format("recording to {}: no GET was relayed, so there is nothing to replay",
                     file_.string()));
   }
+  // Every path, in the order it was first asked for: one resource each.
   std::map<std::string, std::size_t> per_path;
-  for (const auto& o : observations_) ++per_path[o.path];
-  const auto busiest =
-      std::max_element(per_path.begin(), per_path.end(),
-                       [](const auto& a, const auto& b) { return a.second < b.second; });
-  const std::string& path = busiest->first;
-  std::vector<const Observation*> gets;
-  std::optional<std::uint64_t> size;
+  std::vector<std::string> order;
   for (const auto& o : observations_) {
-    if (o.path != path) continue;
-    gets.push_back(&o);
-    if (o.resource_size) size = std::max(size.value_or(0), *o.resource_size);
+    if (per_path[o.path]++ == 0) order.push_back(o.path);
   }
-  // Attempts are numbered in the order the requests arrived, as the server counts them.
-  std::stable_sort(gets.begin(), gets.end(), [](const Observation* a, const Observation* b) {
-    return a->arrived < b->arrived;
-  });
-  // The resource's validators are those of the last answer with a body: a weak ETag or none
-  // changes what If-Range does, so the replay must send the same kind.
-  const Observation* last_body = nullptr;
-  for (const auto* o : gets) {
-    if (has_body(*o)) last_body = o;
+  std::vector<PathRecord> parts;
+  std::vector<std::string> unsized;
+  for (const auto& path : order) {
+    if (auto part = record_path(path)) {
+      parts.push_back(std::move(*part));
+    } else {
+      unsized.push_back(path);
+    }
   }
-  if (!size) {
+  if (parts.empty()) {
     throw RecordError(
         RecordRefusal::nothing,
         fmt::format("recording to {}: the upstream never said how large {} is (no 200 "
                     "with a length, no Content-Range), so no resource can stand in "
                     "for it",
-                    file_.string(), path));
+                    file_.string(), unsized.front()));
   }
-
-  // --record-body: the bytes of the current version (the last answer with a body's), when
-  // the upstream sent every one of them; else synthetic, and the file says why.
-  std::string body_why;
-  std::filesystem::path body;
-  if (bodies_) {
-    const std::string version =
-        last_body != nullptr ? version_of(*last_body).value_or("") : std::string();
-    body_why =
-        last_body == nullptr ? "no answer had a body" : bodies_->why_not(path, version, *size);
-    if (body_why.empty()) {
-      body = bodies_->dir() / (name_of(path) + ".bin");
-      try {
-        bodies_->finish(path, body);
-      } catch (const std::exception& e) {
-        body_why = e.what();
-        body.clear();
-      }
-    }
-  }
+  const bool several = parts.size() > 1;
+  std::size_t total = 0;
+  for (const auto& p : parts) total += p.gets.size();
+  const auto busiest = std::max_element(
+      parts.begin(), parts.end(),
+      [](const PathRecord& a, const PathRecord& b) { return a.gets.size() < b.gets.size(); });
+  const std::string main_path = busiest->path;
 
   std::string out;
-  out += fmt::format("# Recorded by sisyphus proxy --record from {}: {} GET{} of {}.\n", upstream_,
-                     gets.size(), gets.size() == 1 ? "" : "s", path);
-  for (const auto& [other, n] : per_path) {
-    if (other != path)
-      out += fmt::format("# Also relayed, not in this scenario: {} ({} GETs).\n", other, n);
+  if (!several) {
+    out += fmt::format("# Recorded by sisyphus proxy --record from {}: {} GET{} of {}.\n",
+                       upstream_, total, total == 1 ? "" : "s", main_path);
+  } else {
+    out += fmt::format(
+        "# Recorded by sisyphus proxy --record from {}: {} GETs of {} paths, one\n"
+        "# resource each ",
+        upstream_, total, parts.size());
+    std::string list;
+    for (const auto& p : parts) {
+      list += fmt::format("{}{} ({} GET{})", list.empty() ? "" : ", ", p.path, p.gets.size(),
+                          p.gets.size() == 1 ? "" : "s");
+    }
+    out += "(" + list + ").\n";
+  }
+  for (const auto& path : unsized) {
+    out += fmt::format(
+        "# Also relayed, not in this scenario: {} ({} GETs): the upstream never said how large\n"
+        "# it is (no 200 with a length, no Content-Range); the replay's server answers it 404.\n",
+        path, per_path[path]);
   }
   out +=
       "# What a recording cannot know: whether a body that ended early was cut by the upstream\n"
       "# or by the network between it and the proxy (both look the same here: they are replayed\n"
       "# as the upstream's), and nothing of a cut between the proxy and the client (the client\n"
       "# stopping is not replayed).\n";
-  if (!body.empty()) {
-    out += fmt::format(
-        "# The bytes are the upstream's, kept by --record-body in {}:\n"
-        "# those of the last answer's version ({}); every attempt replays them, also one\n"
-        "# that got an earlier version (a file has one; its validators still change where\n"
-        "# the upstream's did).\n",
-        body.string(), version_of(*last_body).value_or("no validator"));
-  } else {
-    if (bodies_) {
-      out += fmt::format("# --record-body {} kept no bytes of {}: {}.\n", bodies_->dir().string(),
-                         path, body_why);
-    }
-    out += "# The bytes are synthetic (seed 1), of the same size.\n";
+  bool synthetic = false;
+  for (const auto& p : parts) {
+    out += bytes_comment(p, bodies_.get(), several);
+    synthetic = synthetic || p.body.empty();
   }
-  out += fmt::format("name: {}\n", name_of(path));
-  out += fmt::format("description: What {} did with {} requests for {}, replayed.\n", upstream_,
-                     gets.size(), path);
+  if (synthetic) {
+    out += several ? "# The bytes not kept are synthetic (seed 1), of the same size.\n"
+                   : "# The bytes are synthetic (seed 1), of the same size.\n";
+  }
+  out += fmt::format("name: {}\n", name_of(main_path));
+  if (!several) {
+    out += fmt::format("description: What {} did with {} requests for {}, replayed.\n", upstream_,
+                       total, main_path);
+  } else {
+    out += fmt::format("description: What {} did with {} requests for {} paths, replayed.\n",
+                       upstream_, total, parts.size());
+  }
   out += "seed: 1\n";
-  std::string validators;
-  if (last_body != nullptr && !last_body->etag) validators += ", etag: none";
-  if (last_body != nullptr && last_body->etag && last_body->etag->starts_with("W/"))
-    validators += ", etag: weak";
-  if (last_body != nullptr && !last_body->last_modified) validators += ", last_modified: false";
-  if (body.empty()) {
-    out += fmt::format("resource: {{path: {}, size: {}{}}}\n", path, *size, validators);
+  const std::vector<std::string> ids = resource_ids(parts);
+  if (!several) {
+    out += fmt::format("resource: {{{}}}\n", flow_keys(parts.front()));
+    out += attempts_and_changes(parts.front(), "");
   } else {
-    // Relative to the scenario file when the bytes are beside it or below (what `serve`
-    // confines a file to by default); absolute otherwise (serve it with --root).
-    const auto here = std::filesystem::absolute(file_).parent_path().lexically_normal();
-    const auto there = std::filesystem::absolute(body).lexically_normal();
-    const auto relative = there.lexically_relative(here);
-    const bool below = !relative.empty() && *relative.begin() != "..";
-    out += fmt::format("resource: {{path: {}, file: {}{}}}\n", path,
-                       yaml_string((below ? relative : there).string()), validators);
-  }
-  out += "attempts:\n";
-  std::vector<std::size_t> changes;
-  // Answers without validators (a 503 usually) say nothing of the version: a change is
-  // measured against the last answer that named one.
-  std::optional<std::string> version;
-  for (std::size_t i = 0; i < gets.size(); ++i) {
-    const Entry e = entry_for(*gets[i], i + 1);
-    out += fmt::format("  - {{{}}}  # {}\n", e.faults, e.comment);
-    const auto& seen = version_of(*gets[i]);
-    if (!seen) continue;
-    if (version && *version != *seen) changes.push_back(i + 1);
-    version = seen;
-  }
-  if (!changes.empty()) {
-    out += "changes:  # the validators changed: the upstream served a new version\n";
-    for (const auto k : changes) out += fmt::format("  - before_attempt: {}\n", k);
+    out += "resources:\n";
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      out += fmt::format("  - id: {}\n", ids[i]);
+      out += block_keys(parts[i], "    ");
+      out += attempts_and_changes(parts[i], "    ");
+    }
   }
   out += "expect:  # what the client needed: the whole, current file\n";
+  if (several) {
+    std::string verify;
+    for (const auto& id : ids) verify += (verify.empty() ? "" : ", ") + id;
+    out += fmt::format("  verify: [{}]  # every path: each download is checked\n", verify);
+  }
   out += "  verdict: ok\n";
-  out += outcome_notes(gets, last_body, *size);
+  for (const auto& p : parts) {
+    if (several) out += fmt::format("  # {}:\n", p.path);
+    out += outcome_notes(p.gets, p.last_body, p.size);
+  }
   Rendered r;
   r.yaml = std::move(out);
   r.summary.file = file_;
-  r.summary.path = path;
-  r.summary.attempts = gets.size();
-  r.summary.body = body;
+  r.summary.path = main_path;
+  r.summary.attempts = total;
+  for (const auto& p : parts) {
+    if (p.path == main_path) r.summary.body = p.body;
+  }
   for (const auto& [p, n] : per_path) r.summary.paths.push_back(p);
   return r;
 }

@@ -73,9 +73,9 @@ class RecordError : public std::runtime_error {
 // What a stopped recording wrote.
 struct RecordSummary {
   std::filesystem::path file;
-  std::string path;                // the path the scenario replays
-  std::size_t attempts = 0;        // its GETs: the scenario's attempts
-  std::vector<std::string> paths;  // every path relayed, sorted (the others in a comment)
+  std::string path;                // the path most GETs asked for (the scenario's name)
+  std::size_t attempts = 0;        // every path's GETs: the scenario's attempts
+  std::vector<std::string> paths;  // every path relayed, sorted (a resource each)
   std::filesystem::path body;      // --record-body: the file of the bytes ("" for synthetic)
 };
 
@@ -101,7 +101,8 @@ class Recorder {
   // representation `head` (path, arrived, validators and resource_size set) came in.
   bool keeps_bodies() const { return bodies_ != nullptr; }
   void keep(const Observation& head, std::uint64_t offset, std::span<const std::byte> data);
-  // Ends the recording and writes the scenario of the path most GETs asked for. Throws
+  // Ends the recording and writes the scenario: one `resource:` for a single path, else
+  // `resources:` with one entry per path (in the order first asked for), all verified. Throws
   // RecordError (`not_running`, `nothing`, `failed`); the recording has ended either way.
   RecordSummary stop();
 
@@ -110,6 +111,13 @@ class Recorder {
     std::string yaml;
     RecordSummary summary;
   };
+
+ public:
+  struct PathRecord;  // one path's part of the recording (recorder.cpp)
+
+ private:
+  // nullopt when the upstream never said how large the path's resource is.
+  std::optional<PathRecord> record_path(const std::string& path);
   // The scenario (and with --record-body its bytes moved into place), with mutex_ held.
   Rendered render();
 

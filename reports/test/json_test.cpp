@@ -47,7 +47,13 @@ TEST(ResultsJson, RoundTripKeepsAwkwardValues) {
   constexpr char kOutput[] = "nul\0and\x1f\xc3\xa9 \"q\" \\";
   r.scenarios[1].client_output = std::string(kOutput, sizeof kOutput - 1);
   r.scenarios[1].client_exit_code = -9;
-  r.scenarios[2].attempt_log = {{1, 1e-9, "bytes=0-", "W/\"x\"", 0, 0, 0, "status", std::nullopt}};
+  r.scenarios[2].attempt_log = {
+      {1, 1e-9, "bytes=0-", "W/\"x\"", 0, 0, 0, "status", std::nullopt, std::nullopt}};
+  // Several resources: each record names its path, a corruption its resource.
+  r.scenarios[2].attempt_log[0].path = "/app.bin.sha256";
+  for (auto& s : r.scenarios) {
+    if (s.corruption) s.corruption->resource = "file";
+  }
   // A client that dropped answers after their heads: far more written than delivered.
   r.scenarios[0].bytes_written = 18446744073709551614ull;
   r.scenarios[0].attempt_log[0].bytes_written = 2990080;

@@ -45,9 +45,9 @@ inline ScenarioResult ok_scenario() {
       "sisyphus run scenarios/catalogue/drop-at-95-percent.yaml --client reference --seed 42");
   measured(s, 3, 1048576, 1048576, 0.25);
   s.attempt_log = {
-      {1, 0.0, std::nullopt, std::nullopt, 200, 996147, 996147, "drop", std::nullopt},
-      {2, 0.1, "bytes=996147-", "\"v1\"", 206, 31457, 31457, "drop", 0.05},
-      {3, 0.2, "bytes=1027604-", "\"v1\"", 206, 20972, 20972, std::nullopt, 0.0625},
+      {1, 0.0, std::nullopt, std::nullopt, 200, 996147, 996147, "drop", std::nullopt, std::nullopt},
+      {2, 0.1, "bytes=996147-", "\"v1\"", 206, 31457, 31457, "drop", 0.05, std::nullopt},
+      {3, 0.2, "bytes=1027604-", "\"v1\"", 206, 20972, 20972, std::nullopt, 0.0625, std::nullopt},
   };
   return s;
 }
@@ -59,10 +59,11 @@ inline ScenarioResult corrupt_scenario() {
                             "sisyphus run etag-change.yaml --client naive --seed 7");
   s.client_exit_code = 0;
   measured(s, 2, 4096, 4096, 1.5);
-  s.corruption = Corruption{CorruptionKind::mismatch, 2048, 2040, {{2048, 4000}, {4090, 4095}}};
+  s.corruption =
+      Corruption{CorruptionKind::mismatch, 2048, 2040, {{2048, 4000}, {4090, 4095}}, std::nullopt};
   s.attempt_log = {
-      {1, 0.0, std::nullopt, std::nullopt, 200, 2048, 2048, "drop", std::nullopt},
-      {2, 0.75, "bytes=2048-", std::nullopt, 206, 2048, 2048, std::nullopt, 0.5},
+      {1, 0.0, std::nullopt, std::nullopt, 200, 2048, 2048, "drop", std::nullopt, std::nullopt},
+      {2, 0.75, "bytes=2048-", std::nullopt, 206, 2048, 2048, std::nullopt, 0.5, std::nullopt},
   };
   s.client_output = "naive: done\n";
   return s;

@@ -53,13 +53,13 @@ TEST(Text, ClassnameSlug) {
 }
 
 TEST(Text, CorruptionLine) {
-  EXPECT_EQ(text::corruption_line({CorruptionKind::truncated, 100, 1, {{100, 100}}}),
+  EXPECT_EQ(text::corruption_line({CorruptionKind::truncated, 100, 1, {{100, 100}}, std::nullopt}),
             "truncated from byte 100, 1 bad byte in 1 range: 100-100");
-  Corruption many{CorruptionKind::mismatch, 0, 64, {}};
+  Corruption many{CorruptionKind::mismatch, 0, 64, {}, std::nullopt};
   for (std::uint64_t i = 0; i < kMaxBadRanges; ++i) many.bad_ranges.push_back({i * 10, i * 10});
   EXPECT_EQ(text::corruption_line(many).substr(0, 58),
             "mismatch from byte 0, 64 bad bytes in at least 16 ranges: ");
-  EXPECT_EQ(text::corruption_line({CorruptionKind::extended, 4096, 10, {}}),
+  EXPECT_EQ(text::corruption_line({CorruptionKind::extended, 4096, 10, {}, std::nullopt}),
             "extended from byte 4096, 10 bad bytes");
 }
 

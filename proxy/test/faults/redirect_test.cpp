@@ -103,6 +103,21 @@ TEST(RedirectErrors, NoLoopWhenSomeGetCanStillGetTheResource) {
   EXPECT_EQ(load_error(with_rule("redirect: {to: 'http://127.0.0.1:1/file'}")), "");
 }
 
+TEST(RedirectErrors, WithSeveralResourcesALoopIsARuleThatSendsOneOfItsOwnResourcesToItself) {
+  const std::string two =
+      "name: t\nresources:\n  - {id: file, path: /app.bin, size: 100}\n"
+      "  - {id: mirror, path: /m/app.bin, size: 100}\nfaults:\n";
+  // From the file to the mirror, for the file only: no loop.
+  EXPECT_EQ(load_error(two + "  - redirect: {to: /m/app.bin, resource: file}\n"), "");
+  // For every resource, the mirror's GETs go to the mirror: a loop.
+  EXPECT_EQ(load_error(two + "  - redirect: {to: /m/app.bin}\n"),
+            "t.yaml:7:18: redirect loop: every GET of /m/app.bin is redirected to /m/app.bin "
+            "(give the rule attempts: or a probability below 1, or another path)");
+  EXPECT_EQ(load_error(two + "  - redirect: {to: /app.bin, resource: /*app.bin}\n"),
+            "t.yaml:7:18: redirect loop: every GET of /app.bin is redirected to /app.bin (give "
+            "the rule attempts: or a probability below 1, or another path)");
+}
+
 TEST(RedirectErrors, UnderTheProxyTheResourcePathIsAGlob) {
   try {
     load_relay_scenario_string(

@@ -41,7 +41,7 @@ std::string record(const TempDir& dir, const std::vector<std::string>& ranges,
   relay.stop();
   EXPECT_EQ(relay.record_error(), "");
   // The scenario loads, synthetic, and DIR holds nothing (no partial file left).
-  EXPECT_EQ(proxy::load_scenario_file(dir.path() / "r.yaml").resource.size, 4096u);
+  EXPECT_EQ(proxy::load_scenario_file(dir.path() / "r.yaml").resource().size, 4096u);
   EXPECT_TRUE(fs::is_empty(dir.path() / "bodies"));
   return read_file(dir.path() / "r.yaml");
 }

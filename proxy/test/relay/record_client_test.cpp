@@ -140,6 +140,61 @@ TEST(RecordClient, TheReferenceClientMeetsTheRecordingAsItMetTheUpstream) {
   expect_same_requests(recorded, replayed);
 }
 
+// Several paths (a file and its checksum): one resource each, with its own attempts.
+TEST(RecordClient, SeveralPathsAreRecordedAsOneResourceEachAndReplayedSo) {
+  TempDir dir;
+  proxy::Server origin({}, scenario_from(R"(name: two-paths
+resources:
+  - id: file
+    path: /app.bin
+    size: 100000
+    attempts:
+      - drop: {at: 50%, how: close}
+  - id: sum
+    path: /app.bin.sha256
+    text: "{sha256:file}  app.bin\n"
+)"));
+  origin.start();
+  const fs::path recording = dir.path() / "recorded.yaml";
+  client::Result file;
+  client::Result sum;
+  {
+    proxy::ServerOptions options;
+    options.upstream = origin.base_url();
+    options.record = recording;
+    proxy::Server relay(std::move(options),
+                        proxy::load_relay_scenario_string("name: pass\n", "pass.yaml"));
+    relay.start();
+    file = client::download(client_options(relay.base_url() + "/app.bin", dir.path() / "a.bin"));
+    sum = client::download(
+        client_options(relay.base_url() + "/app.bin.sha256", dir.path() / "a.sha256"));
+    relay.stop();
+    ASSERT_EQ(relay.record_error(), "");
+  }
+  ASSERT_TRUE(file.ok) << file.error;
+  ASSERT_TRUE(sum.ok) << sum.error;
+  ASSERT_EQ(file.attempt_log.size(), 2u);
+
+  const std::string yaml = read_file(recording);
+  SCOPED_TRACE(yaml);
+  EXPECT_NE(yaml.find("resources:\n  - id: app-bin\n    path: /app.bin\n    size: 100000\n"
+                      "    attempts:\n      - {drop: {after: 50000, how: close}}  # attempt 1"),
+            std::string::npos);
+  EXPECT_NE(yaml.find("  - id: app-bin-sha256\n    path: /app.bin.sha256\n    size: 74\n"
+                      "    attempts:\n      - {}  # attempt 1"),
+            std::string::npos);
+  EXPECT_NE(yaml.find("  verify: [app-bin, app-bin-sha256]"), std::string::npos);
+
+  const model::Scenario recorded = proxy::load_scenario_file(recording);
+  ASSERT_EQ(recorded.resources.size(), 2u);
+  proxy::Server replay({}, recorded);
+  replay.start();
+  expect_same_requests(
+      file, client::download(client_options(replay.base_url() + "/app.bin", dir.path() / "b.bin")));
+  expect_same_requests(sum, client::download(client_options(replay.base_url() + "/app.bin.sha256",
+                                                            dir.path() / "b.sha256")));
+}
+
 std::string sha256_of_file(const fs::path& file) {
   return to_hex(Sha256::of(read_file(file)));
 }

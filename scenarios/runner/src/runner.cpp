@@ -159,14 +159,6 @@ void execute(const model::Scenario& s, const ClientAdapter& client, const RunOpt
     }
   }
 
-  // The bytes the client needed: each resource it verified or asked for, once.
-  r.size = 0;
-  const std::vector<const model::Resource*> verified = s.verified();
-  for (std::size_t i = 0; i < s.resources.size(); ++i) {
-    const bool checked =
-        std::find(verified.begin(), verified.end(), &s.resources[i]) != verified.end();
-    if (checked || !gets_of[i].empty()) r.size += s.resources[i].size;
-  }
   bool classified = false;
   for (const ClientRun& run : runs) {
     std::optional<std::string> error = run.outcome.error;
@@ -217,6 +209,8 @@ reports::ScenarioResult run_scenario(const model::Scenario& input, const RunOpti
   r.name = s.name;
   r.description = s.description;
   r.seed = s.seed;
+  // The bytes the client needed: one copy of each resource it is checked on. Any other
+  // resource's bytes (a mirror's, a manifest not verified) are counted as sent, not needed.
   r.size = 0;
   for (const model::Resource* v : s.verified()) r.size += v->size;
   const Duration deadline = deadline_for(s, options);

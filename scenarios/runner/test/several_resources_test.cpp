@@ -108,6 +108,42 @@ expect:
   EXPECT_EQ(r.bytes_wasted, 0u);
 }
 
+// Issue 15's example: the first attempt is redirected to a mirror that drops at 50 %.
+constexpr const char* kMirror = R"(name: mirror
+resources:
+  - id: file
+    size: 100000
+    attempts:
+      - redirect: /mirror/file
+  - id: mirror
+    path: /mirror/file
+    size: 100000
+    attempts:
+      - drop: {at: 50%, how: close}
+expect:
+  verify: [file]
+)";
+
+TEST_F(SeveralResources, ARedirectToAFailingMirrorIsResumedFromTheOrigin) {
+  const auto r = run_scenario(load(kMirror), options("reference"));
+  EXPECT_EQ(r.verdict, Verdict::ok) << r.client_output.value_or("") << r.error.value_or("");
+  ASSERT_EQ(r.attempt_log.size(), 3u);
+  // The origin's 302, the mirror's cut 200, then the origin's 206 of the rest: nothing wasted
+  // but the redirect's own short body.
+  EXPECT_EQ(r.attempt_log[0].path, "/file");
+  EXPECT_EQ(r.attempt_log[0].status, 302);
+  EXPECT_EQ(r.attempt_log[1].path, "/file");
+  EXPECT_EQ(r.attempt_log[1].status, 206);
+  EXPECT_EQ(r.attempt_log[1].range, "bytes=50000-");
+  EXPECT_EQ(r.attempt_log[1].bytes_sent, 50000u);
+  EXPECT_EQ(r.attempt_log[2].path, "/mirror/file");
+  EXPECT_EQ(r.attempt_log[2].bytes_sent, 50000u);
+  // One copy of the file was needed; only the redirect's own short body was not.
+  EXPECT_EQ(r.size, 100000u);
+  EXPECT_GT(r.attempt_log[0].bytes_sent, 0u);
+  EXPECT_EQ(r.bytes_wasted, r.attempt_log[0].bytes_sent);
+}
+
 TEST_F(SeveralResources, AnUnknownResourceInACommandIsAHarnessError) {
   const auto r =
       run_scenario(load(kFileAndSum), options("command: curl -fsS -o {output} {url:nope}"));
