@@ -111,10 +111,10 @@ TEST(RedirectErrors, WithSeveralResourcesALoopIsARuleThatSendsOneOfItsOwnResourc
   EXPECT_EQ(load_error(two + "  - redirect: {to: /m/app.bin, resource: file}\n"), "");
   // For every resource, the mirror's GETs go to the mirror: a loop.
   EXPECT_EQ(load_error(two + "  - redirect: {to: /m/app.bin}\n"),
-            "t.yaml:7:18: redirect loop: every GET of /m/app.bin is redirected to /m/app.bin "
+            "t.yaml:6:20: redirect loop: every GET of /m/app.bin is redirected to /m/app.bin "
             "(give the rule attempts: or a probability below 1, or another path)");
   EXPECT_EQ(load_error(two + "  - redirect: {to: /app.bin, resource: /*app.bin}\n"),
-            "t.yaml:7:18: redirect loop: every GET of /app.bin is redirected to /app.bin (give "
+            "t.yaml:6:20: redirect loop: every GET of /app.bin is redirected to /app.bin (give "
             "the rule attempts: or a probability below 1, or another path)");
 }
 
