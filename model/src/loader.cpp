@@ -178,10 +178,8 @@ class Reader {
     for (const TextPlaceholder& p : text_placeholders(*res.text)) {
       const Resource* other = s_.find_resource_id(p.id);
       if (other == nullptr) {
-        std::vector<std::string> ids;
-        for (const Resource& x : s_.resources) ids.push_back(x.id);
         r.fail("text", fmt::format("placeholder '{{{}:{}}}' names no resource; expected one of {}",
-                                   p.what, p.id, join(ids)));
+                                   p.what, p.id, join(resource_ids())));
       }
       if (other == &res || other->is_text()) {
         r.fail("text", fmt::format("placeholder '{{{}:{}}}' names a text resource: a text "
@@ -491,24 +489,27 @@ class Reader {
       if (::fnmatch(what.c_str(), s_.resources[i].path.c_str(), 0) == 0) out.push_back(i);
     }
     if (out.empty()) {
-      std::vector<std::string> ids;
-      for (const Resource& r : s_.resources) ids.push_back(r.id);
       params.fail("resource",
                   fmt::format("no resource has id or path '{}'; expected an id ({}) or a glob "
                               "of their paths",
-                              what, join(ids)));
+                              what, join(resource_ids())));
     }
     return out;
+  }
+
+  // The ids of the scenario's resources, for "expected one of …" in errors.
+  std::vector<std::string> resource_ids() const {
+    std::vector<std::string> ids;
+    for (const Resource& r : s_.resources) ids.push_back(r.id);
+    return ids;
   }
 
   // `{url:ID}` and `{output:ID}` in client.command name resources of this scenario.
   void check_command_resources(const Params& c) const {
     for (const CommandResource& p : command_resources(s_.client.command)) {
       if (s_.find_resource_id(p.id) != nullptr) continue;
-      std::vector<std::string> ids;
-      for (const Resource& r : s_.resources) ids.push_back(r.id);
       c.fail("command", fmt::format("placeholder '{{{}:{}}}' names no resource; expected one of {}",
-                                    p.what, p.id, join(ids)));
+                                    p.what, p.id, join(resource_ids())));
     }
   }
 
@@ -553,9 +554,8 @@ class Reader {
       Params item(node, file_);
       const std::string id = item.scalar("a resource id");
       if (s_.find_resource_id(id) == nullptr) {
-        std::vector<std::string> ids;
-        for (const Resource& r : s_.resources) ids.push_back(r.id);
-        item.fail(fmt::format("unknown resource '{}'; expected one of {}", id, join(ids)));
+        item.fail(
+            fmt::format("unknown resource '{}'; expected one of {}", id, join(resource_ids())));
       }
       if (std::find(s_.expect.verify.begin(), s_.expect.verify.end(), id) != s_.expect.verify.end())
         item.fail(fmt::format("resource '{}' is listed twice", id));

@@ -52,4 +52,10 @@ std::string expand_text(std::string_view text, const DescribedResource& describe
   return out;
 }
 
+const Resource* described_by(const Scenario& scenario, const Resource& text) {
+  if (!text.text) return nullptr;
+  const std::vector<TextPlaceholder> placeholders = text_placeholders(*text.text);
+  return placeholders.empty() ? nullptr : scenario.find_resource_id(placeholders.front().id);
+}
+
 }  // namespace sisyphus::model

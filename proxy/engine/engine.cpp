@@ -29,14 +29,9 @@ FaultEngine::FaultEngine(model::Scenario scenario, TimeScale time_scale,
       auto& built = per_resource.emplace_back();
       for (const auto& spec : entry.faults) built.push_back(build(spec));
     }
-    std::size_t described = std::string::npos;
-    if (resource.text) {
-      for (const auto& p : model::text_placeholders(*resource.text)) {
-        if (const model::Resource* d = scenario_.find_resource_id(p.id))
-          described = static_cast<std::size_t>(d - scenario_.resources.data());
-      }
-    }
-    described_.push_back(described);
+    const model::Resource* d = model::described_by(scenario_, resource);
+    described_.push_back(d == nullptr ? std::string::npos
+                                      : static_cast<std::size_t>(d - scenario_.resources.data()));
   }
   for (const auto& rule : scenario_.faults) {
     rules_.push_back(BuiltRule{build(rule.fault), rule.attempts, rule.probability, rule.resources});

@@ -37,9 +37,9 @@ std::string digest_identity(const model::Resource& resource, std::uint64_t conte
 std::string fill_text(const model::Scenario& scenario, const model::Resource& text,
                       std::uint32_t generation, const std::filesystem::path& file_root,
                       SyntheticFiles& files, DigestCache& digests, std::string& error) {
-  const auto placeholders = model::text_placeholders(*text.text);
-  if (placeholders.empty()) return *text.text;
-  const model::Resource& described = *scenario.find_resource_id(placeholders.front().id);
+  const model::Resource* of = model::described_by(scenario, text);
+  if (of == nullptr) return *text.text;
+  const model::Resource& described = *of;
   std::uint64_t size = described.size;
   std::shared_ptr<const ContentSource> source;
   if (described.is_file()) {

@@ -105,9 +105,9 @@ ExpectedContent ExpectedContent::of(const model::Resource& resource, std::uint64
 ExpectedContent ExpectedContent::of(const model::Scenario& scenario,
                                     const model::Resource& resource, std::uint64_t content_seed) {
   if (!resource.is_text()) return of(resource, content_seed);
-  const auto placeholders = model::text_placeholders(*resource.text);
-  if (placeholders.empty()) return bytes(*resource.text);
-  const model::Resource& described = *scenario.find_resource_id(placeholders.front().id);
+  const model::Resource* by = model::described_by(scenario, resource);
+  if (by == nullptr) return bytes(*resource.text);
+  const model::Resource& described = *by;
   const ExpectedContent content = of(described, content_seed);
   const model::DescribedResource d{described.path, content.size(),
                                    [&] { return content.sha256_hex(); }};

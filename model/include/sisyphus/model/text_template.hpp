@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sisyphus/model/scenario.hpp"
+
 namespace sisyphus::model {
 
 struct TextPlaceholder {
@@ -29,5 +31,9 @@ struct DescribedResource {
 };
 
 std::string expand_text(std::string_view text, const DescribedResource& described);
+
+// The resource of `scenario` that the text resource `text` describes; nullptr for a text
+// without placeholders (or a resource that is not a text). The loader made sure there is one.
+const Resource* described_by(const Scenario& scenario, const Resource& text);
 
 }  // namespace sisyphus::model
