@@ -39,6 +39,15 @@ void add_listener_flags(CLI::App& cmd, ListenerFlags& flags, const std::string& 
   cmd.add_option("--time-scale", flags.time_scale,
                  "Multiply every scenario duration by X (0.1 runs delays 10x faster)")
       ->capture_default_str();
+  cmd.add_flag("--tls", flags.tls,
+               "Serve HTTPS with a certificate made at start for localhost, 127.0.0.1 and ::1 "
+               "(its CA: --ca-out); also when the scenario says server: {tls: true}");
+  cmd.add_option("--tls-cert", flags.tls_cert,
+                 "Serve HTTPS with this PEM certificate chain (needs --tls-key)");
+  cmd.add_option("--tls-key", flags.tls_key, "The PEM private key of --tls-cert");
+  cmd.add_option("--ca-out", flags.ca_out,
+                 "Write the CA certificate (PEM) of the made certificate here, for a client's "
+                 "trust store (curl --cacert, wget --ca-certificate)");
 }
 
 void apply_listener_flags(const ListenerFlags& flags, proxy::ServerOptions& options) {
@@ -49,6 +58,10 @@ void apply_listener_flags(const ListenerFlags& flags, proxy::ServerOptions& opti
   options.log_capacity = flags.log_capacity;
   options.threads = flags.threads;
   options.time_scale = TimeScale(flags.time_scale);
+  options.tls = flags.tls || flags.ca_out.has_value();
+  if (flags.tls_cert) options.tls_cert = *flags.tls_cert;
+  if (flags.tls_key) options.tls_key = *flags.tls_key;
+  if (flags.ca_out) options.ca_out = *flags.ca_out;
   options.one_malloc_arena = true;  // a long-running server hands back what a burst took
 }
 
@@ -87,6 +100,12 @@ int serve_until_signalled(const std::string& command, proxy::ServerOptions optio
     fmt::print("{}\n", server.url());
     std::fflush(stdout);
     fmt::print(stderr, "sisyphus {}: {}\n", command, banner(server));
+    if (!server.ca_pem().empty() && !flags.ca_out) {
+      fmt::print(stderr,
+                 "sisyphus {}: HTTPS with a certificate made for this run; --ca-out FILE writes "
+                 "its CA for clients to trust\n",
+                 command);
+    }
     int sig = 0;
     sigwait(&signals, &sig);
     server.stop();

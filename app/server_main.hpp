@@ -22,10 +22,14 @@ struct ListenerFlags {
   std::size_t log_capacity = proxy::ServerOptions{}.log_capacity;
   unsigned threads = 2;
   double time_scale = 1.0;
+  bool tls = false;
+  std::optional<std::string> tls_cert;
+  std::optional<std::string> tls_key;
+  std::optional<std::string> ca_out;
 };
 
 // --listen --admin --admin-allow-remote --scenario --port-file --log --log-capacity --threads
-// --time-scale
+// --time-scale --tls --tls-cert --tls-key --ca-out
 void add_listener_flags(CLI::App& cmd, ListenerFlags& flags, const std::string& scenario_help);
 
 // Copies the flags every server mode has into `options` (throws on a bad value).

@@ -126,6 +126,50 @@ TEST_F(ServeCommand, ScenarioErrorsNameFileLineColumnAndExit2) {
   EXPECT_NE(read_file(dir_ / "stderr").find("invalid address 'nowhere:80'"), std::string::npos);
 }
 
+// --tls --ca-out: the URL is https://, curl trusts the written CA (and only with it), and the
+// scenario's close_notify: false is taken; a key file that cannot be read exits 2 naming it.
+TEST_F(ServeCommand, TlsServesHttpsWithTheWrittenCaAndRefusesAnUnreadableKey) {
+  const fs::path scenario = write("tls.yaml", R"(
+name: tls-drop
+resource: {size: 100000, seed: 4}
+attempts:
+  - drop: {at: 30000, close_notify: false}
+)");
+  const fs::path ca = dir_ / "ca.pem";
+  auto server = serve({"--listen", "127.0.0.1:0", "--scenario", scenario.string(), "--tls",
+                       "--ca-out", ca.string(), "--port-file", (dir_ / "ports.json").string()});
+  const auto port = wait_port_file(dir_ / "ports.json").at("port").to_number<std::uint16_t>();
+  const std::string url = fmt::format("https://127.0.0.1:{}/file", port);
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(read_file(dir_ / "stdout"), url + "\n");
+  const fs::path out = dir_ / "out.bin";
+  EXPECT_EQ(curl({"-o", out.string(), url}), 60);  // not without the CA
+  EXPECT_EQ(curl({"--cacert", ca.string(), "-o", out.string(), url}), 18);
+  EXPECT_EQ(fs::file_size(out), 30000u);
+  EXPECT_EQ(curl({"--cacert", ca.string(), "-C", "-", "-o", out.string(), url}), 0);
+  EXPECT_EQ(read_file(out), content_bytes(4, 0, 100000));
+  ASSERT_EQ(::kill(server->pid(), SIGTERM), 0);
+  EXPECT_EQ(server->wait(5s), 0);
+
+  const fs::path cert = write("cert.pem", read_file(ca));
+  auto bad = serve({"--listen", "127.0.0.1:0", "--tls-cert", cert.string(), "--tls-key",
+                    (dir_ / "missing.key").string()});
+  EXPECT_EQ(bad->wait(10s), 2);
+  EXPECT_EQ(read_file(dir_ / "stderr"),
+            fmt::format("sisyphus serve: --tls-key {}: cannot read: No such file or directory\n",
+                        (dir_ / "missing.key").string()));
+
+  // Without --tls the scenario's close_notify is refused at its position.
+  auto plain = serve({"--listen", "127.0.0.1:0", "--scenario", scenario.string()});
+  EXPECT_EQ(plain->wait(10s), 2);
+  EXPECT_NE(read_file(dir_ / "stderr")
+                .find(scenario.string() +
+                      ":5:37: 'close_notify' in drop needs HTTPS: serve the scenario with "
+                      "server: {tls: true} (or --tls)"),
+            std::string::npos)
+      << read_file(dir_ / "stderr");
+}
+
 TEST_F(ServeCommand, AdminOnANonLoopbackAddressNeedsAllowRemoteAndWarns) {
   auto refused = serve({"--listen", "127.0.0.1:0", "--admin", "0.0.0.0:0"});
   EXPECT_EQ(refused->wait(10s), 2);

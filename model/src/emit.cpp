@@ -290,6 +290,7 @@ YAML::Node to_yaml(const Scenario& s) {
   YAML::Node server(YAML::NodeType::Map);
   server["ranges"] = s.server.ranges;
   server["chunked"] = s.server.chunked;
+  server["tls"] = s.server.tls;
   server["max_active"] = s.server.max_active ? YAML::Node(*s.server.max_active) : null_node();
   server["over_capacity"] =
       s.server.max_active ? over_capacity_node(s.server.over_capacity) : null_node();

@@ -181,6 +181,8 @@ Node value_of(const ParamKey& key) {
       return integer(0, std::numeric_limits<std::uint64_t>::max());
     case ParamType::choice:
       return choice(key.choices);
+    case ParamType::boolean:
+      return typed("boolean");
     case ParamType::string: {
       Node n = object();
       n["type"] = list({text("string"), text("number")});
@@ -314,6 +316,7 @@ Node server_schema() {
   Node n = section(detail::kServerKeys,
                    {{"ranges", typed("boolean")},
                     {"chunked", typed("boolean")},
+                    {"tls", typed("boolean")},
                     {"max_active", integer(1)},
                     {"over_capacity", any_of({refuse, over_capacity})},
                     {"outages", outages}},
@@ -348,9 +351,9 @@ Node client_schema() {
   Node prefill = section(detail::client_subkeys("prefill"),
                          {{"size", schema_ref("size_or_percent")}, {"changed", typed("boolean")}},
                          "client.prefill", {"size"});
-  Node command =
-      described(typed("string"),
-                "a command template: {url} {output} {max_attempts} {workdir} {url:ID} {output:ID}");
+  Node command = described(
+      typed("string"),
+      "a command template: {url} {output} {max_attempts} {workdir} {ca_file} {url:ID} {output:ID}");
   return section(detail::client_keys(),
                  {{"kind", choice(detail::kClientKinds)},
                   {"command", command},

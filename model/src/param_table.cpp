@@ -33,6 +33,8 @@ std::string fixed_type_label(const ParamKey& key) {
       return fmt::format("{}", fmt::join(key.choices, " | "));
     case ParamType::string:
       return "string";
+    case ParamType::boolean:
+      return "true | false";
   }
   return "value";
 }

@@ -25,6 +25,8 @@ std::string_view expected_text(ParamType type) {
       return "one of its choices";
     case ParamType::string:
       return "a string";
+    case ParamType::boolean:
+      return "true or false";
   }
   return "a value";
 }
@@ -88,6 +90,10 @@ FaultParams::Value value_from_text(const ParamKey& key, std::string_view text) {
       return choice_from_text(text, key.choices);
     case ParamType::string:
       return std::string(text);
+    case ParamType::boolean:
+      if (text == "true") return true;
+      if (text == "false") return false;
+      throw ParseError(fmt::format("expected true or false, got '{}'", text));
   }
   throw std::logic_error("unknown parameter type");
 }

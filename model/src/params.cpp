@@ -96,6 +96,10 @@ const std::string& FaultParams::string(std::string_view key) const {
   return std::get<std::string>(value(key, ParamType::string));
 }
 
+bool FaultParams::boolean(std::string_view key) const {
+  return std::get<bool>(value(key, ParamType::boolean));
+}
+
 void FaultParams::fail(std::string_view message) const {
   throw ScenarioError(where_, std::string(message));
 }

@@ -19,8 +19,8 @@ inline const std::vector<std::string> kResourceKeys{"path", "size", "seed",     
 inline const std::vector<std::string> kResourceEntryKeys{
     "id",   "path",          "size",   "seed",     "file",   "text",
     "etag", "last_modified", "digest", "attempts", "changes"};
-inline const std::vector<std::string> kServerKeys{"ranges", "chunked", "max_active",
-                                                  "over_capacity", "outages"};
+inline const std::vector<std::string> kServerKeys{"ranges",     "chunked",       "tls",
+                                                  "max_active", "over_capacity", "outages"};
 inline const std::vector<std::string> kOverCapacityKeys{"status", "retry_after"};
 inline const std::vector<std::string> kOutageKeys{"at", "for", "how"};
 inline const std::vector<std::string> kChangeKeys{"before_attempt", "at_time",

@@ -91,6 +91,7 @@ void read_server(const Params& p, ServerOptions& server) {
   p.allow_only(kServerKeys);
   server.ranges = p.boolean("ranges", true);
   server.chunked = p.boolean("chunked", false);
+  server.tls = p.boolean("tls", false);
   if (p.has("max_active")) server.max_active = bounded(p, "max_active", 1);
   if (p.has("over_capacity") && !server.max_active) {
     p.fail("over_capacity", "'over_capacity' applies only with max_active");

@@ -115,6 +115,7 @@ TEST(Emit, MinimalScenarioAsJson) {
   "server": {
     "ranges": true,
     "chunked": false,
+    "tls": false,
     "max_active": null,
     "over_capacity": null,
     "outages": []

@@ -80,18 +80,48 @@ void FaultRegistry::validate(const model::FaultSpec& spec, const model::Scenario
   build(spec, scenario);
 }
 
+namespace {
+
+// Every fault the scenario writes: its attempts:, each resource's own attempts: and its
+// faults: rules.
+template <typename F>
+void for_each_fault(const model::Scenario& scenario, F&& f) {
+  for (const auto& entry : scenario.attempts) {
+    for (const auto& spec : entry.faults) f(spec);
+  }
+  for (const auto& resource : scenario.resources) {
+    if (!resource.attempts) continue;
+    for (const auto& entry : *resource.attempts) {
+      for (const auto& spec : entry.faults) f(spec);
+    }
+  }
+  for (const auto& rule : scenario.faults) f(rule.fault);
+}
+
+}  // namespace
+
 void FaultRegistry::check_relayable(const model::Scenario& scenario) const {
-  auto check = [this](const model::FaultSpec& spec) {
+  for_each_fault(scenario, [this](const model::FaultSpec& spec) {
     const FaultKind* kind = find(spec.kind);
     if (kind != nullptr && !kind->relayable) {
       spec.params.fail(fmt::format("fault '{}' cannot apply to a relayed response: {}", kind->name,
                                    kind->not_relayable_because));
     }
-  };
-  for (const auto& entry : scenario.attempts) {
-    for (const auto& spec : entry.faults) check(spec);
-  }
-  for (const auto& rule : scenario.faults) check(rule.fault);
+  });
+}
+
+void FaultRegistry::check_plain_http(const model::Scenario& scenario) const {
+  for_each_fault(scenario, [this](const model::FaultSpec& spec) {
+    const FaultKind* kind = find(spec.kind);
+    if (kind == nullptr) return;
+    for (const model::ParamKey& key : kind->params.keys) {
+      if (key.tls_only && spec.params.has(key.name)) {
+        spec.params.fail(key.name, fmt::format("'{}' in {} needs HTTPS: serve the scenario with "
+                                               "server: {{tls: true}} (or --tls)",
+                                               key.name, kind->name));
+      }
+    }
+  });
 }
 
 }  // namespace sisyphus::proxy

@@ -29,17 +29,20 @@ struct TimeSpec {
 
 class Drop final : public Fault {
  public:
-  Drop(std::optional<PointSpec> point, TimeSpec time, CutHow how, Duration stall_for)
-      : point_(point), time_(time), how_(how), stall_for_(stall_for) {}
+  Drop(std::optional<PointSpec> point, TimeSpec time, CutHow how, Duration stall_for,
+       bool close_notify)
+      : point_(point), time_(time), how_(how), stall_for_(stall_for), close_notify_(close_notify) {}
 
   std::string_view kind() const override { return "drop"; }
 
   void apply(ResponsePlan& plan, const RequestContext& ctx, Rng& rng) const override {
     const Duration stall = how_ == CutHow::stall ? ctx.time_scale(stall_for_) : Duration{0};
     if (point_) {
-      plan.set_cut(Cut{point_->resolve(ctx.resource_size, rng), how_, stall, "drop"});
+      plan.set_cut(
+          Cut{point_->resolve(ctx.resource_size, rng), how_, stall, "drop", close_notify_});
     } else {
-      plan.set_timed_cut(TimedCut{ctx.time_scale(time_.resolve(rng)), how_, stall, "drop"});
+      plan.set_timed_cut(
+          TimedCut{ctx.time_scale(time_.resolve(rng)), how_, stall, "drop", close_notify_});
     }
     plan.applied.emplace_back("drop");
   }
@@ -49,6 +52,7 @@ class Drop final : public Fault {
   TimeSpec time_;
   CutHow how_;
   Duration stall_for_;
+  bool close_notify_;
 };
 
 constexpr model::ParamKey kAfterTimeKey{
@@ -72,6 +76,11 @@ constexpr model::ParamKey kKeys[] = {
      .type = model::ParamType::duration,
      .default_value = "30s",
      .doc = "how: stall only: how long the connection stays silent (time-scaled)"},
+    {.name = "close_notify",
+     .type = model::ParamType::boolean,
+     .default_value = "true",
+     .doc = "HTTPS only: TLS close_notify before the FIN (false: a truncation)",
+     .tls_only = true},
 };
 
 // `after_time` instead of an offset; exactly one of at, after and after_time.
@@ -99,7 +108,11 @@ std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scen
   if (params.has("for") && how != CutHow::stall) {
     params.fail("for", "'for' applies only to how: stall");
   }
-  return std::make_unique<Drop>(point, time.value_or(TimeSpec{}), how, params.duration("for"));
+  if (params.has("close_notify") && how == CutHow::reset) {
+    params.fail("close_notify", "'close_notify' applies to how: close and how: stall, not reset");
+  }
+  return std::make_unique<Drop>(point, time.value_or(TimeSpec{}), how, params.duration("for"),
+                                params.boolean("close_notify"));
 }
 
 }  // namespace

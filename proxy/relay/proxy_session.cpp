@@ -106,11 +106,7 @@ std::string describe(const boost::system::error_code& ec, bool timed_out, Durati
 
 ProxySession::ProxySession(asio::ip::tcp::socket socket, std::shared_ptr<ServerCore> core,
                            std::shared_ptr<UpstreamPool> pool)
-    : Connection(std::move(socket), std::move(core), true), pool_(std::move(pool)) {
-  boost::system::error_code ec;
-  const auto remote = socket_.remote_endpoint(ec);
-  if (!ec) client_address_ = remote.address().to_string();
-}
+    : Connection(std::move(socket), std::move(core), true), pool_(std::move(pool)) {}
 
 void ProxySession::abort() {
   auto self = std::static_pointer_cast<ProxySession>(shared_from_this());
@@ -298,11 +294,12 @@ ProxySession::Request ProxySession::upstream_request(const Request& req, Exchang
   const std::string via = fmt::format("{}.{} sisyphus", req.version() / 10, req.version() % 10);
   const auto previous_via = header(req, http::field::via);
   up.set(http::field::via, previous_via ? *previous_via + ", " + via : via);
-  if (!client_address_.empty()) {
+  if (const std::string client_address = peer_address(); !client_address.empty()) {
     const auto previous = header(req, "X-Forwarded-For");
-    up.set("X-Forwarded-For", previous ? *previous + ", " + client_address_ : client_address_);
+    up.set("X-Forwarded-For", previous ? *previous + ", " + client_address : client_address);
   }
-  if (up.find("X-Forwarded-Proto") == up.end()) up.set("X-Forwarded-Proto", "http");
+  if (up.find("X-Forwarded-Proto") == up.end())
+    up.set("X-Forwarded-Proto", tls() ? "https" : "http");
   if (auto host = header(req, http::field::host); host && up.find("X-Forwarded-Host") == up.end()) {
     up.set("X-Forwarded-Host", *host);
   }

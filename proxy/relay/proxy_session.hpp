@@ -108,7 +108,6 @@ class ProxySession final : public Connection {
   void hold_relay_buffer(std::size_t size);
   int pipe_[2] = {-1, -1};
   std::size_t pipe_capacity_ = 0;
-  std::string client_address_;
 };
 
 }  // namespace sisyphus::proxy

@@ -12,6 +12,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <fstream>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <stdexcept>
@@ -23,6 +25,8 @@
 #include "relay/upstream.hpp"
 #include "server/server_core.hpp"
 #include "sisyphus/proxy/fault.hpp"
+#include "tls/server_context.hpp"
+#include "tls/tls_front.hpp"
 #include "wire/endpoint.hpp"
 
 namespace sisyphus::proxy {
@@ -35,6 +39,10 @@ namespace {
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 enum class Kind { origin, admin };
+
+// What an accept loop does with each socket it accepts (on the strand it was accepted on).
+using SessionStarter =
+    std::function<void(tcp::socket socket, std::shared_ptr<std::atomic<int>> load)>;
 
 // One io_context per io thread, each with its own epoll: a connection's readiness events
 // wake only the thread that serves it. (With one io_context run by several threads, the
@@ -104,9 +112,10 @@ constexpr int kListenBacklog = 65535;
 
 // A session for a socket just accepted: with an upstream pool, client connections are
 // relayed (sisyphus proxy) instead of served.
+// `tls`: the link of the TLS front the connection comes from (HTTPS), else null.
 void start_session(tcp::socket socket, std::shared_ptr<std::atomic<int>> load,
                    const std::shared_ptr<ServerCore>& core, Kind kind,
-                   const std::shared_ptr<UpstreamPool>& pool) {
+                   const std::shared_ptr<UpstreamPool>& pool, std::shared_ptr<TlsLink> tls) {
   boost::system::error_code opt_ec;
   socket.set_option(tcp::no_delay(true), opt_ec);
   std::shared_ptr<Connection> c;
@@ -117,6 +126,7 @@ void start_session(tcp::socket socket, std::shared_ptr<std::atomic<int>> load,
   } else {
     c = std::make_shared<AdminSession>(std::move(socket), core, false);
   }
+  if (tls) c->relay_tls(std::move(tls));
   c->count_on(std::move(load));
   c->start();
 }
@@ -127,8 +137,7 @@ void start_session(tcp::socket socket, std::shared_ptr<std::atomic<int>> load,
 // there have queued (a herd of throttled bodies), so one socket per wake-up accepted tens a
 // second while thousands overflowed the listen queue (docs/server.md "Holding a herd").
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ContextPool& contexts,
-                                  std::shared_ptr<ServerCore> core, Kind kind,
-                                  std::shared_ptr<UpstreamPool> pool) {
+                                  SessionStarter start) {
   while (acceptor.is_open()) {
     auto [ioc, load] = contexts.least_loaded();
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(*ioc), nothrow);
@@ -143,7 +152,7 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ContextPool& contexts
       co_await pause.async_wait(nothrow);
       continue;
     }
-    start_session(tcp::socket(std::move(socket)), std::move(load), core, kind, pool);
+    start(tcp::socket(std::move(socket)), std::move(load));
     // The acceptor is non-blocking (open_acceptor()): these fail with would_block once the
     // queue is empty, and any other failure is met again by the next async_accept.
     for (int i = 1; i < kAcceptBatch; ++i) {
@@ -152,7 +161,7 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ContextPool& contexts
       boost::system::error_code more_ec;
       acceptor.accept(more, more_ec);
       if (more_ec) break;
-      start_session(std::move(more), std::move(more_load), core, kind, pool);
+      start(std::move(more), std::move(more_load));
     }
   }
 }
@@ -197,11 +206,61 @@ struct Server::Impl {
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<tcp::acceptor> admin_acceptor;
   std::string record_error;
+  // HTTPS (options.tls, a certificate file, or the scenario's server.tls): the context the
+  // fronts accept with, the loopback listener of the sessions they relay to, their links.
+  bool tls = false;
+  ServerTls server_tls;
+  std::unique_ptr<tcp::acceptor> inner_acceptor;
+  std::shared_ptr<TlsLinks> links;
+
+  // The starters of the accept loops: a plain session, a TLS front, a session behind one.
+  SessionStarter sessions(Kind kind) {
+    return [core = core, kind, pool = pool](tcp::socket socket,
+                                            std::shared_ptr<std::atomic<int>> load) {
+      start_session(std::move(socket), std::move(load), core, kind, pool, nullptr);
+    };
+  }
+  SessionStarter fronts() {
+    return [core = core, ctx = server_tls.ctx.get(), inner = inner_acceptor->local_endpoint(),
+            links = links](tcp::socket socket, std::shared_ptr<std::atomic<int>>) {
+      boost::system::error_code ec;
+      socket.set_option(tcp::no_delay(true), ec);
+      std::make_shared<TlsFront>(std::move(socket), core, ctx, inner, links)->start();
+    };
+  }
+  SessionStarter sessions_behind_fronts() {
+    return [core = core, pool = pool, links = links](tcp::socket socket,
+                                                     std::shared_ptr<std::atomic<int>> load) {
+      boost::system::error_code ec;
+      const auto peer = socket.remote_endpoint(ec);
+      std::shared_ptr<TlsLink> link = ec ? nullptr : links->take(peer.port());
+      // Only the fronts connect here; anyone else who found the port is not served.
+      if (!link) return;
+      start_session(std::move(socket), std::move(load), core, Kind::origin, pool, std::move(link));
+    };
+  }
 };
+
+namespace {
+
+bool serves_tls(const ServerOptions& options, const model::Scenario& scenario) {
+  return options.tls || options.tls_cert || options.tls_key || scenario.server.tls;
+}
+
+// The listen address, when the made certificate must name it besides the loopback ones.
+std::vector<std::string> extra_certificate_ips(const tcp::endpoint& listening) {
+  const auto a = listening.address();
+  if (a.is_unspecified() || a.is_loopback()) return {};
+  return {a.to_string()};
+}
+
+}  // namespace
 
 Server::Server(ServerOptions options, model::Scenario scenario) : impl_(std::make_unique<Impl>()) {
   if (options.threads == 0) options.threads = 1;
   if (options.upstream) FaultRegistry::instance().check_relayable(scenario);
+  impl_->tls = serves_tls(options, scenario);
+  if (!impl_->tls) FaultRegistry::instance().check_plain_http(scenario);
   impl_->core = std::make_shared<ServerCore>(std::move(options), std::move(scenario));
 }
 
@@ -221,6 +280,25 @@ void Server::start() {
   impl_->acceptor = std::make_unique<tcp::acceptor>(open_acceptor(first, options.listen));
   impl_->port = impl_->acceptor->local_endpoint().port();
   impl_->host = host_for_url(impl_->acceptor->local_endpoint());
+  if (impl_->tls) {
+    if (options.ca_out && options.tls_cert) {
+      throw std::runtime_error(
+          "--ca-out writes the CA of a certificate made at start; with --tls-cert there is "
+          "none to write (give clients the CA that signed that certificate)");
+    }
+    impl_->server_tls = make_server_tls(options.tls_cert, options.tls_key,
+                                        extra_certificate_ips(impl_->acceptor->local_endpoint()));
+    if (options.ca_out && !impl_->server_tls.ca_pem.empty()) {
+      std::ofstream out(*options.ca_out, std::ios::binary | std::ios::trunc);
+      out << impl_->server_tls.ca_pem;
+      if (!out.flush()) {
+        throw std::runtime_error(
+            fmt::format("--ca-out {}: cannot write the CA certificate", options.ca_out->string()));
+      }
+    }
+    impl_->inner_acceptor = std::make_unique<tcp::acceptor>(open_acceptor(first, "127.0.0.1:0"));
+    impl_->links = std::make_shared<TlsLinks>();
+  }
   if (options.admin) {
     impl_->admin_remote = !parse_endpoint(*options.admin).address().is_loopback();
     if (impl_->admin_remote && !options.admin_allow_remote) {
@@ -235,14 +313,21 @@ void Server::start() {
   }
   // The accept loops run on the first context's one thread, as do the acceptors' closes
   // in stop(): nothing else touches an acceptor while the threads run.
-  asio::co_spawn(
-      first,
-      accept_loop(*impl_->acceptor, *impl_->contexts, impl_->core, Kind::origin, impl_->pool),
-      asio::detached);
-  if (impl_->admin_acceptor) {
+  if (impl_->tls) {
+    asio::co_spawn(first, accept_loop(*impl_->acceptor, *impl_->contexts, impl_->fronts()),
+                   asio::detached);
     asio::co_spawn(
         first,
-        accept_loop(*impl_->admin_acceptor, *impl_->contexts, impl_->core, Kind::admin, nullptr),
+        accept_loop(*impl_->inner_acceptor, *impl_->contexts, impl_->sessions_behind_fronts()),
+        asio::detached);
+  } else {
+    asio::co_spawn(first,
+                   accept_loop(*impl_->acceptor, *impl_->contexts, impl_->sessions(Kind::origin)),
+                   asio::detached);
+  }
+  if (impl_->admin_acceptor) {
+    asio::co_spawn(
+        first, accept_loop(*impl_->admin_acceptor, *impl_->contexts, impl_->sessions(Kind::admin)),
         asio::detached);
   }
   impl_->contexts->run_threads(impl_->threads);
@@ -257,7 +342,7 @@ void Server::stop() {
   // race with the loops), and stop() waits for that: once they are closed no connection is
   // accepted any more, so abort_all() finds every one there will be.
   std::packaged_task<void()> close_acceptors([impl = impl_.get()] {
-    for (auto* a : {impl->acceptor.get(), impl->admin_acceptor.get()}) {
+    for (auto* a : {impl->acceptor.get(), impl->admin_acceptor.get(), impl->inner_acceptor.get()}) {
       boost::system::error_code ec;
       if (a != nullptr) a->close(ec);
     }
@@ -282,6 +367,7 @@ void Server::stop() {
   impl_->core->blocking_pool().join();
   impl_->acceptor.reset();
   impl_->admin_acceptor.reset();
+  impl_->inner_acceptor.reset();
   impl_->contexts.reset();
   if (auto* recorder = impl_->core->recording()) {
     try {
@@ -308,7 +394,11 @@ bool Server::admin_remote() const {
 }
 
 std::string Server::base_url() const {
-  return fmt::format("http://{}:{}", impl_->host, impl_->port);
+  return fmt::format("{}://{}:{}", impl_->tls ? "https" : "http", impl_->host, impl_->port);
+}
+
+std::string Server::ca_pem() const {
+  return impl_->server_tls.ca_pem;
 }
 
 std::string Server::url() const {
@@ -326,6 +416,7 @@ model::Scenario Server::scenario() const {
 
 void Server::set_scenario(model::Scenario scenario) {
   if (impl_->core->options().upstream) FaultRegistry::instance().check_relayable(scenario);
+  if (!impl_->tls) FaultRegistry::instance().check_plain_http(scenario);
   impl_->core->set_scenario(std::move(scenario));
 }
 

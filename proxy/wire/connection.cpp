@@ -19,6 +19,7 @@
 #include <boost/beast/http/read.hpp>
 #include <tuple>
 
+#include "tls/tls_front.hpp"
 #include "wire/delivery_ledger.hpp"
 
 namespace sisyphus::proxy {
@@ -314,7 +315,15 @@ void Connection::discard_pending_input() {
   }
 }
 
-asio::awaitable<void> Connection::close_with_fin() {
+std::string Connection::peer_address() const {
+  if (tls_link_) return tls_link_->client_address;
+  boost::system::error_code ec;
+  const auto remote = socket_.remote_endpoint(ec);
+  return ec ? std::string() : remote.address().to_string();
+}
+
+asio::awaitable<void> Connection::close_with_fin(bool close_notify) {
+  if (tls_link_) tls_link_->close_notify = close_notify;
   boost::system::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   // close() with unread input would send an RST that can overtake (and discard) data still

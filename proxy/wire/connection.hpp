@@ -53,6 +53,12 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   // How an outage killed this connection's response, or nullopt.
   const std::optional<model::OutageHow>& killed_by_outage() const { return killed_by_; }
   ServerCore& core() const { return *core_; }
+  // The connection comes from the TLS front of an HTTPS listener (tls/tls_front.hpp), which
+  // shares `link`: before start().
+  void relay_tls(std::shared_ptr<struct TlsLink> link) { tls_link_ = std::move(link); }
+  bool tls() const { return tls_link_ != nullptr; }  // served over HTTPS
+  // The client's address: the socket's peer, or over HTTPS the front's.
+  std::string peer_address() const;
 
  protected:
   // They execute response plans on this connection (plan_executor.hpp, body_writer.hpp).
@@ -122,8 +128,10 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   // false when the bound passed or the peer reset (its unacknowledged bytes never will be).
   asio::awaitable<bool> drain_send_queue(Duration bound);
   // Server-initiated end of the connection: FIN after every written byte, then close.
-  // Unread input is discarded first so that the close does not turn into an RST.
-  asio::awaitable<void> close_with_fin();
+  // Unread input is discarded first so that the close does not turn into an RST. Over HTTPS
+  // the client's stream ends with TLS close_notify before the FIN, unless `close_notify` is
+  // false (a truncation: drop's close_notify: false).
+  asio::awaitable<void> close_with_fin(bool close_notify = true);
   // RST after every written byte reached the peer (SO_LINGER {1, 0} then close).
   asio::awaitable<void> close_with_rst();
   // The answers to a request turned away by server.max_active or server.outages.
@@ -133,6 +141,7 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
 
   asio::ip::tcp::socket socket_;
   std::shared_ptr<ServerCore> core_;
+  std::shared_ptr<struct TlsLink> tls_link_;  // over HTTPS only
   std::uint64_t id_ = 0;
   // Bytes read from the client and not yet parsed. Emptied of its storage once a request
   // is read, so a connection between requests holds none.

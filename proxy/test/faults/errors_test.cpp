@@ -48,9 +48,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"drop: {at: 10, how: stall, for: soon}",
                 "t.yaml:6:37: invalid duration 'soon': expected a number followed by a unit "
                 "(us, ms, s, m)"},
+        BadCase{"drop: {at: 10, close_notify: maybe}",
+                "t.yaml:6:34: expected true or false, got 'maybe'"},
+        BadCase{"drop: {at: 10, how: reset, close_notify: false}",
+                "t.yaml:6:46: 'close_notify' applies to how: close and how: stall, not reset"},
         BadCase{"drop: {at: 10, probability: 0.5}",
                 "t.yaml:6:20: unknown key 'probability' in drop, expected one of at, after, "
-                "after_time, how, for"},
+                "after_time, how, for, close_notify"},
         // status
         BadCase{"status: {}", "t.yaml:6:13: expected 'code' (an HTTP status from 300 to 599)"},
         BadCase{"status: {code: 200}",

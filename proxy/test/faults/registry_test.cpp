@@ -91,5 +91,48 @@ TEST(FaultRegistry, CheckRelayableNamesTheFaultAndWhy) {
   }
 }
 
+// A resource's own attempts: are checked too (they were not: a relay scenario with
+// resources: took a fault it cannot apply).
+TEST(FaultRegistry, CheckRelayableReadsEachResourcesOwnAttempts) {
+  try {
+    FaultRegistry::instance().check_relayable(
+        load("name: t\nresources:\n  - {id: a, path: /a, size: 10}\n"
+             "  - id: b\n    path: /b\n    size: 10\n    attempts:\n"
+             "      - wrong_range: {shift: 1}\n"));
+    FAIL() << "wrong_range in a resource's attempts accepted for a relay";
+  } catch (const model::ScenarioError& e) {
+    EXPECT_EQ(e.where().line, 8);
+    EXPECT_NE(e.message().find("fault 'wrong_range' cannot apply to a relayed response"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+// A key that means something only over HTTPS, wherever the fault is written, is refused for a
+// server that serves plain HTTP; the same scenario is fine for one that serves HTTPS.
+TEST(FaultRegistry, CheckPlainHttpRefusesTlsOnlyKeysAtTheirPosition) {
+  const auto& registry = FaultRegistry::instance();
+  EXPECT_NO_THROW(registry.check_plain_http(
+      load("name: t\nresource: {size: 10}\nattempts:\n  - drop: {at: 5, how: close}\n")));
+  const char* written[] = {
+      "name: t\nresource: {size: 10}\nattempts:\n  - drop: {at: 5, close_notify: false}\n",
+      "name: t\nresource: {size: 10}\nfaults:\n  - drop: {at: 5, close_notify: true}\n",
+      "name: t\nresources:\n  - id: a\n    path: /a\n    size: 10\n    attempts:\n"
+      "      - drop: {at: 5, close_notify: false}\n",
+  };
+  const int lines[] = {4, 4, 7};
+  for (int i = 0; i < 3; ++i) {
+    try {
+      registry.check_plain_http(load(written[i]));
+      ADD_FAILURE() << "close_notify accepted over plain HTTP: " << written[i];
+    } catch (const model::ScenarioError& e) {
+      EXPECT_EQ(e.where().line, lines[i]) << e.what();
+      EXPECT_EQ(e.message(),
+                "'close_notify' in drop needs HTTPS: serve the scenario with server: {tls: "
+                "true} (or --tls)");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sisyphus::proxy::test

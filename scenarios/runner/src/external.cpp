@@ -33,6 +33,12 @@ ClientOutcome run_external(const ClientContext& ctx, std::vector<std::string> ar
   return out;
 }
 
+void insert_ca_option(const ClientContext& ctx, std::vector<std::string>& argv,
+                      std::string_view flag) {
+  if (ctx.ca_file.empty() || argv.empty()) return;
+  argv.insert(argv.end() - 1, std::string(flag) + ctx.ca_file.string());
+}
+
 std::string whole_seconds(Duration d) {
   const auto s = (d.count() + 999'999) / 1'000'000;
   return std::to_string(s < 1 ? 1 : s);

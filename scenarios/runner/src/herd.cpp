@@ -23,6 +23,7 @@
 #include "sisyphus/core/rng.hpp"
 #include "sisyphus/core/sha256.hpp"
 #include "sisyphus/runner/verify.hpp"
+#include "work_dir.hpp"
 
 namespace sisyphus::runner::detail {
 namespace {
@@ -182,7 +183,13 @@ HerdTrial run_herd(const model::Scenario& s, std::uint32_t trial, std::uint32_t 
     ScenarioServer server(served, options.time_scale);
     const Duration deadline = deadline_for(s, options);
 
+    // Over HTTPS the clients trust the run's CA, from a file in a directory of the trial's.
+    std::optional<WorkDir> ca_dir;
     ClientContext ctx;
+    if (s.server.tls) {
+      ca_dir.emplace(options.work_root, s.name, false);
+      ctx.ca_file = server.write_ca_file(ca_dir->path());
+    }
     ctx.scenario = &s;
     ctx.url = server.url();
     ctx.time_scale = options.time_scale;

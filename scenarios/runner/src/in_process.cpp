@@ -54,6 +54,7 @@ client::Options reference_options(const ClientContext& ctx) {
   o.read_timeout = read_timeout(ctx);
   o.connect_timeout = connect_timeout(ctx);
   o.time_scale = ctx.time_scale;
+  if (!ctx.ca_file.empty()) o.ca_file = ctx.ca_file;
   return o;
 }
 

@@ -43,11 +43,14 @@ std::vector<ResourceTarget> resource_targets(const model::Scenario& s, const std
   return out;
 }
 
-// {url} and {output} are the first resource the run verifies.
+// {url} and {output} are the first resource the run verifies. Over HTTPS the server's CA is
+// written to ca.pem in the work directory ({ca_file}).
 ClientContext client_context(const model::Scenario& s, const model::Scenario& served,
-                             const std::string& base_url, const detail::WorkDir& dir,
+                             const detail::ScenarioServer& server, const detail::WorkDir& dir,
                              const RunOptions& options, Duration deadline) {
+  const std::string base_url = server.base_url();
   ClientContext ctx;
+  ctx.ca_file = server.write_ca_file(dir.path());
   ctx.scenario = &s;
   ctx.resources = resource_targets(s, base_url, dir);
   const model::Resource& first = *s.verified().front();
@@ -117,7 +120,7 @@ void execute(const model::Scenario& s, const ClientAdapter& client, const RunOpt
   const model::Scenario served = detail::served_scenario(s);
   detail::ScenarioServer server(served, options.time_scale);
 
-  const ClientContext ctx = client_context(s, served, server.base_url(), dir, options, deadline);
+  const ClientContext ctx = client_context(s, served, server, dir, options, deadline);
   if (s.client.prefill) client.prefill(detail::prefill_context(s, ctx.url, ctx.output));
 
   const auto start = Clock::now();

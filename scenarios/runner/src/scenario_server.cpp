@@ -1,6 +1,10 @@
 #include "scenario_server.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
+#include <fstream>
+#include <stdexcept>
 #include <thread>
 
 namespace sisyphus::runner::detail {
@@ -28,6 +32,16 @@ std::filesystem::path file_root(const model::Scenario& scenario) {
 ScenarioServer::ScenarioServer(const model::Scenario& served, TimeScale time_scale)
     : server_(server_options(served, time_scale), served) {
   server_.start();
+}
+
+std::filesystem::path ScenarioServer::write_ca_file(const std::filesystem::path& dir) const {
+  const std::string ca = server_.ca_pem();
+  if (ca.empty()) return {};
+  const std::filesystem::path file = dir / "ca.pem";
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << ca;
+  if (!out.flush()) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
+  return file;
 }
 
 std::vector<proxy::LogRecord> ScenarioServer::finish() {

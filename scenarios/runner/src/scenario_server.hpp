@@ -23,6 +23,10 @@ class ScenarioServer {
 
   std::string url() const { return server_.url(); }
   std::string base_url() const { return server_.base_url(); }  // http://127.0.0.1:PORT
+  // server.tls: writes the CA of the certificate made for this run to `dir`/ca.pem, for the
+  // clients' {ca_file}, and returns that path; over plain HTTP writes nothing and returns "".
+  // Throws std::runtime_error when the file cannot be written.
+  std::filesystem::path write_ca_file(const std::filesystem::path& dir) const;
   proxy::Stats stats() const { return server_.stats(); }
 
   // Once the client is done: lets the server finish what it was writing, stops it (which

@@ -17,6 +17,7 @@ enum class ParamType {
   unsigned_integer,  // "503"
   choice,            // one of ParamKey::choices
   string,            // any text; the kind's own rules read it
+  boolean,           // true or false
 };
 
 struct ParamKey {
@@ -34,6 +35,9 @@ struct ParamKey {
   // with that mean (a memoryless link, docs/faults.md). Only for size and duration keys; the
   // mean is greater than zero. FaultParams::is_mean() says which form was written.
   bool random = false;
+  // The key means something only over HTTPS (drop's close_notify): a server that serves the
+  // scenario over plain HTTP refuses it, naming its position (docs/server.md "HTTPS").
+  bool tls_only = false;
 };
 
 struct ParamTable {

@@ -20,7 +20,7 @@ class FaultParams {
  public:
   // size -> SizeSpec, signed_size -> int64, duration -> Duration, rate and unsigned_integer ->
   // uint64, choice and string -> the text.
-  using Value = std::variant<SizeSpec, std::int64_t, Duration, std::uint64_t, std::string>;
+  using Value = std::variant<SizeSpec, std::int64_t, Duration, std::uint64_t, std::string, bool>;
 
   // One key as written, in document order.
   struct Written {
@@ -79,6 +79,7 @@ class FaultParams {
   std::uint64_t rate(std::string_view key) const;
   std::uint64_t unsigned_integer(std::string_view key) const;
   const std::string& string(std::string_view key) const;  // choice and string keys
+  bool boolean(std::string_view key) const;
 
   // ScenarioError at location() / location(key).
   [[noreturn]] void fail(std::string_view message) const;

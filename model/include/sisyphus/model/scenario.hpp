@@ -47,6 +47,9 @@ struct Outage {
 struct ServerOptions {
   bool ranges = true;    // false: ignore Range, 200 + whole body, no Accept-Ranges
   bool chunked = false;  // true: Transfer-Encoding: chunked, no Content-Length
+  // true: `sisyphus run` serves the scenario over HTTPS with a certificate made at start
+  // and gives templates {ca_file} (docs/server.md "HTTPS").
+  bool tls = false;
   std::optional<std::uint32_t> max_active;  // transfers at once; none: unlimited
   OverCapacity over_capacity;
   std::vector<Outage> outages;  // in order of `at`, never overlapping (the loader checks)

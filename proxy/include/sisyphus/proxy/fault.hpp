@@ -72,6 +72,9 @@ class FaultRegistry final : public model::FaultCatalog {
   // model::ScenarioError (file:line:column of the fault) for the first fault whose kind is
   // not relayable.
   void check_relayable(const model::Scenario& scenario) const;
+  // For a server that serves the scenario over plain HTTP: throws model::ScenarioError at
+  // the first fault key that means something only over HTTPS (ParamKey::tls_only).
+  void check_plain_http(const model::Scenario& scenario) const;
 
  private:
   FaultRegistry();

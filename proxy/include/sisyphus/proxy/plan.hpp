@@ -47,6 +47,9 @@ struct Cut {
   CutHow how = CutHow::close;
   Duration stall_for{0};  // for CutHow::stall (already time-scaled)
   std::string fault;      // kind that asked for it, for the log
+  // Over HTTPS, CutHow::close sends TLS close_notify before the FIN (a clean TLS end); false
+  // ends the TCP stream without it, as a truncation does. Nothing over plain HTTP.
+  bool close_notify = true;
 };
 
 // A cut by transfer time (`drop: {after_time: 5s}`): the body stops once `after` has passed
@@ -56,8 +59,9 @@ struct Cut {
 struct TimedCut {
   Duration after{0};  // already time-scaled
   CutHow how = CutHow::close;
-  Duration stall_for{0};  // for CutHow::stall (already time-scaled)
-  std::string fault;      // kind that asked for it, for the log
+  Duration stall_for{0};     // for CutHow::stall (already time-scaled)
+  std::string fault;         // kind that asked for it, for the log
+  bool close_notify = true;  // as Cut::close_notify
 };
 
 // A cut inside the response head (empty_reply, head_cut, endless_head, garbage): the first

@@ -17,7 +17,16 @@ namespace sisyphus::proxy {
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:0";  // HOST:PORT; port 0 picks a free one
-  std::optional<std::string> admin;    // admin API HOST:PORT, off when absent
+  // HTTPS on `listen` (docs/server.md "HTTPS"): `tls` with neither file makes a CA and a
+  // certificate it signs (for localhost, 127.0.0.1 and ::1) at start(); with both, serves
+  // that certificate chain and key (PEM). start() throws when a file cannot be read or the
+  // key does not match. The admin API stays plain HTTP.
+  bool tls = false;
+  std::optional<std::filesystem::path> tls_cert;
+  std::optional<std::filesystem::path> tls_key;
+  // Where start() writes the made CA's certificate (PEM), for a client's trust store.
+  std::optional<std::filesystem::path> ca_out;
+  std::optional<std::string> admin;  // admin API HOST:PORT, off when absent
   // The admin API replaces the scenario and has no authentication, so start() refuses to
   // put it on an address other than loopback (127.0.0.0/8, ::1) unless this is set.
   bool admin_allow_remote = false;
@@ -92,8 +101,11 @@ class Server {
   std::uint16_t admin_port() const;  // 0 when no admin API
   // The admin API listens on an address other than loopback (allowed by admin_allow_remote).
   bool admin_remote() const;
-  std::string base_url() const;  // "http://127.0.0.1:PORT"
-  std::string url() const;       // base_url() + resource path
+  std::string base_url() const;  // "http://127.0.0.1:PORT" ("https://" with tls)
+  // The made CA's certificate (PEM) once start()ed with `tls` and no certificate files;
+  // "" otherwise.
+  std::string ca_pem() const;
+  std::string url() const;  // base_url() + resource path
 
   model::Scenario scenario() const;
   void set_scenario(model::Scenario scenario);  // also resets counters and the log

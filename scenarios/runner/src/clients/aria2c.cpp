@@ -12,27 +12,29 @@ class Aria2c final : public ClientAdapter {
  public:
   std::string_view kind() const override { return "aria2c"; }
   ClientOutcome run(const ClientContext& ctx) const override {
-    return detail::run_external(
-        ctx, {"aria2c",
-              "--no-conf",
-              "-c",
-              "--max-tries=" + std::to_string(ctx.scenario->client.max_attempts),
-              "--retry-wait=1",
-              "--timeout=" + detail::whole_seconds(detail::read_timeout(ctx)),
-              "--connect-timeout=" + detail::whole_seconds(detail::connect_timeout(ctx)),
-              "--allow-overwrite=true",
-              "--auto-file-renaming=false",
-              "--file-allocation=none",
-              "--split=1",
-              "--max-connection-per-server=1",
-              "--console-log-level=warn",
-              "--summary-interval=0",
-              "--show-console-readout=false",
-              "-d",
-              ctx.output.parent_path().string(),
-              "-o",
-              ctx.output.filename().string(),
-              ctx.url});
+    std::vector<std::string> argv{
+        "aria2c",
+        "--no-conf",
+        "-c",
+        "--max-tries=" + std::to_string(ctx.scenario->client.max_attempts),
+        "--retry-wait=1",
+        "--timeout=" + detail::whole_seconds(detail::read_timeout(ctx)),
+        "--connect-timeout=" + detail::whole_seconds(detail::connect_timeout(ctx)),
+        "--allow-overwrite=true",
+        "--auto-file-renaming=false",
+        "--file-allocation=none",
+        "--split=1",
+        "--max-connection-per-server=1",
+        "--console-log-level=warn",
+        "--summary-interval=0",
+        "--show-console-readout=false",
+        "-d",
+        ctx.output.parent_path().string(),
+        "-o",
+        ctx.output.filename().string(),
+        ctx.url};
+    detail::insert_ca_option(ctx, argv, "--ca-certificate=");
+    return detail::run_external(ctx, std::move(argv));
   }
 };
 

@@ -1,7 +1,7 @@
 // command: any client, as a /bin/sh command template. {url}, {output}, {max_attempts},
-// {workdir}, {url:ID} and {output:ID} are replaced by shell-quoted values; other braces are
-// left alone. The command
-// runs in the work directory; exit 0 means the client claims success.
+// {workdir}, {ca_file} (server.tls), {url:ID} and {output:ID} are replaced by shell-quoted values;
+// other braces are left alone. The command runs in the work directory; exit 0 means the client
+// claims success.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -23,11 +23,12 @@ class Command final : public ClientAdapter {
   std::string spec() const override { return "command: " + template_; }
 
   ClientOutcome run(const ClientContext& ctx) const override {
-    const std::array<std::pair<std::string_view, std::string>, 4> values{{
+    const std::array<std::pair<std::string_view, std::string>, 5> values{{
         {"{url}", ctx.url},
         {"{output}", ctx.output.string()},
         {"{max_attempts}", std::to_string(ctx.scenario->client.max_attempts)},
         {"{workdir}", ctx.workdir.string()},
+        {"{ca_file}", ctx.ca_file.string()},
     }};
     const std::vector<model::CommandResource> named = model::command_resources(template_);
     std::string cmd;
@@ -70,7 +71,8 @@ class Command final : public ClientAdapter {
 const ClientKind& command_client() {
   static const ClientKind kind{
       .name = "command",
-      .summary = "any client: 'command: TEMPLATE' with {url} {output} {max_attempts} {workdir}",
+      .summary =
+          "any client: 'command: TEMPLATE' with {url} {output} {max_attempts} {workdir} {ca_file}",
       .make = [](std::string_view argument) -> std::unique_ptr<ClientAdapter> {
         // `--client 'command: …'` is checked by the rule YAML templates are checked by.
         if (auto problem = model::command_template_problem(argument)) {

@@ -44,6 +44,10 @@ class ReferenceCli final : public ClientAdapter {
       argv.push_back("--sha256");
       argv.push_back(*ctx.sha256);
     }
+    if (!ctx.ca_file.empty()) {
+      argv.push_back("--ca-file");
+      argv.push_back(ctx.ca_file.string());
+    }
     return detail::run_external(ctx, std::move(argv));
   }
 };

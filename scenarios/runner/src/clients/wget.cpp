@@ -11,13 +11,22 @@ class Wget final : public ClientAdapter {
  public:
   std::string_view kind() const override { return "wget"; }
   ClientOutcome run(const ClientContext& ctx) const override {
-    return detail::run_external(
-        ctx, {"wget", "--no-config", "-nv", "-c",
-              "--tries=" + std::to_string(ctx.scenario->client.max_attempts), "--retry-connrefused",
-              "--waitretry=0", "--retry-on-http-error=429,500,502,503,504",
-              "--read-timeout=" + detail::decimal_seconds(detail::read_timeout(ctx)),
-              "--connect-timeout=" + detail::decimal_seconds(detail::connect_timeout(ctx)), "-O",
-              ctx.output.string(), ctx.url});
+    std::vector<std::string> argv{
+        "wget",
+        "--no-config",
+        "-nv",
+        "-c",
+        "--tries=" + std::to_string(ctx.scenario->client.max_attempts),
+        "--retry-connrefused",
+        "--waitretry=0",
+        "--retry-on-http-error=429,500,502,503,504",
+        "--read-timeout=" + detail::decimal_seconds(detail::read_timeout(ctx)),
+        "--connect-timeout=" + detail::decimal_seconds(detail::connect_timeout(ctx)),
+        "-O",
+        ctx.output.string(),
+        ctx.url};
+    detail::insert_ca_option(ctx, argv, "--ca-certificate=");
+    return detail::run_external(ctx, std::move(argv));
   }
 };
 

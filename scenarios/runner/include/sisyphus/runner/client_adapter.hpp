@@ -36,6 +36,9 @@ struct ClientContext {
   Duration deadline{0};  // wall time from the start of run(); the client is stopped by then
   std::optional<std::string> sha256;      // expected digest (hex) when `client.sha256: true`
   std::filesystem::path sisyphus_binary;  // for reference-cli
+  // `server.tls`: the PEM file of the CA that signed the server's certificate ({ca_file});
+  // empty over plain HTTP.
+  std::filesystem::path ca_file;
 };
 
 // What the adapter observed. `success` is what the client claimed: for a process, exit 0.
