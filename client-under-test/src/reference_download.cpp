@@ -185,7 +185,13 @@ class ReferenceDownload {
     rec.offset = plan.offset;
     report_progress(rec.number, true);
 
-    auto ex = co_await open_exchange(ctx_, target_, request_headers(o_, plan.range, plan.if_range));
+    std::vector<Header> headers = request_headers(o_, plan.range, plan.if_range);
+    // RFC 9530 §4: a server that sends digest fields only when asked is asked for both, in
+    // the one algorithm this client checks (Content-Digest vouches for each part before it
+    // is appended, Repr-Digest for the whole file).
+    headers.push_back({"Want-Repr-Digest", "sha-256=10"});
+    headers.push_back({"Want-Content-Digest", "sha-256=10"});
+    auto ex = co_await open_exchange(ctx_, target_, headers);
     rec.redirects = ex.redirects;
     if (ex.error) {
       rec.outcome = ex.error->outcome;

@@ -207,11 +207,13 @@ std::string redirect_to(std::string_view location) {
 constexpr std::string_view kHello =
     "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
 
-// The head the client sends for `target` to `host`, then `extra` (fields, each with CRLF).
+// The head the client sends for `target` to `host`: `extra` (fields, each with CRLF), then the
+// digest preferences it sends on every request.
 std::string expected_head(std::string_view target, std::string_view host, std::string_view extra) {
   return fmt::format(
       "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: sisyphus/{}\r\nAccept: */*\r\n"
-      "Accept-Encoding: identity\r\n{}\r\n",
+      "Accept-Encoding: identity\r\n{}Want-Repr-Digest: sha-256=10\r\n"
+      "Want-Content-Digest: sha-256=10\r\n\r\n",
       target, host, kVersion, extra);
 }
 
