@@ -45,6 +45,9 @@ void add_listener_flags(CLI::App& cmd, ListenerFlags& flags, const std::string& 
   cmd.add_option("--tls-cert", flags.tls_cert,
                  "Serve HTTPS with this PEM certificate chain (needs --tls-key)");
   cmd.add_option("--tls-key", flags.tls_key, "The PEM private key of --tls-cert");
+  cmd.add_flag("--http2", flags.http2,
+               "Offer HTTP/2 (h2 by ALPN, over HTTPS: implies --tls); each stream gets the "
+               "scenario's faults as an HTTP/1.1 request does");
   cmd.add_option("--ca-out", flags.ca_out,
                  "Write the CA certificate (PEM) of the made certificate here, for a client's "
                  "trust store (curl --cacert, wget --ca-certificate)");
@@ -62,6 +65,7 @@ void apply_listener_flags(const ListenerFlags& flags, proxy::ServerOptions& opti
   if (flags.tls_cert) options.tls_cert = *flags.tls_cert;
   if (flags.tls_key) options.tls_key = *flags.tls_key;
   if (flags.ca_out) options.ca_out = *flags.ca_out;
+  options.http2 = flags.http2;
   options.one_malloc_arena = true;  // a long-running server hands back what a burst took
 }
 

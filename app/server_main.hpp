@@ -26,6 +26,7 @@ struct ListenerFlags {
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
   std::optional<std::string> ca_out;
+  bool http2 = false;
 };
 
 // --listen --admin --admin-allow-remote --scenario --port-file --log --log-capacity --threads

@@ -1,7 +1,9 @@
 // drop: cut the body at an exact offset, or after a transfer time. close = FIN after the bytes
 // before the cut; reset = RST once the kernel send queue has drained (so those bytes are not
-// discarded); stall = hold the connection open and silent for `for`, then close. `after` and
-// `after_time` may be random ({mean: …}): a memoryless link, drawn per request.
+// discarded); stall = hold the connection open and silent for `for`, then close; over HTTP/2
+// rst_stream and goaway end the stream alone or the connection with a GOAWAY (over HTTP/1.1
+// they close, as close does). `after` and `after_time` may be random ({mean: …}): a
+// memoryless link, drawn per request.
 #include <algorithm>
 #include <optional>
 
@@ -29,20 +31,17 @@ struct TimeSpec {
 
 class Drop final : public Fault {
  public:
-  Drop(std::optional<PointSpec> point, TimeSpec time, CutHow how, Duration stall_for,
-       bool close_notify)
-      : point_(point), time_(time), how_(how), stall_for_(stall_for), close_notify_(close_notify) {}
+  Drop(std::optional<PointSpec> point, TimeSpec time, CutHow how, Duration stall_for, StreamEnd end)
+      : point_(point), time_(time), how_(how), stall_for_(stall_for), end_(end) {}
 
   std::string_view kind() const override { return "drop"; }
 
   void apply(ResponsePlan& plan, const RequestContext& ctx, Rng& rng) const override {
     const Duration stall = how_ == CutHow::stall ? ctx.time_scale(stall_for_) : Duration{0};
     if (point_) {
-      plan.set_cut(
-          Cut{point_->resolve(ctx.resource_size, rng), how_, stall, "drop", close_notify_});
+      plan.set_cut(Cut{point_->resolve(ctx.resource_size, rng), how_, stall, "drop", end_});
     } else {
-      plan.set_timed_cut(
-          TimedCut{ctx.time_scale(time_.resolve(rng)), how_, stall, "drop", close_notify_});
+      plan.set_timed_cut(TimedCut{ctx.time_scale(time_.resolve(rng)), how_, stall, "drop", end_});
     }
     plan.applied.emplace_back("drop");
   }
@@ -52,7 +51,7 @@ class Drop final : public Fault {
   TimeSpec time_;
   CutHow how_;
   Duration stall_for_;
-  bool close_notify_;
+  StreamEnd end_;
 };
 
 constexpr model::ParamKey kAfterTimeKey{
@@ -62,7 +61,11 @@ constexpr model::ParamKey kAfterTimeKey{
     .random = true,
 };
 
-constexpr std::string_view kHows[] = {"close", "reset", "stall"};
+constexpr std::string_view kHows[] = {"close", "reset", "stall", "rst_stream", "goaway"};
+// RFC 9113 §7, the codes a server ends a stream or a connection with.
+constexpr std::string_view kCodes[] = {"no_error", "internal_error", "cancel", "refused_stream",
+                                       "enhance_your_calm"};
+constexpr std::uint32_t kCodeValues[] = {0x0, 0x2, 0x8, 0x7, 0xb};
 constexpr model::ParamKey kKeys[] = {
     kAtKey,
     kAfterKey,
@@ -70,7 +73,7 @@ constexpr model::ParamKey kKeys[] = {
     {.name = "how",
      .type = model::ParamType::choice,
      .default_value = "close",
-     .doc = "what happens at the cut: FIN, RST or a silent stall",
+     .doc = "what happens at the cut: FIN, RST, a silent stall; HTTP/2: RST_STREAM or GOAWAY",
      .choices = kHows},
     {.name = "for",
      .type = model::ParamType::duration,
@@ -81,6 +84,11 @@ constexpr model::ParamKey kKeys[] = {
      .default_value = "true",
      .doc = "HTTPS only: TLS close_notify before the FIN (false: a truncation)",
      .tls_only = true},
+    {.name = "code",
+     .type = model::ParamType::choice,
+     .default_value = "cancel",
+     .doc = "how: rst_stream or goaway: the HTTP/2 error code (goaway's default: no_error)",
+     .choices = kCodes},
 };
 
 // `after_time` instead of an offset; exactly one of at, after and after_time.
@@ -105,14 +113,26 @@ std::unique_ptr<Fault> parse(const model::FaultParams& params, const model::Scen
   if (!time) point = PointSpec::read(params);
   const std::string& h = params.string("how");
   const CutHow how = h == "reset" ? CutHow::reset : h == "stall" ? CutHow::stall : CutHow::close;
+  StreamEnd end;
+  if (h == "rst_stream" || h == "goaway") {
+    end.h2 = h == "rst_stream" ? StreamEnd::H2::rst_stream : StreamEnd::H2::goaway;
+    const std::string default_code = h == "goaway" ? "no_error" : "cancel";
+    const std::string& code = params.has("code") ? params.string("code") : default_code;
+    const auto* at = std::find(std::begin(kCodes), std::end(kCodes), code);
+    end.h2_error = kCodeValues[at - std::begin(kCodes)];
+  } else if (params.has("code")) {
+    params.fail("code", "'code' applies only to how: rst_stream and how: goaway");
+  }
   if (params.has("for") && how != CutHow::stall) {
     params.fail("for", "'for' applies only to how: stall");
   }
-  if (params.has("close_notify") && how == CutHow::reset) {
-    params.fail("close_notify", "'close_notify' applies to how: close and how: stall, not reset");
+  if (params.has("close_notify") && h != "close" && h != "stall") {
+    params.fail("close_notify", fmt::format("'close_notify' applies to how: close and how: "
+                                            "stall, not {}",
+                                            h));
   }
-  return std::make_unique<Drop>(point, time.value_or(TimeSpec{}), how, params.duration("for"),
-                                params.boolean("close_notify"));
+  end.close_notify = params.boolean("close_notify");
+  return std::make_unique<Drop>(point, time.value_or(TimeSpec{}), how, params.duration("for"), end);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ class Stall final : public Fault {
 
   void apply(ResponsePlan& plan, const RequestContext& ctx, Rng& rng) const override {
     plan.set_cut(Cut{point_.resolve(ctx.resource_size, rng), CutHow::stall,
-                     ctx.time_scale(stall_for_), "stall", true});
+                     ctx.time_scale(stall_for_), "stall", StreamEnd{}});
     plan.applied.emplace_back("stall");
   }
 

@@ -244,7 +244,8 @@ struct Server::Impl {
 namespace {
 
 bool serves_tls(const ServerOptions& options, const model::Scenario& scenario) {
-  return options.tls || options.tls_cert || options.tls_key || scenario.server.tls;
+  // HTTP/2 is served over HTTPS (h2 by ALPN); h2c is not served.
+  return options.tls || options.tls_cert || options.tls_key || options.http2 || scenario.server.tls;
 }
 
 // The listen address, when the made certificate must name it besides the loopback ones.
@@ -286,8 +287,9 @@ void Server::start() {
           "--ca-out writes the CA of a certificate made at start; with --tls-cert there is "
           "none to write (give clients the CA that signed that certificate)");
     }
-    impl_->server_tls = make_server_tls(options.tls_cert, options.tls_key,
-                                        extra_certificate_ips(impl_->acceptor->local_endpoint()));
+    impl_->server_tls =
+        make_server_tls(options.tls_cert, options.tls_key,
+                        extra_certificate_ips(impl_->acceptor->local_endpoint()), options.http2);
     if (options.ca_out && !impl_->server_tls.ca_pem.empty()) {
       std::ofstream out(*options.ca_out, std::ios::binary | std::ios::trunc);
       out << impl_->server_tls.ca_pem;

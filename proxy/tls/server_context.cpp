@@ -114,12 +114,22 @@ std::string to_pem(EVP_PKEY* key) {
   return std::string(data, static_cast<std::size_t>(n));
 }
 
-// The protocol a client offered that this server speaks: http/1.1 only, for now.
+// The protocols this server speaks, in its order of preference (ALPN wire format).
+constexpr unsigned char kHttp11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+constexpr unsigned char kH2AndHttp11[] = {2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+struct Protocols {
+  const unsigned char* list;
+  unsigned int size;
+};
+constexpr Protocols kOnlyHttp11{kHttp11, sizeof kHttp11};
+constexpr Protocols kWithH2{kH2AndHttp11, sizeof kH2AndHttp11};
+
+// The first of the server's protocols that the client offered.
 int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
-                unsigned int inlen, void*) {
-  static constexpr unsigned char kHttp11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+                unsigned int inlen, void* arg) {
+  const auto* ours = static_cast<const Protocols*>(arg);
   unsigned char* selected = nullptr;
-  if (SSL_select_next_proto(&selected, outlen, kHttp11, sizeof kHttp11, in, inlen) !=
+  if (SSL_select_next_proto(&selected, outlen, ours->list, ours->size, in, inlen) !=
       OPENSSL_NPN_NEGOTIATED) {
     return SSL_TLSEXT_ERR_NOACK;
   }
@@ -161,7 +171,7 @@ MadeIdentity make_identity(const std::vector<std::string>& extra_ips) {
 
 ServerTls make_server_tls(const std::optional<std::filesystem::path>& cert_file,
                           const std::optional<std::filesystem::path>& key_file,
-                          const std::vector<std::string>& extra_ips) {
+                          const std::vector<std::string>& extra_ips, bool http2) {
   if (cert_file.has_value() != key_file.has_value()) {
     throw std::runtime_error(cert_file ? "--tls-cert needs --tls-key (the certificate's key)"
                                        : "--tls-key needs --tls-cert (the certificate it signs)");
@@ -172,7 +182,8 @@ ServerTls make_server_tls(const std::optional<std::filesystem::path>& cert_file,
   if (!tls.ctx) fail("SSL_CTX_new");
   SSL_CTX* ctx = tls.ctx.get();
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-  SSL_CTX_set_alpn_select_cb(ctx, &select_alpn, nullptr);
+  SSL_CTX_set_alpn_select_cb(ctx, &select_alpn,
+                             const_cast<Protocols*>(http2 ? &kWithH2 : &kOnlyHttp11));
   if (cert_file) {
     check_readable(*cert_file, "--tls-cert");
     check_readable(*key_file, "--tls-key");

@@ -36,10 +36,11 @@ struct ServerTls {
 };
 
 // With both files, their chain and key (PEM; the key must match the certificate); without
-// either, a made identity. TLS 1.2 and 1.3; ALPN picks http/1.1 (a client that offers only
-// h2 gets no ALPN answer). Throws std::runtime_error naming the flag, the file and why.
+// either, a made identity. TLS 1.2 and 1.3; ALPN picks h2 when `http2` and the client offers
+// it, else http/1.1 (a client that offers neither gets no ALPN answer). Throws
+// std::runtime_error naming the flag, the file and why.
 ServerTls make_server_tls(const std::optional<std::filesystem::path>& cert_file,
                           const std::optional<std::filesystem::path>& key_file,
-                          const std::vector<std::string>& extra_ips);
+                          const std::vector<std::string>& extra_ips, bool http2);
 
 }  // namespace sisyphus::proxy

@@ -12,6 +12,7 @@
 #include <boost/asio/write.hpp>
 #include <string_view>
 
+#include "tls/h2_session.hpp"
 #include "wire/delivery_ledger.hpp"
 
 namespace sisyphus::proxy {
@@ -119,8 +120,48 @@ void TlsFront::close_all() {
 
 asio::awaitable<void> TlsFront::run() {
   using namespace asio::experimental::awaitable_operators;
-  if (ssl_ == nullptr || !co_await handshake() || !co_await connect_inner()) co_return;
+  if (ssl_ == nullptr || !co_await handshake()) co_return;
+  const unsigned char* protocol = nullptr;
+  unsigned int length = 0;
+  SSL_get0_alpn_selected(ssl_, &protocol, &length);
+  if (length == 2 && protocol[0] == 'h' && protocol[1] == '2') {
+    H2Session h2(*this, client_.get_executor(), inner_endpoint_, links_, link_->client_address);
+    co_await h2.run();
+    co_return;
+  }
+  if (!co_await connect_to_sessions(inner_, inner_endpoint_, *links_, link_, link_port_)) {
+    co_return;
+  }
   co_await (upstream() && downstream());
+}
+
+asio::awaitable<std::size_t> TlsFront::read(std::span<char> out, boost::system::error_code& ec) {
+  for (;;) {
+    const int n = SSL_read(ssl_, out.data(), static_cast<int>(out.size()));
+    const int err = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl_, n);
+    if (BIO_ctrl_pending(out_) > 0) co_await flush();
+    if (n > 0) co_return static_cast<std::size_t>(n);
+    if (err == SSL_ERROR_WANT_READ) {
+      ec = co_await read_client();
+      if (ec) co_return 0;
+      continue;
+    }
+    if (err == SSL_ERROR_ZERO_RETURN) {
+      ec = asio::error::eof;  // close_notify: the client will send nothing more
+    } else {
+      ERR_clear_error();  // not TLS, or not this connection's: the alert went out
+      ec = asio::error::connection_aborted;
+    }
+    co_return 0;
+  }
+}
+
+asio::awaitable<bool> TlsFront::write(std::span<const char> bytes) {
+  if (!bytes.empty() && SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size())) <= 0) {
+    ERR_clear_error();
+    co_return false;
+  }
+  co_return co_await flush();
 }
 
 asio::awaitable<boost::system::error_code> TlsFront::read_client() {
@@ -162,55 +203,39 @@ asio::awaitable<void> TlsFront::reject_plain_http() {
   co_await end_with_fin(false);
 }
 
-asio::awaitable<bool> TlsFront::connect_inner() {
+asio::awaitable<bool> connect_to_sessions(tcp::socket& inner, const tcp::endpoint& sessions,
+                                          TlsLinks& links, const std::shared_ptr<TlsLink>& link,
+                                          std::uint16_t& port) {
   boost::system::error_code ec;
-  inner_.open(inner_endpoint_.protocol(), ec);
-  if (!ec) inner_.bind(tcp::endpoint(inner_endpoint_.address(), 0), ec);
+  inner.open(sessions.protocol(), ec);
+  if (!ec) inner.bind(tcp::endpoint(sessions.address(), 0), ec);
   if (ec) co_return false;
-  link_port_ = inner_.local_endpoint(ec).port();
+  port = inner.local_endpoint(ec).port();
   if (ec) co_return false;
-  links_->add(link_port_, link_);
-  std::tie(ec) = co_await inner_.async_connect(inner_endpoint_, nothrow);
+  links.add(port, link);
+  std::tie(ec) = co_await inner.async_connect(sessions, nothrow);
   if (ec) co_return false;
-  inner_.set_option(tcp::no_delay(true), ec);
+  inner.set_option(tcp::no_delay(true), ec);
   co_return true;
 }
 
 asio::awaitable<void> TlsFront::upstream() {
   std::array<char, 16 * 1024> plain;
   for (;;) {
-    const int n = SSL_read(ssl_, plain.data(), static_cast<int>(plain.size()));
-    const int err = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl_, n);
-    if (BIO_ctrl_pending(out_) > 0) co_await flush();
+    boost::system::error_code ec;
+    const std::size_t n = co_await read(plain, ec);
     if (n > 0) {
-      auto [ec, w] = co_await asio::async_write(
-          inner_, asio::buffer(plain.data(), static_cast<std::size_t>(n)), nothrow);
-      if (ec) co_return;  // the session has ended; downstream() ends the client's stream
+      auto [wec, w] = co_await asio::async_write(inner_, asio::buffer(plain.data(), n), nothrow);
+      if (wec) co_return;  // the session has ended; downstream() ends the client's stream
       continue;
     }
-    if (err == SSL_ERROR_WANT_READ) {
-      const boost::system::error_code ec = co_await read_client();
-      if (!ec) continue;
-      if (ec == asio::error::eof) {
-        // The client ended its stream (without close_notify): the session sees the end.
-        boost::system::error_code ignored;
-        inner_.shutdown(tcp::socket::shutdown_send, ignored);
-      } else if (ec != asio::error::operation_aborted && client_.is_open()) {
-        reset_inner();  // the client reset the connection
-      }
-      co_return;
-    }
-    if (err == SSL_ERROR_ZERO_RETURN) {
-      // close_notify: the client will send nothing more.
+    if (ec == asio::error::eof) {
+      // The client ended its stream (close_notify or a FIN): the session sees the end.
       boost::system::error_code ignored;
       inner_.shutdown(tcp::socket::shutdown_send, ignored);
-      co_return;
+    } else if (ec != asio::error::operation_aborted && client_.is_open()) {
+      reset_inner();  // the client reset the connection, or spoke no TLS
     }
-    // Not TLS, or not this connection's: the alert went out with the flush.
-    ERR_clear_error();
-    reset_inner();
-    boost::system::error_code ignored;
-    client_.close(ignored);
     co_return;
   }
 }
@@ -220,9 +245,8 @@ asio::awaitable<void> TlsFront::downstream() {
   for (;;) {
     auto [ec, n] = co_await inner_.async_read_some(asio::buffer(plain), nothrow);
     if (n > 0) {
-      if (SSL_write(ssl_, plain.data(), static_cast<int>(n)) <= 0 || !co_await flush()) {
+      if (!co_await write(std::span<const char>(plain.data(), n))) {
         // The client is gone or stopped reading: the session's writes fail from now on.
-        ERR_clear_error();
         reset_inner();
         boost::system::error_code ignored;
         client_.close(ignored);
@@ -231,7 +255,7 @@ asio::awaitable<void> TlsFront::downstream() {
       continue;
     }
     if (ec == asio::error::eof) {
-      co_await end_with_fin(link_->close_notify.load());
+      co_await end_with_fin(link_->end().close_notify);
     } else if (inner_.is_open() && ec != asio::error::operation_aborted) {
       co_await end_with_rst();  // the session reset its connection: so does the front
     }

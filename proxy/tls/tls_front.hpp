@@ -18,10 +18,12 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 
 #include "server/server_core.hpp"
+#include "sisyphus/proxy/plan.hpp"
 
 namespace sisyphus::proxy {
 
@@ -30,11 +32,22 @@ namespace asio = boost::asio;
 // What a front and the session it relays to share (the session finds it by the front's
 // local port: TlsLinks).
 struct TlsLink {
-  // How the front ends the client's stream when the session's FIN arrives: with TLS
-  // close_notify first (a clean end), or without (a truncation). Set by the session just
-  // before its FIN (Connection::close_with_fin).
-  std::atomic<bool> close_notify{true};
+  // How the front ends the client's stream when the session's FIN arrives (with TLS
+  // close_notify first or without; over HTTP/2 the stream or the connection). Set by the
+  // session just before its FIN (Connection::close_with_fin); read by the front after it.
+  void set_end(const StreamEnd& end) {
+    std::lock_guard lock(mutex_);
+    end_ = end;
+  }
+  StreamEnd end() const {
+    std::lock_guard lock(mutex_);
+    return end_;
+  }
   std::string client_address;  // the client's, for X-Forwarded-For
+
+ private:
+  mutable std::mutex mutex_;
+  StreamEnd end_;
 };
 
 // The links of a server's fronts, by the local port of their loopback connection: a front
@@ -51,7 +64,32 @@ class TlsLinks {
   std::unordered_map<std::uint16_t, std::shared_ptr<TlsLink>> links_;
 };
 
-class TlsFront : public Abortable, public std::enable_shared_from_this<TlsFront> {
+// Opens `inner` to the sessions' loopback listener with `link` registered for it (the
+// listener takes it by the port). false when it could not connect (the server is stopping).
+asio::awaitable<bool> connect_to_sessions(asio::ip::tcp::socket& inner,
+                                          const asio::ip::tcp::endpoint& sessions, TlsLinks& links,
+                                          const std::shared_ptr<TlsLink>& link,
+                                          std::uint16_t& port);
+
+// The client's side of a connection as an application protocol over TLS sees it (the
+// HTTP/2 session: h2_session.hpp).
+class ClientChannel {
+ public:
+  virtual ~ClientChannel() = default;
+  // At most out.size() bytes the client sent, decrypted; 0 with `ec` set at the end of its
+  // stream (eof: close_notify or a FIN) or on an error.
+  virtual asio::awaitable<std::size_t> read(std::span<char> out, boost::system::error_code& ec) = 0;
+  // false when the client is gone or stopped reading for twice the idle timeout.
+  virtual asio::awaitable<bool> write(std::span<const char> bytes) = 0;
+  // The connection's end: close_notify (when asked) then FIN; or RST once the client has
+  // acknowledged every byte written.
+  virtual asio::awaitable<void> end_with_fin(bool close_notify) = 0;
+  virtual asio::awaitable<void> end_with_rst() = 0;
+};
+
+class TlsFront : public Abortable,
+                 public ClientChannel,
+                 public std::enable_shared_from_this<TlsFront> {
  public:
   using Clock = std::chrono::steady_clock;
 
@@ -65,12 +103,17 @@ class TlsFront : public Abortable, public std::enable_shared_from_this<TlsFront>
   void start();
   void abort() override;  // thread-safe
 
+  // ClientChannel
+  asio::awaitable<std::size_t> read(std::span<char> out, boost::system::error_code& ec) override;
+  asio::awaitable<bool> write(std::span<const char> bytes) override;
+  asio::awaitable<void> end_with_fin(bool close_notify) override;
+  asio::awaitable<void> end_with_rst() override;
+
  private:
   asio::awaitable<void> run();
   // The handshake, within the header timeout; false when it failed (a plain HTTP request
   // gets 400 first).
   asio::awaitable<bool> handshake();
-  asio::awaitable<bool> connect_inner();
   // Client -> session: decrypts what the client sends and writes it to the session.
   asio::awaitable<void> upstream();
   // Session -> client: encrypts what the session writes, then ends the client's stream as
@@ -80,8 +123,6 @@ class TlsFront : public Abortable, public std::enable_shared_from_this<TlsFront>
   // may have alerts or key updates to send while downstream() writes data). false when the
   // client is gone or stopped reading for the idle timeout.
   asio::awaitable<bool> flush();
-  asio::awaitable<void> end_with_fin(bool close_notify);
-  asio::awaitable<void> end_with_rst();
   asio::awaitable<void> drain_client_queue();
   asio::awaitable<void> reject_plain_http();
   // Reads from the client into OpenSSL; false at the end of its stream or on an error.

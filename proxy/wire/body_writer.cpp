@@ -378,7 +378,7 @@ asio::awaitable<void> BodyWriter::finish(bool keep_alive) {
     const bool timed = reached_ == Reached::timed;
     const CutHow how = timed ? plan_.timed_cut->how : plan_.cut->how;
     const Duration stall_for = timed ? plan_.timed_cut->stall_for : plan_.cut->stall_for;
-    close_notify_ = timed ? plan_.timed_cut->close_notify : plan_.cut->close_notify;
+    stream_end_ = timed ? plan_.timed_cut->end : plan_.cut->end;
     // (Nothing was marked finishing: a body that reaches its cut never writes its end.)
     co_await end_by(how, stall_for);
     co_return;
@@ -430,7 +430,7 @@ asio::awaitable<void> BodyWriter::end_connection() {
     case End::gone:
       break;
     case End::fin:
-      co_await c_.close_with_fin(close_notify_);
+      co_await c_.close_with_fin(stream_end_);
       break;
     case End::rst:
       co_await c_.close_with_rst();

@@ -182,7 +182,7 @@ class BodyWriter {
   bool finishing_marked_ = false;
   std::function<void()> on_finishing_;
   End end_ = End::gone;
-  bool close_notify_ = true;  // End::fin over HTTPS: the cut's Cut::close_notify
+  StreamEnd stream_end_;  // End::fin: the cut's Cut::end
   std::optional<std::string> error_;
 };
 

@@ -322,8 +322,8 @@ std::string Connection::peer_address() const {
   return ec ? std::string() : remote.address().to_string();
 }
 
-asio::awaitable<void> Connection::close_with_fin(bool close_notify) {
-  if (tls_link_) tls_link_->close_notify = close_notify;
+asio::awaitable<void> Connection::close_with_fin(const StreamEnd& end) {
+  if (tls_link_) tls_link_->set_end(end);
   boost::system::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   // close() with unread input would send an RST that can overtake (and discard) data still

@@ -129,9 +129,9 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   asio::awaitable<bool> drain_send_queue(Duration bound);
   // Server-initiated end of the connection: FIN after every written byte, then close.
   // Unread input is discarded first so that the close does not turn into an RST. Over HTTPS
-  // the client's stream ends with TLS close_notify before the FIN, unless `close_notify` is
-  // false (a truncation: drop's close_notify: false).
-  asio::awaitable<void> close_with_fin(bool close_notify = true);
+  // the client's stream ends as `end` says (TLS close_notify or not; over HTTP/2 the stream
+  // or the connection: tls/tls_front.hpp).
+  asio::awaitable<void> close_with_fin(const StreamEnd& end = {});
   // RST after every written byte reached the peer (SO_LINGER {1, 0} then close).
   asio::awaitable<void> close_with_rst();
   // The answers to a request turned away by server.max_active or server.outages.

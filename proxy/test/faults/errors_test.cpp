@@ -36,8 +36,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "t.yaml:6:11: expected 'at' (an offset in the resource: 1000, 4MiB, 95%), "
                 "'after' (body bytes into this response) or 'after_time' (transfer time from the "
                 "first body write, time-scaled)"},
-        BadCase{"drop: {at: 50%, how: crash}",
-                "t.yaml:6:26: expected one of close, reset, stall, got 'crash'"},
+        BadCase{
+            "drop: {at: 50%, how: crash}",
+            "t.yaml:6:26: expected one of close, reset, stall, rst_stream, goaway, got 'crash'"},
         BadCase{"drop: {at: 50%, for: 1s}", "t.yaml:6:26: 'for' applies only to how: stall"},
         BadCase{"drop: {at: 120%}",
                 "t.yaml:6:16: invalid percentage '120%': expected a number from 0 to 100 "
@@ -54,7 +55,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "t.yaml:6:46: 'close_notify' applies to how: close and how: stall, not reset"},
         BadCase{"drop: {at: 10, probability: 0.5}",
                 "t.yaml:6:20: unknown key 'probability' in drop, expected one of at, after, "
-                "after_time, how, for, close_notify"},
+                "after_time, how, for, close_notify, code"},
         // status
         BadCase{"status: {}", "t.yaml:6:13: expected 'code' (an HTTP status from 300 to 599)"},
         BadCase{"status: {code: 200}",

@@ -114,19 +114,19 @@ TEST(FaultRegistry, CheckPlainHttpRefusesTlsOnlyKeysAtTheirPosition) {
   const auto& registry = FaultRegistry::instance();
   EXPECT_NO_THROW(registry.check_plain_http(
       load("name: t\nresource: {size: 10}\nattempts:\n  - drop: {at: 5, how: close}\n")));
-  const char* written[] = {
-      "name: t\nresource: {size: 10}\nattempts:\n  - drop: {at: 5, close_notify: false}\n",
-      "name: t\nresource: {size: 10}\nfaults:\n  - drop: {at: 5, close_notify: true}\n",
-      "name: t\nresources:\n  - id: a\n    path: /a\n    size: 10\n    attempts:\n"
-      "      - drop: {at: 5, close_notify: false}\n",
+  const std::pair<std::string, int> written[] = {
+      {"name: t\nresource: {size: 10}\nattempts:\n  - drop: {at: 5, close_notify: false}\n", 4},
+      {"name: t\nresource: {size: 10}\nfaults:\n  - drop: {at: 5, close_notify: true}\n", 4},
+      {std::string("name: t\nresources:\n  - id: a\n    path: /a\n    size: 10\n") +
+           "    attempts:\n      - drop: {at: 5, close_notify: false}\n",
+       7},
   };
-  const int lines[] = {4, 4, 7};
-  for (int i = 0; i < 3; ++i) {
+  for (const auto& [yaml, line] : written) {
     try {
-      registry.check_plain_http(load(written[i]));
-      ADD_FAILURE() << "close_notify accepted over plain HTTP: " << written[i];
+      registry.check_plain_http(load(yaml));
+      ADD_FAILURE() << "close_notify accepted over plain HTTP: " << yaml;
     } catch (const model::ScenarioError& e) {
-      EXPECT_EQ(e.where().line, lines[i]) << e.what();
+      EXPECT_EQ(e.where().line, line) << e.what();
       EXPECT_EQ(e.message(),
                 "'close_notify' in drop needs HTTPS: serve the scenario with server: {tls: "
                 "true} (or --tls)");

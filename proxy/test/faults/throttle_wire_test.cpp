@@ -54,8 +54,9 @@ TEST_F(ServerTest, ThrottleRateScalesWithTheTimeScale) {
 // 128 KiB at 64 KiB/s in bursts of 64 KiB: two writes, the second at 1 s (pacing never
 // sends early), where the default 16 KiB slices end at 1.75 s.
 TEST_F(ServerTest, ThrottleBurstWritesThatManyBytesAtATimeOnTheSameSchedule) {
-  start("name: throttle\nseed: 1\nresource: {size: 128KiB, seed: 6}\n"
-        "faults:\n  - throttle: {rate: 64KiB/s, burst: 64KiB}\n");
+  start(
+      "name: throttle\nseed: 1\nresource: {size: 128KiB, seed: 6}\n"
+      "faults:\n  - throttle: {rate: 64KiB/s, burst: 64KiB}\n");
   HttpResponse r = get("/file");
   ASSERT_EQ(r.end, End::complete);
   EXPECT_EQ(r.body, content_bytes(6, 0, 128 * 1024));

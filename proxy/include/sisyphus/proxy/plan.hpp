@@ -42,14 +42,26 @@ struct BodyPoint {
   std::uint64_t offset = 0;
 };
 
+// How a cut that closes (CutHow::close, and stall at its end) ends what the client sees
+// beyond the session's FIN (docs/server.md "HTTPS", "HTTP/2"). Over plain HTTP/1.1 a FIN is
+// all there is.
+struct StreamEnd {
+  // Over HTTPS: TLS close_notify before the FIN (a clean TLS end); false ends the TCP stream
+  // without it, as a truncation does.
+  bool close_notify = true;
+  // Over HTTP/2: the connection ends (as close_notify says), or only the stream
+  // (RST_STREAM), or the connection with a GOAWAY first; with this error code.
+  enum class H2 : std::uint8_t { connection, rst_stream, goaway };
+  H2 h2 = H2::connection;
+  std::uint32_t h2_error = 0;
+};
+
 struct Cut {
   BodyPoint at;
   CutHow how = CutHow::close;
   Duration stall_for{0};  // for CutHow::stall (already time-scaled)
   std::string fault;      // kind that asked for it, for the log
-  // Over HTTPS, CutHow::close sends TLS close_notify before the FIN (a clean TLS end); false
-  // ends the TCP stream without it, as a truncation does. Nothing over plain HTTP.
-  bool close_notify = true;
+  StreamEnd end;
 };
 
 // A cut by transfer time (`drop: {after_time: 5s}`): the body stops once `after` has passed
@@ -59,9 +71,9 @@ struct Cut {
 struct TimedCut {
   Duration after{0};  // already time-scaled
   CutHow how = CutHow::close;
-  Duration stall_for{0};     // for CutHow::stall (already time-scaled)
-  std::string fault;         // kind that asked for it, for the log
-  bool close_notify = true;  // as Cut::close_notify
+  Duration stall_for{0};  // for CutHow::stall (already time-scaled)
+  std::string fault;      // kind that asked for it, for the log
+  StreamEnd end;          // as Cut::end
 };
 
 // A cut inside the response head (empty_reply, head_cut, endless_head, garbage): the first

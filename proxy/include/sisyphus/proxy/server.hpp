@@ -26,6 +26,9 @@ struct ServerOptions {
   std::optional<std::filesystem::path> tls_key;
   // Where start() writes the made CA's certificate (PEM), for a client's trust store.
   std::optional<std::filesystem::path> ca_out;
+  // HTTP/2 over HTTPS (docs/server.md "HTTP/2"): ALPN offers h2 before http/1.1, and each
+  // stream is served as an HTTP/1.1 request is, faults and all.
+  bool http2 = false;
   std::optional<std::string> admin;  // admin API HOST:PORT, off when absent
   // The admin API replaces the scenario and has no authentication, so start() refuses to
   // put it on an address other than loopback (127.0.0.0/8, ::1) unless this is set.
