@@ -51,7 +51,7 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
   Output o = sisyphus({"run", data, "--client", "lynx", "--out", path("out")});
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_NE(o.err.find("unknown client 'lynx': expected one of aria2c, 'command: TEMPLATE', curl, "
-                       "naive, reference, reference-cli, wget"),
+                       "curl-h2, naive, reference, reference-cli, wget"),
             std::string::npos)
       << o.err;
   o = sisyphus({"run", data, "--shard", "3/2", "--out", path("out")});

@@ -40,8 +40,8 @@ inline constexpr std::uint32_t kMaxTrials = 1'000'000;  // a matrix's `trials:`
 inline constexpr std::string_view kEtagKinds[] = {"strong", "weak", "none"};
 inline constexpr std::string_view kOutageHows[] = {"reset", "refuse", "503"};
 inline constexpr std::string_view kVerdicts[] = {"ok", "failed-clean", "failed-dirty", "corrupt"};
-inline constexpr std::string_view kClientKinds[] = {"reference", "reference-cli", "naive",  "curl",
-                                                    "wget",      "aria2c",        "command"};
+inline constexpr std::string_view kClientKinds[] = {
+    "reference", "reference-cli", "naive", "curl", "curl-h2", "wget", "aria2c", "command"};
 inline constexpr std::string_view kResumePolicies[] = {"if-range", "range", "restart"};
 inline constexpr std::string_view kBackoffStrategies[] = {
     "none", "constant", "exponential", "full-jitter", "equal-jitter", "decorrelated-jitter"};

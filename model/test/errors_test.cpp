@@ -222,8 +222,8 @@ const Case kCases[] = {
     {"client typo", HEAD "client: {max_attempt: 3}\n",
      "bad.yaml:3:10: unknown key 'max_attempt' in client, did you mean 'max_attempts'?"},
     {"client kind", HEAD "client: {kind: curll}\n",
-     "bad.yaml:3:16: expected one of reference, reference-cli, naive, curl, wget, aria2c, command, "
-     "got 'curll'"},
+     "bad.yaml:3:16: expected one of reference, reference-cli, naive, curl, curl-h2, wget, aria2c, "
+     "command, got 'curll'"},
     {"client command missing", HEAD "client: {kind: command}\n",
      "bad.yaml:3:16: client kind 'command' needs a 'command' template such as 'mytool {url} -o "
      "{output}'"},

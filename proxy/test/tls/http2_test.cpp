@@ -53,10 +53,7 @@ TEST_F(Http2, CurlNegotiatesH2AndGetsEveryByte) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "2");
   EXPECT_EQ(read_file(out()), content_bytes(8, 0, kSize));
-  const auto log = log_with(1);
-  ASSERT_EQ(log.size(), 1u);
-  EXPECT_EQ(log[0].status, 200);
-  EXPECT_EQ(log[0].bytes_sent, kSize);
+  expect_kept_alive_and_delivered_whole(log_with(1), 1, kSize);
 }
 
 TEST_F(Http2, WithoutHttp2AlpnStaysHttp11) {

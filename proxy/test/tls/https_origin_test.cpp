@@ -106,10 +106,7 @@ TEST_F(HttpsOrigin, CurlVerifiesTheMadeCaAndGetsEveryByte) {
   EXPECT_EQ(server_->ca_pem(), ca_);
   ASSERT_EQ(curl({"-f"}), 0) << last_.err;
   EXPECT_EQ(read_file(out()), content_bytes(5, 0, kSize));
-  const auto log = log_with(1);
-  ASSERT_EQ(log.size(), 1u);
-  EXPECT_EQ(log[0].status, 200);
-  EXPECT_EQ(log[0].bytes_sent, kSize);
+  expect_kept_alive_and_delivered_whole(log_with(1), 1, kSize);
 }
 
 TEST_F(HttpsOrigin, WithoutTheCaCurlRefusesTheCertificate) {

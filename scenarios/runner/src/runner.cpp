@@ -118,7 +118,7 @@ void execute(const model::Scenario& s, const ClientAdapter& client, const RunOpt
   const detail::WorkDir dir(options.work_root, s.name, options.keep);
 
   const model::Scenario served = detail::served_scenario(s);
-  detail::ScenarioServer server(served, options.time_scale);
+  detail::ScenarioServer server(served, options.time_scale, client.wants_http2());
 
   const ClientContext ctx = client_context(s, served, server, dir, options, deadline);
   if (s.client.prefill) client.prefill(detail::prefill_context(s, ctx.url, ctx.output));

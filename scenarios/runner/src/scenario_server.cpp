@@ -14,8 +14,10 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto kSettleGrace = std::chrono::milliseconds(500);
 
-proxy::ServerOptions server_options(const model::Scenario& served, TimeScale time_scale) {
+proxy::ServerOptions server_options(const model::Scenario& served, TimeScale time_scale,
+                                    bool http2) {
   proxy::ServerOptions options;
+  options.http2 = http2;
   options.threads = 1;
   options.time_scale = time_scale;
   options.file_root = file_root(served);
@@ -29,8 +31,8 @@ std::filesystem::path file_root(const model::Scenario& scenario) {
   return dir.empty() ? std::filesystem::path(".") : dir;
 }
 
-ScenarioServer::ScenarioServer(const model::Scenario& served, TimeScale time_scale)
-    : server_(server_options(served, time_scale), served) {
+ScenarioServer::ScenarioServer(const model::Scenario& served, TimeScale time_scale, bool http2)
+    : server_(server_options(served, time_scale, http2), served) {
   server_.start();
 }
 

@@ -18,8 +18,9 @@ std::filesystem::path file_root(const model::Scenario& scenario);
 
 class ScenarioServer {
  public:
-  // Starts serving `served`; throws std::runtime_error when it cannot bind.
-  ScenarioServer(const model::Scenario& served, TimeScale time_scale);
+  // Starts serving `served` (over HTTPS with HTTP/2 when `http2`); throws std::runtime_error
+  // when it cannot bind.
+  ScenarioServer(const model::Scenario& served, TimeScale time_scale, bool http2 = false);
 
   std::string url() const { return server_.url(); }
   std::string base_url() const { return server_.base_url(); }  // http://127.0.0.1:PORT

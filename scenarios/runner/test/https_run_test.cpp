@@ -1,6 +1,7 @@
 // `server: {tls: true}` through the runner: the scenario is served over HTTPS, the run's CA
-// reaches every kind of client (in-process, reference-cli, curl, wget, aria2c, a command's
-// {ca_file}), and each resumes a TLS stream truncated without close_notify into an exact file.
+// reaches every kind of client (in-process, reference-cli, curl, curl-h2 over HTTP/2, wget,
+// aria2c, a command's {ca_file}), and each resumes a stream truncated without close_notify
+// into an exact file.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -51,7 +52,8 @@ TEST_P(HttpsRun, EveryClientGetsTheCaAndResumesTheTruncatedStream) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Clients, HttpsRun,
-                         ::testing::Values("reference", "reference-cli", "curl", "wget", "aria2c"),
+                         ::testing::Values("reference", "reference-cli", "curl", "curl-h2", "wget",
+                                           "aria2c"),
                          [](const ::testing::TestParamInfo<std::string>& client) {
                            std::string name = client.param;
                            std::erase(name, '-');

@@ -68,6 +68,8 @@ class ClientAdapter {
   virtual std::string label() const { return std::string(kind()); }
   // What `--client` takes to get this adapter back (used in replay commands).
   virtual std::string spec() const { return std::string(kind()); }
+  // The run serves the scenario over HTTPS with HTTP/2 for this client (curl-h2).
+  virtual bool wants_http2() const { return false; }
   // Puts the prefill where an earlier, killed run of this client would have left it.
   // Default: the first `bytes` bytes of the original content at `output`.
   virtual void prefill(const PrefillContext& ctx) const;
