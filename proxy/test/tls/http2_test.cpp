@@ -6,7 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <sstream>
+#include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -124,24 +125,48 @@ TEST_F(Http2, AResetConnectionLeavesAnExactOrShorterPrefix) {
   RecordProperty("exact_of_8", exact);
 }
 
-// Two streams multiplexed on one connection: attempt 1 is reset (RST_STREAM CANCEL) at
-// 100000, attempt 2 completes; the connection lives on.
+// nghttp's frames, from its -v output: DATA bytes per stream and the RST_STREAMs.
+struct Frames {
+  std::map<int, std::uint64_t> data;  // stream id -> DATA payload bytes
+  std::map<int, std::string> reset;   // stream id -> the RST_STREAM's error code
+};
+Frames frames_of(const std::string& verbose) {
+  Frames f;
+  static const std::regex data(
+      R"(recv DATA frame <length=(\d+), flags=0x[0-9a-f]+, stream_id=(\d+)>)");
+  static const std::regex rst(
+      R"(recv RST_STREAM frame <length=4, flags=0x00, stream_id=(\d+)>\s*\(error_code=(\w+))");
+  for (std::sregex_iterator it(verbose.begin(), verbose.end(), data), e; it != e; ++it) {
+    f.data[std::stoi((*it)[2])] += std::stoull((*it)[1]);
+  }
+  for (std::sregex_iterator it(verbose.begin(), verbose.end(), rst), e; it != e; ++it) {
+    f.reset[std::stoi((*it)[1])] = (*it)[2];
+  }
+  return f;
+}
+
+// Two streams multiplexed on one connection (nghttp opens one): attempt 1 is reset
+// (RST_STREAM CANCEL) after exactly 100000 bytes of DATA, attempt 2 completes beside it.
+// (curl --parallel is not used here: curl 7.88.1 drops DATA it has buffered for a stream
+// when that stream is reset, and kept 65536 or 98304 of the 100000 bytes in 3 of 30 runs,
+// while nghttp's frames show all 100000 every time.)
 TEST_F(Http2, OnlyTheResetStreamDiesTheOtherCompletesOnTheSameConnection) {
   serve("attempts:\n  - drop: {at: 100000, how: rst_stream}\n  - {}\n");
-  const RunResult r = curl({"--parallel", "--parallel-max", "2", "-o", out(0).string(), url(), "-o",
-                            out(1).string(), url()},
-                           "%{num_connects} %{size_download}\\n");
-  const std::string a = read_file(out(0)), b = read_file(out(1));
-  // Which transfer got which attempt is the order the streams reached the server.
-  const std::string& cut = a.size() < b.size() ? a : b;
-  const std::string& whole = a.size() < b.size() ? b : a;
-  EXPECT_EQ(cut, content_bytes(8, 0, 100000)) << r.err;
-  EXPECT_EQ(whole, content_bytes(8, 0, kSize)) << r.err;
-  // One connection for both: curl counts one new connection over the two transfers.
-  int connects = 0;
-  std::istringstream lines(r.out);
-  for (std::string line; std::getline(lines, line);) connects += std::stoi(line);
-  EXPECT_EQ(connects, 1) << r.out;
+  const RunResult r = run({"/usr/bin/nghttp", "-v", "-n", url() + "?a", url() + "?b"}, dir_.path(),
+                          20s, {"SSL_CERT_FILE=" + (dir_ / "ca.pem").string()});
+  const Frames f = frames_of(r.out);
+  ASSERT_EQ(f.data.size(), 2u) << r.out;
+  ASSERT_EQ(f.reset.size(), 1u) << r.out;
+  const int reset = f.reset.begin()->first;
+  EXPECT_EQ(f.reset.begin()->second, "CANCEL");
+  for (const auto& [stream, bytes] : f.data) {
+    EXPECT_EQ(bytes, stream == reset ? 100000u : kSize) << "stream " << stream;
+  }
+  const auto log = by_attempt(log_with(2));
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].fault, "drop");
+  EXPECT_EQ(log[0].bytes_sent, 100000u);
+  EXPECT_EQ(log[1].bytes_sent, kSize);
   wait_connections_closed();
 }
 
