@@ -194,6 +194,9 @@ Response record(ServerCore& core, const Request& req, bool start) {
       recorder->start(record_file(core, req.body()));
       return json_response(http::status::ok, json::object{{"file", recorder->file().string()}});
     }
+    // A GET whose answer the client has read whole may not have reached the recorder yet
+    // (its relay reports when the body has ended): a stop right after it must include it.
+    core.wait_for_finishing();
     const RecordSummary done = recorder->stop();
     json::array paths;
     for (const auto& p : done.paths) paths.emplace_back(p);

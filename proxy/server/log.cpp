@@ -73,10 +73,12 @@ std::string to_json_line(const LogRecord& r) {
   return fmt::format(
       "{{\"t\":{:.6f},\"path\":{},\"attempt\":{},\"client\":{},\"method\":{},\"range\":{},"
       "\"if_range\":{},\"status\":{},\"bytes_sent\":{},\"bytes_written\":{},\"fault\":{},"
-      "\"content_seed\":{},\"connection\":{},\"duration_s\":{:.6f},\"error\":{},\"seq\":{}}}",
+      "\"content_seed\":{},\"connection\":{},\"protocol\":{},\"stream\":{},\"duration_s\":{:.6f},"
+      "\"error\":{},\"seq\":{}}}",
       r.t, str(r.path), r.attempt, opt(r.client), str(r.method), opt(r.range), opt(r.if_range),
       r.status, r.bytes_sent, r.bytes_written, opt(r.fault), r.content_seed, r.connection,
-      r.duration_s, opt(r.error), r.seq);
+      str(r.protocol), r.stream ? std::to_string(*r.stream) : "null", r.duration_s, opt(r.error),
+      r.seq);
 }
 
 LogRecord log_record_from_json(std::string_view line) {
@@ -104,6 +106,13 @@ LogRecord log_record_from_json(std::string_view line) {
   r.fault = read_nullable(o, "fault");
   r.content_seed = read_unsigned(o, "content_seed", false);
   r.connection = read_unsigned(o, "connection", false);
+  // Absent in logs from before HTTP/2: those were HTTP/1.1.
+  if (o.contains("protocol")) r.protocol = read_string(o, "protocol");
+  if (const json::value* s = o.if_contains("stream"); s != nullptr && !s->is_null()) {
+    const std::uint64_t id = read_unsigned(o, "stream");
+    if (id > std::numeric_limits<std::uint32_t>::max()) wrong_type("stream", "an HTTP/2 stream id");
+    r.stream = static_cast<std::uint32_t>(id);
+  }
   if (o.contains("duration_s")) r.duration_s = read_number(o, "duration_s");
   r.error = read_nullable(o, "error");
   r.seq = read_unsigned(o, "seq", false);

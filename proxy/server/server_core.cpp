@@ -143,6 +143,11 @@ void ServerCore::record(LogRecord record, const std::vector<std::string>& faults
   log_settled_.notify_all();
 }
 
+void ServerCore::wait_for_finishing() const {
+  std::unique_lock lock(log_mutex_);
+  settle(lock);
+}
+
 std::vector<LogRecord> ServerCore::log() const {
   std::vector<LogRecord> copy;
   {

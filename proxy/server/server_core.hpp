@@ -77,6 +77,10 @@ class ServerCore {
               bool finishing = false);
   // The records in memory, in order of request start.
   std::vector<LogRecord> log() const;
+  // Waits (at most a second, as log() does) until no request is between its last byte and
+  // its record: what a client has seen the end of has been recorded (and, by a relay, shown
+  // to the recorder, which it is before its record).
+  void wait_for_finishing() const;
   // The seqs the log holds now, [first, next), once finishing requests are recorded (as
   // log() waits): what GET /v1/log answers from, a page at a time.
   struct LogWindow {

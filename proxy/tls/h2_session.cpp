@@ -76,12 +76,14 @@ struct H2Session::Stream {
 };
 
 H2Session::H2Session(ClientChannel& client, asio::any_io_executor ex, tcp::endpoint sessions,
-                     std::shared_ptr<TlsLinks> links, std::string client_address)
+                     std::shared_ptr<TlsLinks> links, std::string client_address,
+                     std::uint64_t connection)
     : client_(client),
       ex_(std::move(ex)),
       sessions_(sessions),
       links_(std::move(links)),
       client_address_(std::move(client_address)),
+      connection_(connection),
       streams_done_(ex_),
       sent_(ex_) {
   streams_done_.expires_at(asio::steady_timer::time_point::max());
@@ -264,6 +266,8 @@ asio::awaitable<void> H2Session::serve_stream(std::shared_ptr<Stream> s) {
     }
   } done{this};
   s->link->client_address = client_address_;
+  s->link->connection = connection_;
+  s->link->stream = static_cast<std::uint32_t>(s->id);
   if (!co_await connect_to_sessions(s->inner, sessions_, *links_, s->link, s->port)) {
     if (!ending_ && !s->closed) {
       nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, s->id, NGHTTP2_REFUSED_STREAM);

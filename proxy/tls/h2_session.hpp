@@ -28,8 +28,9 @@ namespace sisyphus::proxy {
 
 class H2Session {
  public:
+  // `connection`: the client connection's id, for the streams' log records.
   H2Session(ClientChannel& client, asio::any_io_executor ex, asio::ip::tcp::endpoint sessions,
-            std::shared_ptr<TlsLinks> links, std::string client_address);
+            std::shared_ptr<TlsLinks> links, std::string client_address, std::uint64_t connection);
   ~H2Session();
   H2Session(const H2Session&) = delete;
   H2Session& operator=(const H2Session&) = delete;
@@ -68,6 +69,7 @@ class H2Session {
   asio::ip::tcp::endpoint sessions_;
   std::shared_ptr<TlsLinks> links_;
   std::string client_address_;
+  std::uint64_t connection_;
   nghttp2_session* session_ = nullptr;
   std::map<std::int32_t, std::shared_ptr<Stream>> streams_;
   int running_streams_ = 0;

@@ -88,6 +88,7 @@ TlsFront::~TlsFront() {
 
 void TlsFront::start() {
   id_ = core_->connection_opened(weak_from_this(), false);
+  link_->connection = id_;
   auto self = shared_from_this();
   asio::co_spawn(
       client_.get_executor(),
@@ -125,7 +126,8 @@ asio::awaitable<void> TlsFront::run() {
   unsigned int length = 0;
   SSL_get0_alpn_selected(ssl_, &protocol, &length);
   if (length == 2 && protocol[0] == 'h' && protocol[1] == '2') {
-    H2Session h2(*this, client_.get_executor(), inner_endpoint_, links_, link_->client_address);
+    H2Session h2(*this, client_.get_executor(), inner_endpoint_, links_, link_->client_address,
+                 id_);
     co_await h2.run();
     co_return;
   }

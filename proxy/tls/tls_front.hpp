@@ -44,6 +44,10 @@ struct TlsLink {
     return end_;
   }
   std::string client_address;  // the client's, for X-Forwarded-For
+  // For the request log: the client's connection (the front's id), and over HTTP/2 the
+  // stream (0 over HTTP/1.x). Set before the front connects to the sessions.
+  std::uint64_t connection = 0;
+  std::uint32_t stream = 0;
 
  private:
   mutable std::mutex mutex_;

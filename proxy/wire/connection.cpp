@@ -110,13 +110,23 @@ asio::awaitable<Connection::NextRequest> Connection::read_request(RequestParser&
   co_return next;
 }
 
+void Connection::describe_transport(LogRecord& record, unsigned version) const {
+  record.connection = tls_link_ ? tls_link_->connection : id_;
+  if (tls_link_ && tls_link_->stream != 0) {
+    record.protocol = "h2";
+    record.stream = tls_link_->stream;
+  } else {
+    record.protocol = version == 10 ? "http/1.0" : "http/1.1";
+  }
+}
+
 LogRecord Connection::unread_request_record(const RequestParser& parser,
                                             const NextRequest& next) const {
   LogRecord record;
   record.t = core_->seconds_since_start(next.started);
   record.method = std::string(parser.get().method_string());
   record.path = std::string(parser.get().target());
-  record.connection = id_;
+  describe_transport(record, parser.get().version());
   if (next.failure) {
     record.status = next.failure->status;
     record.error = next.failure->why;
@@ -133,7 +143,7 @@ LogRecord Connection::request_record(const Request& request, Clock::time_point s
   };
   LogRecord record;
   record.t = core_->seconds_since_start(started);
-  record.connection = id_;
+  describe_transport(record, request.version());
   record.method = std::string(request.method_string());
   record.path = std::string(request.target());
   record.range = field(http::field::range);

@@ -103,6 +103,9 @@ class Connection : public Abortable, public std::enable_shared_from_this<Connect
   virtual asio::awaitable<bool> handle(Request& request, Clock::time_point started) = 0;
   virtual asio::awaitable<void> reject(const RequestParser& parser, const NextRequest& next) = 0;
 
+  // The log record's connection, protocol and stream: this connection's, or over HTTPS the
+  // client's connection (the TLS front's) and over HTTP/2 the stream's.
+  void describe_transport(LogRecord& record, unsigned version) const;
   // The log record of a request that could not be read: what its parser got of it, and why.
   LogRecord unread_request_record(const RequestParser& parser, const NextRequest& next) const;
   // The start of a read request's log record: when it began, on which connection, its

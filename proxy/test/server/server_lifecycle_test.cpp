@@ -52,6 +52,16 @@ TEST(LogRecordJson, RoundTripsEveryField) {
   EXPECT_EQ(back.connection, 7u);
   EXPECT_EQ(back.duration_s, 0.5);
   EXPECT_EQ(back.error, r.error);
+  EXPECT_EQ(back.protocol, "http/1.1");
+  EXPECT_EQ(back.stream, std::nullopt);
+  r.protocol = "h2";
+  r.stream = 4294967295u;
+  const std::string h2 = proxy::to_json_line(r);
+  EXPECT_NE(h2.find("\"connection\":7,\"protocol\":\"h2\",\"stream\":4294967295,"),
+            std::string::npos)
+      << h2;
+  EXPECT_EQ(proxy::log_record_from_json(h2).protocol, "h2");
+  EXPECT_EQ(proxy::log_record_from_json(h2).stream, 4294967295u);
 
   proxy::LogRecord empty;
   const std::string nulls = proxy::to_json_line(empty);

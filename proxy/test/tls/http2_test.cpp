@@ -162,11 +162,21 @@ TEST_F(Http2, OnlyTheResetStreamDiesTheOtherCompletesOnTheSameConnection) {
   for (const auto& [stream, bytes] : f.data) {
     EXPECT_EQ(bytes, stream == reset ? 100000u : kSize) << "stream " << stream;
   }
+  // The log has both streams as the requests they are: protocol h2, their stream ids (nghttp
+  // asks on 13 and 15), one client connection.
   const auto log = by_attempt(log_with(2));
   ASSERT_EQ(log.size(), 2u);
   EXPECT_EQ(log[0].fault, "drop");
   EXPECT_EQ(log[0].bytes_sent, 100000u);
   EXPECT_EQ(log[1].bytes_sent, kSize);
+  EXPECT_EQ(log[0].stream, static_cast<std::uint32_t>(reset));
+  for (const auto& record : log) {
+    EXPECT_EQ(record.protocol, "h2");
+    ASSERT_TRUE(record.stream.has_value());
+    EXPECT_TRUE(*record.stream == 13 || *record.stream == 15) << *record.stream;
+    EXPECT_EQ(record.connection, log[0].connection);
+  }
+  EXPECT_NE(log[0].stream, log[1].stream);
   wait_connections_closed();
 }
 

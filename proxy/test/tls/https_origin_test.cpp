@@ -106,7 +106,10 @@ TEST_F(HttpsOrigin, CurlVerifiesTheMadeCaAndGetsEveryByte) {
   EXPECT_EQ(server_->ca_pem(), ca_);
   ASSERT_EQ(curl({"-f"}), 0) << last_.err;
   EXPECT_EQ(read_file(out()), content_bytes(5, 0, kSize));
-  expect_kept_alive_and_delivered_whole(log_with(1), 1, kSize);
+  const auto log = log_with(1);
+  expect_kept_alive_and_delivered_whole(log, 1, kSize);
+  EXPECT_EQ(log[0].protocol, "http/1.1");
+  EXPECT_EQ(log[0].stream, std::nullopt);
 }
 
 TEST_F(HttpsOrigin, WithoutTheCaCurlRefusesTheCertificate) {

@@ -24,7 +24,12 @@ struct LogRecord {
   std::optional<std::string> fault;  // faults applied, comma-separated kinds, or null
   std::uint64_t content_seed = 0;    // which version of the resource was served
   std::uint64_t connection = 0;      // connection id (keep-alive reuse is visible)
-  double duration_s = 0;             // request start to last byte or close
+  // How the request came: "http/1.1" or "http/1.0", over plain TCP or TLS, or "h2" (HTTP/2
+  // over TLS), and over HTTP/2 its stream id (null otherwise). The streams of one HTTP/2
+  // connection share its `connection`.
+  std::string protocol = "http/1.1";
+  std::optional<std::uint32_t> stream;
+  double duration_s = 0;  // request start to last byte or close
   // Why the server refused or broke off, for error responses and failed writes ("header
   // timeout", "path escapes the file root", "connection reset by peer"), or null.
   std::optional<std::string> error;
