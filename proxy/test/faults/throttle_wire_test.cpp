@@ -17,9 +17,15 @@ constexpr std::uint64_t kSize = kRate + kSlice;  // the last write leaves at ~1 
 constexpr std::uint64_t kLastWrite = (kSize - 1) / kSlice * kSlice;  // its body position
 
 // Bytes per second measured by the client: the last write's position over the time from
-// the head to the last byte.
+// the head to the last byte. A client thread preempted while the head arrives shortens that
+// time, so this can read high (5.4 % over, once, in an ASan CI run); it is the bound below.
 double measured_rate(const HttpResponse& r) {
   return static_cast<double>(kLastWrite) / Seconds(r.done_at - r.head_at).count();
+}
+// The same from before the request's first byte went: the server's schedule starts after
+// that, and pacing never sends early, so this never reads high; it is the bound above.
+double rate_from_request(const HttpResponse& r) {
+  return static_cast<double>(kLastWrite) / Seconds(r.done_at - r.sent_at).count();
 }
 
 TEST_F(ServerTest, ThrottleHoldsItsRateWithinFivePercentOverOneSecond) {
@@ -30,7 +36,7 @@ TEST_F(ServerTest, ThrottleHoldsItsRateWithinFivePercentOverOneSecond) {
   EXPECT_EQ(r.body, content_bytes(6, 0, kSize));
   const double rate = measured_rate(r);
   EXPECT_GT(rate, 0.95 * kRate) << rate << " B/s";
-  EXPECT_LT(rate, 1.05 * kRate) << rate << " B/s";
+  EXPECT_LT(rate_from_request(r), 1.05 * kRate) << rate_from_request(r) << " B/s";
   const auto log = by_attempt(log_with(1));
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0].bytes_sent, kSize);
@@ -48,7 +54,7 @@ TEST_F(ServerTest, ThrottleRateScalesWithTheTimeScale) {
   ASSERT_EQ(r.end, End::complete);
   const double rate = measured_rate(r);
   EXPECT_GT(rate, 0.95 * kRate) << rate << " B/s";
-  EXPECT_LT(rate, 1.05 * kRate) << rate << " B/s";
+  EXPECT_LT(rate_from_request(r), 1.05 * kRate) << rate_from_request(r) << " B/s";
 }
 
 // 128 KiB at 64 KiB/s in bursts of 64 KiB: two writes, the second at 1 s (pacing never
